@@ -1,0 +1,87 @@
+"""Public pages on Palmecentret's member organisations and networks."""
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView
+
+from palmecentret.views import BreadcrumbsMixin
+
+from .models import MemberOrganisation, Network
+
+
+def members_crumb():
+    return (reverse("members:member-list"), _("Member organisations"))
+
+
+def networks_crumb():
+    return (reverse("members:network-list"), _("Networks"))
+
+
+def public_members():
+    return MemberOrganisation.objects.public()
+
+
+class MemberListView(BreadcrumbsMixin, ListView):
+    """The directory: top-level organisations, each with its member unions under it."""
+
+    template_name = "members/member_list.html"
+    context_object_name = "members"
+
+    def get_breadcrumbs(self):
+        return [members_crumb()]
+
+    def get_queryset(self):
+        return (
+            public_members()
+            .filter(parent__isnull=True)
+            .prefetch_related(Prefetch("children", queryset=public_members(),
+                                       to_attr="public_children"))
+            .order_by("kind", "name")
+        )
+
+
+class MemberDetailView(BreadcrumbsMixin, DetailView):
+    context_object_name = "member"
+
+    def get_queryset(self):
+        return public_members().select_related("parent")
+
+    def get_breadcrumbs(self):
+        return [members_crumb(), (self.request.path, self.object.name)]
+
+    def get_context_data(self, **kwargs):
+        member = self.object
+        return super().get_context_data(
+            # The reverse manager carries the projects app's own QuerySet methods, so the
+            # visibility rule stays there and members needs no import of projects.
+            projects=member.projects.public().for_cards(),
+            networks=member.networks.filter(published=True),
+            member_unions=member.children.filter(published=True),
+            **kwargs,
+        )
+
+
+class NetworkListView(BreadcrumbsMixin, ListView):
+    template_name = "members/network_list.html"
+    context_object_name = "networks"
+
+    def get_breadcrumbs(self):
+        return [networks_crumb()]
+
+    def get_queryset(self):
+        return Network.objects.public().prefetch_related(
+            Prefetch("members", queryset=public_members())
+        ).order_by("scope", "name")
+
+
+class NetworkDetailView(BreadcrumbsMixin, DetailView):
+    context_object_name = "network"
+
+    def get_queryset(self):
+        return Network.objects.public().prefetch_related(
+            Prefetch("members", queryset=public_members())
+        )
+
+    def get_breadcrumbs(self):
+        return [networks_crumb(), (self.request.path, self.object.name)]

@@ -1,0 +1,211 @@
+"""Mailing lists, subscribers and their consents, seminars and registrations."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def email_hash(email):
+    """What the consent log keeps of an address after erasure: a keyed, one-way hash."""
+    normalised = email.strip().lower().encode()
+    return hashlib.sha256(settings.SECRET_KEY.encode() + b":" + normalised).hexdigest()
+
+
+class MailingList(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_public = models.BooleanField(_("offered on the signup form"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("mailing list")
+        verbose_name_plural = _("mailing lists")
+
+    def __str__(self):
+        return self.name
+
+
+class Subscriber(models.Model):
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                default="sv")
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        constraints = [
+            # One subscriber per address whatever its letter case; signups rely on it.
+            models.UniqueConstraint(Lower("email"), name="newsletter_subscriber_email_ci_unique",
+                                    violation_error_message=_("This address is already stored.")),
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class Subscription(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for confirmation")
+        ACTIVE = "active", _("active")
+        UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
+
+    subscriber = models.ForeignKey(Subscriber, verbose_name=_("subscriber"),
+                                   on_delete=models.CASCADE, related_name="subscriptions")
+    mailing_list = models.ForeignKey(MailingList, verbose_name=_("mailing list"),
+                                     on_delete=models.PROTECT, related_name="subscriptions")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.PENDING)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["mailing_list", "-created"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "mailing_list"],
+                                    name="newsletter_subscription_once_per_list"),
+        ]
+        indexes = [
+            # Sending: the active subscribers of one list.
+            models.Index(fields=["mailing_list", "status"], name="subscription_list_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} – {self.mailing_list}"
+
+
+class ConsentRecord(models.Model):
+    """The consent log: what a person agreed to, when, where, and the exact text shown.
+    Kept after erasure with only a hash of the address."""
+
+    class Action(models.TextChoices):
+        SUBSCRIBE = "subscribe", _("subscribed")
+        CONFIRM = "confirm", _("confirmed")
+        CHANGE = "change", _("changed preferences")
+        UNSUBSCRIBE = "unsubscribe", _("unsubscribed")
+        REGISTER = "register", _("registered for a seminar")
+        ERASE = "erase", _("erased on request")
+
+    subscriber = models.ForeignKey(Subscriber, verbose_name=_("subscriber"),
+                                   on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="consents")
+    email_hash = models.CharField(_("address hash"), max_length=64, db_index=True)
+    mailing_list = models.ForeignKey(MailingList, verbose_name=_("mailing list"),
+                                     on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="consents")
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    consent_text = models.TextField(_("consent text shown"), blank=True)
+    source = models.CharField(_("source page"), max_length=500, blank=True)
+    created = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent log")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.created:%Y-%m-%d %H:%M}"
+
+
+class SeminarQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(published=True)
+
+    def upcoming(self):
+        return self.public().filter(ends_at__gte=timezone.now()).order_by("starts_at")
+
+    def past(self):
+        return self.public().filter(ends_at__lt=timezone.now()).order_by("-starts_at")
+
+
+class Seminar(models.Model):
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=250, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=250, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                default="sv")
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True,
+                                           help_text=_("Empty for no limit."))
+    registration_deadline = models.DateTimeField(_("registration deadline"), null=True,
+                                                 blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SeminarQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("seminar")
+        verbose_name_plural = _("seminars")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gte=F("starts_at")),
+                                   name="newsletter_seminar_ends_after_start",
+                                   violation_error_message=_("A seminar cannot end before it starts.")),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__isnull=True)
+                | Q(registration_deadline__lte=F("ends_at")),
+                name="newsletter_seminar_deadline_before_end",
+                violation_error_message=_("The registration deadline must be before the seminar ends."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("newsletter:seminar-detail", kwargs={"slug": self.slug})
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("registered")
+        WAITLISTED = "waitlisted", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    seminar = models.ForeignKey(Seminar, verbose_name=_("seminar"), on_delete=models.CASCADE,
+                                related_name="registrations")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                default="sv")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.CONFIRMED)
+    created = models.DateTimeField(_("registered"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["seminar", "created"]
+        verbose_name = _("seminar registration")
+        verbose_name_plural = _("seminar registrations")
+        constraints = [
+            # One live registration per address and seminar; a cancelled one may re-register.
+            models.UniqueConstraint(
+                F("seminar"), Lower("email"),
+                condition=~Q(status="cancelled"),
+                name="newsletter_registration_once_per_seminar",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} – {self.seminar}"

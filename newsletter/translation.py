@@ -1,0 +1,15 @@
+"""Which newsletter and seminar fields visitors read in Swedish and English."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import MailingList, Seminar
+
+
+@register(MailingList)
+class MailingListTranslationOptions(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Seminar)
+class SeminarTranslationOptions(TranslationOptions):
+    fields = ("title", "description", "place")

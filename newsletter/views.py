@@ -1,0 +1,51 @@
+"""Public pages on seminars and the newsletter."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from palmecentret.views import BreadcrumbsMixin
+
+from .models import MailingList, Seminar
+
+
+def seminars_crumb():
+    return (reverse("newsletter:seminar-list"), _("Seminars"))
+
+
+class SeminarListView(BreadcrumbsMixin, ListView):
+    template_name = "newsletter/seminar_list.html"
+    context_object_name = "upcoming"
+    past_count = 20
+
+    def get_breadcrumbs(self):
+        return [seminars_crumb()]
+
+    def get_queryset(self):
+        return Seminar.objects.upcoming()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(past=Seminar.objects.past()[: self.past_count],
+                                        **kwargs)
+
+
+class SeminarDetailView(BreadcrumbsMixin, DetailView):
+    context_object_name = "seminar"
+
+    def get_queryset(self):
+        return Seminar.objects.public()
+
+    def get_breadcrumbs(self):
+        return [seminars_crumb(), (self.request.path, self.object.title)]
+
+
+class NewsletterView(BreadcrumbsMixin, TemplateView):
+    template_name = "newsletter/signup.html"
+
+    def get_breadcrumbs(self):
+        return [(reverse("newsletter:signup"), _("Newsletter"))]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            mailing_lists=MailingList.objects.filter(is_public=True), **kwargs
+        )

@@ -1,0 +1,23 @@
+"""What every page's base template needs: language alternates and site settings."""
+
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+
+def site(request):
+    """Links to this same page in each language, for the switch and hreflang tags."""
+    current = get_language()
+    query = request.META.get("QUERY_STRING", "")
+    alternates = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(request.path, code)
+        if query:
+            url = f"{url}?{query}"
+        alternates.append({"code": code, "name": get_language_info(code)["name_local"], "url": url, "current": code == current,
+                           "absolute_url": settings.SITE_URL + url})
+    return {
+        "language_alternates": alternates,
+        "SITE_URL": settings.SITE_URL,
+        "canonical_url": settings.SITE_URL + request.path,
+    }

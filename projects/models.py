@@ -1,0 +1,312 @@
+"""Where Palmecentret works and on what: regions, countries, themes, funders, programmes,
+local partners and projects."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import MemberOrganisation
+
+iati_identifier_validator = RegexValidator(
+    # An IATI activity identifier: the reporting organisation's identifier (letters,
+    # digits, hyphens), a hyphen, then the organisation's own code. No spaces, no slashes.
+    r"^[A-Za-z]{2}-[A-Za-z0-9]+(-[A-Za-z0-9._]+)+$",
+    _("Use the form ORGANISATION-IDENTIFIER-CODE, e.g. SE-ON-802005-4035-P123: "
+      "letters, digits, full stops, underscores and hyphens, no spaces."),
+)
+
+
+class RegionQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Each region's number of countries and of public projects, in the same query."""
+        public_projects = Q(countries__projects__published=True) & ~Q(
+            countries__projects__visibility=Project.Visibility.INTERNAL
+        )
+        return self.annotate(
+            country_count=Count("countries", distinct=True),
+            project_count=Count("countries__projects", filter=public_projects, distinct=True),
+        )
+
+
+class Region(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    focus = models.TextField(_("focus"), blank=True,
+                             help_text=_("What the work in the region is about."))
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:region-detail", kwargs={"slug": self.slug})
+
+
+class Country(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    iso_code = models.CharField(
+        _("ISO 3166-1 alpha-2 code"), max_length=2, unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, e.g. PS."))],
+    )
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="countries")
+    focus = models.TextField(_("focus"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(condition=Q(iso_code__regex=r"^[A-Z]{2}$"),
+                                   name="projects_country_iso_code_two_capitals"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:country-detail", kwargs={"slug": self.slug})
+
+
+class Theme(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    dac_purpose_code = models.CharField(
+        _("OECD DAC purpose code"), max_length=5, blank=True,
+        validators=[RegexValidator(r"^[0-9]{5}$", _("Five digits, e.g. 15150."))],
+        help_text=_("The 5-digit sector code used for this theme in the IATI file."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dac_purpose_code="") | Q(dac_purpose_code__regex=r"^[0-9]{5}$"),
+                name="projects_theme_dac_code_five_digits",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Funder(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    iati_identifier = models.CharField(
+        _("IATI organisation identifier"), max_length=100, blank=True,
+        help_text=_("For example SE-0 for Sida."),
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("funder")
+        verbose_name_plural = _("funders")
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(published=True)
+
+
+class Programme(models.Model):
+    class FundingFramework(models.TextChoices):
+        SIDA_CSO = "sida_cso", _("Sida CSO framework")
+        SIDA_PAO = "sida_pao", _("Sida democracy support (PAO)")
+        SOLIDARITY_FUND = "solidarity_fund", _("solidarity fund")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="programmes")
+    countries = models.ManyToManyField(Country, verbose_name=_("countries"),
+                                       related_name="programmes")
+    funding_framework = models.CharField(_("funding framework"), max_length=32,
+                                         choices=FundingFramework.choices)
+    funder = models.ForeignKey(Funder, verbose_name=_("funder"), on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="programmes")
+    funder_contribution_identifier = models.CharField(
+        _("funder's contribution identifier"), max_length=150, blank=True,
+        help_text=_("The IATI identifier of the funder's contribution (e.g. Sida's frame "
+                    "agreement) that this programme belongs to."),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True,
+                                    related_name="programmes")
+    published = models.BooleanField(_("published"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="projects_programme_end_not_before_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:programme-detail", kwargs={"slug": self.slug})
+
+
+class Partner(models.Model):
+    """A local partner organisation abroad. Never shown for projects that hide partners."""
+
+    name = models.CharField(_("name"), max_length=200)
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT,
+                                related_name="partners")
+    place = models.CharField(_("place"), max_length=100, blank=True,
+                             help_text=_("Town or district, below country level."))
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("local partner organisation")
+        verbose_name_plural = _("local partner organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectQuerySet(models.QuerySet):
+    def public(self):
+        """Projects a visitor may see: published and not internal. The one visibility rule."""
+        return self.filter(published=True).exclude(visibility=Project.Visibility.INTERNAL)
+
+    def in_region(self, region):
+        return self.filter(
+            Exists(Country.objects.filter(region=region, projects=OuterRef("pk")))
+        )
+
+    def in_country(self, country):
+        return self.filter(countries=country)
+
+    def for_cards(self):
+        """Everything a project card shows, in a fixed number of queries."""
+        return self.select_related("programme", "funder").prefetch_related(
+            "countries", "themes"
+        )
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        ONGOING = "ongoing", _("ongoing")
+        COMPLETED = "completed", _("completed")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("public")
+        HIDE_PARTNERS = "hide_partners", _("public without partner names and places")
+        INTERNAL = "internal", _("internal (never shown outside admin)")
+
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=250, unique=True)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
+                                  on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="projects")
+    countries = models.ManyToManyField(Country, verbose_name=_("countries"),
+                                       related_name="projects")
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True,
+                                    related_name="projects")
+    partners = models.ManyToManyField(Partner, verbose_name=_("local partners"), blank=True,
+                                      related_name="projects")
+    member_organisations = models.ManyToManyField(
+        MemberOrganisation, verbose_name=_("implementing member organisations"), blank=True,
+        related_name="projects",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.PLANNED)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    budget_sek = models.BigIntegerField(_("budget (SEK)"), null=True, blank=True)
+    funder = models.ForeignKey(Funder, verbose_name=_("funder"), on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="projects")
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    people_reached = models.PositiveIntegerField(_("people reached"), null=True, blank=True)
+    iati_identifier = models.CharField(_("IATI activity identifier"), max_length=150,
+                                       unique=True, validators=[iati_identifier_validator])
+    visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility.choices,
+                                  default=Visibility.PUBLIC)
+    published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True,
+                                        editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="projects_project_end_not_before_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_sek__isnull=True) | Q(budget_sek__gte=0),
+                name="projects_project_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+        ]
+        indexes = [
+            # The public lists: published, non-internal projects, newest first.
+            models.Index(fields=["published", "visibility", "-start_date"],
+                         name="project_public_start_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:project-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if self.published and self.published_at is None:
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def hides_partners(self):
+        return self.visibility == self.Visibility.HIDE_PARTNERS
+
+    @property
+    def is_public(self):
+        return self.published and self.visibility != self.Visibility.INTERNAL
+
