@@ -1,0 +1,1 @@
+"""The portal's own manage.py commands (load_demo)."""
