@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from palmecentret.views import BreadcrumbsMixin
+from django.utils.http import urlencode
+
+from palmecentret.views import BreadcrumbsMixin, PreviewMixin
 
 from .models import MemberOrganisation, Network
 
@@ -41,11 +43,13 @@ class MemberListView(BreadcrumbsMixin, ListView):
         )
 
 
-class MemberDetailView(BreadcrumbsMixin, DetailView):
-    context_object_name = "member"
+# How many projects a member page lists before linking to the filtered project list.
+LISTED = 12
 
-    def get_queryset(self):
-        return public_members().select_related("parent")
+
+class MemberDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
+    context_object_name = "member"
+    queryset = MemberOrganisation.objects.select_related("parent")
 
     def get_breadcrumbs(self):
         return [members_crumb(), (self.request.path, self.object.name)]
@@ -55,7 +59,10 @@ class MemberDetailView(BreadcrumbsMixin, DetailView):
         return super().get_context_data(
             # The reverse manager carries the projects app's own QuerySet methods, so the
             # visibility rule stays there and members needs no import of projects.
-            projects=member.projects.public().for_cards(),
+            projects=member.projects.public().for_cards()[:LISTED],
+            project_count=member.projects.public().count(),
+            all_projects_url=reverse("projects:project-list") + "?"
+            + urlencode({"member": member.slug}),
             networks=member.networks.filter(published=True),
             member_unions=member.children.filter(published=True),
             **kwargs,
@@ -75,13 +82,9 @@ class NetworkListView(BreadcrumbsMixin, ListView):
         ).order_by("scope", "name")
 
 
-class NetworkDetailView(BreadcrumbsMixin, DetailView):
+class NetworkDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "network"
-
-    def get_queryset(self):
-        return Network.objects.public().prefetch_related(
-            Prefetch("members", queryset=public_members())
-        )
+    queryset = Network.objects.prefetch_related(Prefetch("members", queryset=public_members()))
 
     def get_breadcrumbs(self):
         return [networks_crumb(), (self.request.path, self.object.name)]

@@ -1,14 +1,26 @@
 """Public pages on where Palmecentret works: regions, countries, programmes, projects."""
 
 from django.db.models import Prefetch
+from django.http import QueryDict
+from django.utils.http import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from members.models import MemberOrganisation
-from palmecentret.views import BreadcrumbsMixin
+from palmecentret.views import BreadcrumbsMixin, PreviewMixin
 
-from .models import Country, Partner, Programme, Project, Region
+from .filters import ProjectFilter
+from .models import Country, Funder, Partner, Programme, Project, Region, Theme
+
+
+# How many projects a region, country, programme or member page lists before linking to
+# the filtered project list: pages stay the same size whatever the amount of data.
+LISTED = 12
+
+
+def filtered_list_url(**filters):
+    return reverse("projects:project-list") + "?" + urlencode(filters)
 
 
 def regions_crumb():
@@ -46,6 +58,7 @@ class RegionDetailView(BreadcrumbsMixin, DetailView):
             programmes=Programme.objects.public().filter(region=region),
             latest_projects=Project.objects.public().in_region(region).for_cards()
             .order_by("-published_at", "-pk")[: self.latest_count],
+            all_projects_url=filtered_list_url(region=region.slug),
             **kwargs,
         )
 
@@ -61,11 +74,16 @@ class CountryDetailView(BreadcrumbsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         country = self.object
-        projects = Project.objects.public().in_country(country).for_cards()
+        projects = Project.objects.public().in_country(country)
+        ongoing = projects.exclude(status=Project.Status.COMPLETED)
+        completed = projects.filter(status=Project.Status.COMPLETED)
         return super().get_context_data(
             programmes=Programme.objects.public().filter(countries=country),
-            ongoing_projects=projects.exclude(status=Project.Status.COMPLETED),
-            completed_projects=projects.filter(status=Project.Status.COMPLETED),
+            ongoing_projects=ongoing.for_cards()[:LISTED],
+            ongoing_count=ongoing.count(),
+            completed_projects=completed.for_cards()[:LISTED],
+            completed_count=completed.count(),
+            all_projects_url=filtered_list_url(country=country.slug),
             # Only partners of projects that show their partners: a partner at risk is
             # never named, not even here.
             partners=Partner.objects.filter(
@@ -81,11 +99,10 @@ class CountryDetailView(BreadcrumbsMixin, DetailView):
         )
 
 
-class ProgrammeDetailView(BreadcrumbsMixin, DetailView):
-    def get_queryset(self):
-        return Programme.objects.public().select_related("region", "funder").prefetch_related(
-            "countries", "themes"
-        )
+class ProgrammeDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
+    queryset = Programme.objects.select_related("region", "funder").prefetch_related(
+        "countries", "themes"
+    )
 
     def get_breadcrumbs(self):
         region = self.object.region
@@ -93,12 +110,18 @@ class ProgrammeDetailView(BreadcrumbsMixin, DetailView):
                 (self.request.path, self.object.name)]
 
     def get_context_data(self, **kwargs):
+        projects = self.object.projects.public()
         return super().get_context_data(
-            projects=self.object.projects.public().for_cards(), **kwargs
+            projects=projects.for_cards()[:LISTED],
+            project_count=projects.count(),
+            all_projects_url=filtered_list_url(programme=self.object.slug),
+            **kwargs,
         )
 
 
 class ProjectListView(BreadcrumbsMixin, ListView):
+    """Projects with combinable filters, counts per filter value, sorting and pages."""
+
     template_name = "projects/project_list.html"
     context_object_name = "projects"
     paginate_by = 20
@@ -107,17 +130,89 @@ class ProjectListView(BreadcrumbsMixin, ListView):
         return [projects_crumb()]
 
     def get_queryset(self):
-        return Project.objects.public().for_cards()
+        data = self.request.GET.copy()
+        data.setdefault("sort", "newest")
+        self.filterset = ProjectFilter(data, queryset=Project.objects.public(),
+                                       request=self.request)
+        return self.filterset.qs.for_cards()
 
+    def paginate_queryset(self, queryset, page_size):
+        # A page number that is not a number or past the end gets the nearest real page
+        # rather than a 404: a shared link stays useful after the list shrinks.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
 
-class ProjectDetailView(BreadcrumbsMixin, DetailView):
-    context_object_name = "project"
-
-    def get_queryset(self):
-        return Project.objects.public().select_related("programme", "funder").prefetch_related(
-            "countries__region", "themes", "member_organisations",
-            Prefetch("partners", queryset=Partner.objects.select_related("country")),
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filterset=self.filterset,
+            facets=facets_for(self.filterset),
+            active_filters=active_filters(self.filterset, self.request),
+            **kwargs,
         )
+
+
+class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
+    context_object_name = "project"
+    queryset = Project.objects.select_related("programme", "funder").prefetch_related(
+        "countries__region", "themes", "member_organisations",
+        Prefetch("partners", queryset=Partner.objects.select_related("country")),
+    )
 
     def get_breadcrumbs(self):
         return [projects_crumb(), (self.request.path, self.object.title)]
+
+
+def facets_for(filterset):
+    """Each filter as the template draws it: its name, label and options with counts;
+    the selected value is kept even when it has no projects left."""
+    counts = filterset.facet_counts()
+    selected = {name: filterset.form.data.get(name, "") for name in filterset.FACETS}
+    options = {
+        "region": [(r.slug, r.name, counts["region"].get(r.pk, 0)) for r in Region.objects.all()],
+        "country": [(c.slug, c.name, counts["country"].get(c.pk, 0))
+                    for c in Country.objects.order_by("name")],
+        "theme": [(t.slug, t.name, counts["theme"].get(t.pk, 0)) for t in Theme.objects.all()],
+        "member": [(m.slug, m.name, counts["member"].get(m.pk, 0))
+                   for m in MemberOrganisation.objects.public()],
+        "status": [(value, label.capitalize(), counts["status"].get(value, 0))
+                   for value, label in Project.Status.choices],
+        "funder": [(str(f.pk), f.name, counts["funder"].get(f.pk, 0))
+                   for f in Funder.objects.all()],
+        "year": [(str(year), str(year), n) for year, n in counts["year"].items()],
+    }
+    facets = []
+    for name in filterset.FACETS:
+        choices = [
+            {"value": value, "label": label, "count": n, "selected": value == selected[name]}
+            for value, label, n in options[name]
+            if n or value == selected[name]
+        ]
+        facets.append({"name": name, "label": filterset.filters[name].label,
+                       "options": choices})
+    return facets
+
+
+def active_filters(filterset, request):
+    """The valid filters in force, each with a link that removes just that one (and
+    drops any value that could not be used)."""
+    filterset.errors  # noqa: B018 - validates the form, fills cleaned_data
+    valid = {name: value for name, value in filterset.form.cleaned_data.items()
+             if value not in (None, "")}
+    kept = {name: request.GET[name] for name in valid if name in request.GET}
+    active = []
+    for name in ("q", "programme", *filterset.FACETS):
+        if name not in valid:
+            continue
+        params = QueryDict(mutable=True)
+        params.update({k: v for k, v in kept.items() if k != name})
+        value = valid[name]
+        if name == "status":
+            shown = Project.Status(value).label
+        elif name == "year":
+            shown = str(int(value))
+        else:
+            shown = str(value)
+        active.append({"label": filterset.filters[name].label, "value": shown,
+                       "remove_url": "?" + params.urlencode() if params else request.path})
+    return active

@@ -1,0 +1,70 @@
+"""Every public page runs the same number of database queries with 10 and with 500
+projects: lists are prefetched, annotated and paginated, never a query per row."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from members.models import MemberOrganisation
+from projects.models import Country, Programme, Project
+
+pytestmark = pytest.mark.django_db
+
+
+def page_urls():
+    """One page of each type, picked where the generated projects pile up."""
+    busiest_country = max(Country.objects.all(), key=lambda c: c.projects.count())
+    busiest_member = max(MemberOrganisation.objects.public(), key=lambda m: m.projects.count())
+    busiest_programme = max(Programme.objects.public(), key=lambda p: p.projects.count())
+    project = Project.objects.public().order_by("pk").first()
+    urls = {
+        "home": "/", "about": "/om-oss/", "support": "/stod-oss/",
+        "regions": "/regioner/",
+        "region": busiest_country.region.get_absolute_url(),
+        "country": busiest_country.get_absolute_url(),
+        "programme": busiest_programme.get_absolute_url(),
+        "projects": "/projekt/",
+        "projects filtered": f"/projekt/?country={busiest_country.slug}&theme=unga&sort=budget",
+        "projects page 2": "/projekt/?page=2",
+        "project": project.get_absolute_url(),
+        "members": "/medlemmar/",
+        "member": busiest_member.get_absolute_url(),
+        "networks": "/natverk/",
+        "network": "/natverk/folkkraft/",
+        "seminars": "/seminarier/",
+        "newsletter": "/nyhetsbrev/",
+        "sitemap": "/sitemap.xml",
+        "english projects": "/en/projects/",
+    }
+    return urls
+
+
+def count_queries(client, urls):
+    counts = {}
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (name, url, response.status_code)
+        counts[name] = len(queries)
+    return counts
+
+
+def test_query_counts_do_not_grow_with_the_number_of_projects(client, settings):
+    settings.DEBUG = True  # load_demo refuses to run on what looks like production
+    call_command("load_demo", projects=10, stdout=io.StringIO())
+    urls = page_urls()
+    small = count_queries(client, urls)
+
+    call_command("load_demo", projects=500, stdout=io.StringIO())
+    assert Project.objects.public().count() > 400
+    large = count_queries(client, urls)
+
+    assert large == small
+    # A budget, so a page that starts looping over rows is noticed even if it happened
+    # to loop the same number of times at both sizes (each page: session-less visitor,
+    # its own object(s), prefetches of related lists, pagination count, facet counts).
+    too_many = {name: n for name, n in large.items() if n > 25}
+    assert not too_many

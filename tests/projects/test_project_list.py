@@ -1,0 +1,152 @@
+"""The project list: combinable filters in a shareable GET URL, counts per value,
+sorting, and pages that forgive bad numbers."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from projects.models import Project
+from tests.factories import (
+    CountryFactory,
+    FunderFactory,
+    MemberOrganisationFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+    RegionFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+URL = "/projekt/"
+
+
+@pytest.fixture
+def world():
+    asia = RegionFactory(slug="asien", name_sv="Asien")
+    balkans = RegionFactory(slug="balkan", name_sv="Balkan")
+    philippines = CountryFactory(slug="filippinerna", name_sv="Filippinerna", region=asia)
+    burma = CountryFactory(slug="burma", name_sv="Burma", region=asia)
+    serbia = CountryFactory(slug="serbien", name_sv="Serbien", region=balkans)
+    youth = ThemeFactory(slug="unga", name_sv="Unga")
+    women = ThemeFactory(slug="jamstalldhet", name_sv="Jämställdhet")
+    abf = MemberOrganisationFactory(slug="abf", name_sv="ABF")
+    sida = FunderFactory(name_sv="Sida", short_name="Sida")
+    ProjectFactory(slug="p1", title_sv="Unga i Manila", countries=[philippines], themes=[youth],
+                   member_organisations=[abf], funder=sida, status=Project.Status.ONGOING,
+                   start_date=datetime.date(2023, 1, 1), end_date=datetime.date(2025, 12, 31),
+                   budget_sek=500_000)
+    ProjectFactory(slug="p2", title_sv="Kvinnor i Burma", countries=[burma, philippines],
+                   themes=[women], status=Project.Status.COMPLETED,
+                   start_date=datetime.date(2016, 1, 1), end_date=datetime.date(2018, 12, 31),
+                   budget_sek=2_000_000)
+    ProjectFactory(slug="p3", title_sv="Fack i Serbien", countries=[serbia], themes=[youth],
+                   member_organisations=[abf], status=Project.Status.PLANNED,
+                   start_date=datetime.date(2027, 1, 1), end_date=datetime.date(2028, 12, 31),
+                   budget_sek=100_000)
+    ProjectFactory(slug="draft", title_sv="Utkast i Serbien", countries=[serbia], published=False)
+    ProjectFactory(slug="internal", title_sv="Internt i Serbien", countries=[serbia],
+                   visibility=Project.Visibility.INTERNAL)
+
+
+def titles(response):
+    return [p.title for p in response.context["projects"]]
+
+
+def test_lists_public_projects_only(client, world):
+    response = client.get(URL)
+    assert sorted(titles(response)) == ["Fack i Serbien", "Kvinnor i Burma", "Unga i Manila"]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("region=asien", ["Kvinnor i Burma", "Unga i Manila"]),
+    ("country=filippinerna", ["Kvinnor i Burma", "Unga i Manila"]),
+    ("theme=unga", ["Fack i Serbien", "Unga i Manila"]),
+    ("member=abf", ["Fack i Serbien", "Unga i Manila"]),
+    ("status=completed", ["Kvinnor i Burma"]),
+    ("year=2017", ["Kvinnor i Burma"]),
+    ("year=2024", ["Unga i Manila"]),
+    ("region=asien&theme=unga", ["Unga i Manila"]),
+    ("theme=unga&member=abf&region=balkan", ["Fack i Serbien"]),
+    ("q=manila", ["Unga i Manila"]),
+    ("q=serbien", ["Fack i Serbien"]),
+])
+def test_filters_combine(client, world, query, expected):
+    assert sorted(titles(client.get(f"{URL}?{query}"))) == expected
+
+
+def test_a_project_in_two_matching_countries_is_listed_once(client, world):
+    response = client.get(f"{URL}?region=asien")
+    assert response.context["paginator"].count == 2
+
+
+def test_counts_per_filter_value_follow_the_other_filters(client, world):
+    response = client.get(f"{URL}?theme=unga")
+    facets = {f["name"]: {o["value"]: o["count"] for o in f["options"]}
+              for f in response.context["facets"]}
+    # Within the "youth" theme: one project in Asia, one in the Balkans ...
+    assert facets["region"] == {"asien": 1, "balkan": 1}
+    # ... while the theme's own counts ignore the theme filter, to show the alternatives.
+    assert facets["theme"] == {"unga": 2, "jamstalldhet": 1}
+    assert facets["status"] == {"ongoing": 1, "planned": 1}
+    html = response.content.decode()
+    assert "Jämställdhet (1)" in html
+
+
+def test_the_filtered_list_is_a_plain_get_url_that_keeps_filters_in_the_pages(client, world):
+    for n in range(25):
+        ProjectFactory(title_sv=f"Extra {n}", themes=[world_theme()])
+    response = client.get(f"{URL}?theme=unga")
+    html = response.content.decode()
+    assert 'method="get"' in html
+    assert "?theme=unga&amp;page=2" in html
+
+
+def world_theme():
+    from projects.models import Theme
+    return Theme.objects.get(slug="unga")
+
+
+@pytest.mark.parametrize(("sort", "first"), [
+    ("newest", "Fack i Serbien"),
+    ("oldest", "Kvinnor i Burma"),
+    ("budget", "Kvinnor i Burma"),
+    ("title", "Fack i Serbien"),
+])
+def test_sorting(client, world, sort, first):
+    assert titles(client.get(f"{URL}?sort={sort}"))[0] == first
+
+
+@pytest.mark.parametrize("query", [
+    "page=abc", "page=-1", "page=99999", "page=1.5", "page=",
+    "country=finns-inte", "theme=%00", "year=abc", "year=99999999999999999999",
+    "status=<script>", "funder=999999999999999999999999", "sort=drop", "region=" + "x" * 5000,
+    "q=" + "ä" * 10000, "q=%00%1b", "member=abf&member=lo",
+])
+def test_bad_input_answers_a_normal_page(client, world, query):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 200
+    assert "<h1>Projekt</h1>" in response.content.decode()
+
+
+def test_unknown_filter_value_is_explained_in_the_visitors_language(client, world):
+    html = client.get(f"{URL}?country=finns-inte").content.decode()
+    assert "Några filter kunde inte användas" in html
+    html = client.get(f"/en/projects/?country=no-such-country").content.decode()
+    assert "Some filters could not be used" in html
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, world):
+    response = client.get(f"{URL}?page=99")
+    assert response.context["page_obj"].number == 1
+
+
+def test_programme_filter_from_the_programme_page(client, world):
+    programme = ProgrammeFactory(slug="asienprogrammet")
+    ProjectFactory(title_sv="I programmet", programme=programme)
+    assert titles(client.get(f"{URL}?programme=asienprogrammet")) == ["I programmet"]
+
+
+def test_english_list_under_en(client, world):
+    response = client.get(reverse("projects:project-list").replace("/projekt/", "/en/projects/"))
+    assert response.status_code == 200
