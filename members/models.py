@@ -65,6 +65,10 @@ class MemberOrganisation(models.Model):
         return reverse("members:member-detail", kwargs={"slug": self.slug})
 
     @property
+    def is_public(self):
+        return self.published
+
+    @property
     def display_name(self):
         """'LO – Landsorganisationen i Sverige' style label where a short name exists."""
         if self.short_name and self.short_name != self.name:
@@ -108,3 +112,7 @@ class Network(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:network-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.published

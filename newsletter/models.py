@@ -175,6 +175,10 @@ class Seminar(models.Model):
     def get_absolute_url(self):
         return reverse("newsletter:seminar-detail", kwargs={"slug": self.slug})
 
+    @property
+    def is_public(self):
+        return self.published
+
 
 class Registration(models.Model):
     class Status(models.TextChoices):

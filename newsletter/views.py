@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from palmecentret.views import BreadcrumbsMixin
+from palmecentret.views import BreadcrumbsMixin, PreviewMixin
 
 from .models import MailingList, Seminar
 
@@ -29,11 +29,9 @@ class SeminarListView(BreadcrumbsMixin, ListView):
                                         **kwargs)
 
 
-class SeminarDetailView(BreadcrumbsMixin, DetailView):
+class SeminarDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "seminar"
-
-    def get_queryset(self):
-        return Seminar.objects.public()
+    queryset = Seminar.objects.all()
 
     def get_breadcrumbs(self):
         return [seminars_crumb(), (self.request.path, self.object.title)]

@@ -2,13 +2,19 @@
 
 import logging
 
+import segno
+
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -28,6 +34,36 @@ class BreadcrumbsMixin:
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(breadcrumbs=self.get_breadcrumbs(), **kwargs)
+
+
+def can_preview(user, model):
+    """Staff who may view a model in admin may also preview its unpublished pages."""
+    meta = model._meta
+    return user.is_staff and user.has_perm(f"{meta.app_label}.view_{meta.model_name}")
+
+
+class PreviewMixin:
+    """A detail page that answers 404 for anything unpublished, except to staff, who see
+    it with a "not published" banner; such a preview is never cached or indexed.
+
+    The view's `queryset` holds every object; its QuerySet's `public()` is the one
+    visibility rule for visitors."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if can_preview(self.request.user, queryset.model):
+            return queryset
+        return queryset.public()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=not self.object.is_public, **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context.get("is_preview"):
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 class HomeView(TemplateView):
@@ -65,6 +101,39 @@ class AboutView(BreadcrumbsMixin, TemplateView):
         )
 
 
+class SupportView(BreadcrumbsMixin, TemplateView):
+    """How to give to the solidarity fund (Swish, bank giro) and how to engage."""
+
+    template_name = "palmecentret/support.html"
+
+    def get_breadcrumbs(self):
+        return [(reverse("support"), _("Support us"))]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            swish_number=settings.SWISH_NUMBER,
+            bankgiro=settings.BANKGIRO,
+            example_details=(settings.SWISH_NUMBER == settings.DEMO_SWISH_NUMBER
+                             or settings.BANKGIRO == settings.DEMO_BANKGIRO),
+            swish_qr=swish_qr_svg(settings.SWISH_NUMBER, _("Gift to the solidarity fund")),
+            members=MemberOrganisation.objects.public().filter(parent__isnull=True),
+            **kwargs,
+        )
+
+
+def swish_qr_svg(number, message):
+    """A Swish QR code as inline SVG, made on the server (segno): the Swish app reads
+    'C<number>;<amount>;<message>;<locks>' and opens a payment with the number filled in."""
+    payee = "".join(ch for ch in number if ch.isdigit())
+    code = segno.make(f"C{payee};;{message};0", error="m")
+    label = _("QR code for giving to the solidarity fund with Swish, number %(number)s") % {
+        "number": number}
+    svg = code.svg_inline(scale=4, omitsize=True, svgclass="swish-qr", dark="#1d1d1b",
+                          light="#ffffff")
+    # Named for screen readers; the number is also written out beside the code.
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
+
+
 @never_cache
 @require_GET
 def healthz(request):
@@ -81,11 +150,26 @@ def healthz(request):
 
 @require_GET
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", ""]
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        f"Sitemap: {settings.SITE_URL}{reverse('django.contrib.sitemaps.views.sitemap')}",
+        "",
+    ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception):
+    # /Projekt/ or /EN/PROJECTS/: the nearest sensible page is the lower-case one.
+    lowered = request.path.lower()
+    if lowered != request.path:
+        try:
+            resolve(lowered)
+        except Resolver404:
+            pass
+        else:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(lowered + (f"?{query}" if query else ""))
     return render(request, "404.html", status=404)
 
 

@@ -179,6 +179,10 @@ class Programme(models.Model):
     def get_absolute_url(self):
         return reverse("projects:programme-detail", kwargs={"slug": self.slug})
 
+    @property
+    def is_public(self):
+        return self.published
+
 
 class Partner(models.Model):
     """A local partner organisation abroad. Never shown for projects that hide partners."""
