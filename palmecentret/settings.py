@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -161,6 +162,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Palmecentret <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Giving ---------------------------------------------------------------------------
+# The solidarity fund's payment details on the support page. The defaults are examples,
+# shown as such on the page and warned about at start in production (palmecentret.W001).
+DEMO_SWISH_NUMBER = "1234567890"
+DEMO_BANKGIRO = "123-4567"
+SWISH_NUMBER = env.str("SWISH_NUMBER", default=DEMO_SWISH_NUMBER)
+BANKGIRO = env.str("BANKGIRO", default=DEMO_BANKGIRO)
 
 # --- Security -------------------------------------------------------------------------
 # Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https

@@ -3,21 +3,25 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
 from . import views
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap_view, {"sitemaps": SITEMAPS},
+         name="django.contrib.sitemaps.views.sitemap"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path(_("about/"), views.AboutView.as_view(), name="about"),
+    path(_("support-us/"), views.SupportView.as_view(), name="support"),
     path("", include("projects.urls")),
     path("", include("members.urls")),
     path("", include("newsletter.urls")),

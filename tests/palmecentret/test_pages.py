@@ -1,5 +1,7 @@
 """Every public page answers in Swedish at the root and in English under /en/."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -178,3 +180,23 @@ def test_robots_txt_is_plain_text(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     assert "User-agent: *" in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "key", "swedish", "english"), PAGES)
+def test_every_page_carries_its_sharing_and_search_engine_tags(client, content, name, key,
+                                                               swedish, english):
+    url = page_url(name, key, content, "sv")
+    html = client.get(url).content.decode()
+    title = re.search(r"<title>(.*?) – Palmecentret</title>", html).group(1)
+    assert title.strip()
+    assert f'<meta property="og:title" content="{title}">' in html
+    assert f'<meta name="twitter:title" content="{title}">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert re.search(r'<meta name="description" content="[^"]+">', html)
+    assert re.search(r'<meta property="og:description" content="[^"]+">', html)
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000{url}">' in html
+    english_url = page_url(name, key, content, "en")
+    assert f'<link rel="alternate" hreflang="en" href="http://127.0.0.1:8000{english_url}">' in html
+    assert f'<link rel="alternate" hreflang="sv" href="http://127.0.0.1:8000{url}">' in html
+    assert ('aria-label="Brödsmulor"' in html) == (name != "home")
+    assert 'href="/static/css/print.css" media="print"' in html

@@ -1,0 +1,70 @@
+"""sitemap.xml, robots.txt, the support page and forgiving URLs."""
+
+import pytest
+from django.core.checks import run_checks
+
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sitemap_lists_each_page_in_both_languages_with_alternates(client):
+    ProjectFactory(slug="synligt", title_sv="Synligt")
+    ProjectFactory(slug="dolt", published=False)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/projekt/synligt/</loc>" in xml
+    assert "<loc>http://testserver/en/projects/synligt/</loc>" in xml
+    assert 'hreflang="en" href="http://testserver/en/projects/synligt/"' in xml
+    assert "/dolt/" not in xml
+
+
+def test_robots_txt_points_to_the_sitemap(client, settings):
+    settings.SITE_URL = "https://palmecentret.example"
+    body = client.get("/robots.txt").content.decode()
+    assert "Sitemap: https://palmecentret.example/sitemap.xml" in body
+    assert "Disallow: /admin/" in body
+
+
+def test_support_page_shows_giving_details_and_a_swish_qr_code(client, settings):
+    settings.SWISH_NUMBER = "9001234567"
+    settings.BANKGIRO = "900-1234"
+    html = client.get("/stod-oss/").content.decode()
+    assert "9001234567" in html and "900-1234" in html
+    assert '<svg role="img" aria-label="QR-kod för att ge till solidaritetsfonden' in html
+    assert "Demosajt" not in html
+    html = client.get("/en/support-us/").content.decode()
+    assert "QR code for giving to the solidarity fund with Swish" in html
+
+
+def test_support_page_marks_example_numbers(client):
+    assert "Demosajt: numren nedan är exempel" in client.get("/stod-oss/").content.decode()
+
+
+def test_production_warns_about_example_giving_details(settings):
+    settings.DEBUG = False
+    ids = {message.id for message in run_checks(include_deployment_checks=True)}
+    assert {"palmecentret.W001", "palmecentret.W002"} <= ids
+    settings.SWISH_NUMBER, settings.BANKGIRO = "9001234567", "900-1234"
+    ids = {message.id for message in run_checks(include_deployment_checks=True)}
+    assert not {"palmecentret.W001", "palmecentret.W002"} & ids
+
+
+@pytest.mark.parametrize(("path", "target"), [
+    ("/Projekt/", "/projekt/"),
+    ("/EN/PROJECTS/?page=2", "/en/projects/?page=2"),
+    ("/Om-Oss/", "/om-oss/"),
+])
+def test_mixed_case_addresses_redirect_to_the_real_page(client, path, target):
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == target
+
+
+def test_missing_trailing_slash_redirects(client):
+    response = client.get("/projekt")
+    assert response.status_code == 301
+    assert response["Location"] == "/projekt/"
+
+
+def test_unknown_mixed_case_address_is_still_404(client):
+    assert client.get("/Finns-Inte/").status_code == 404
