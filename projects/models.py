@@ -3,7 +3,8 @@ local partners and projects."""
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,15 +20,26 @@ iati_identifier_validator = RegexValidator(
 )
 
 
+def count_of(queryset):
+    """A correlated COUNT(*) subquery: a number per row without joining the rows in (a
+    join of countries x projects x programmes would grow with the data)."""
+    return Coalesce(
+        Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")),
+        0,
+    )
+
+
 class RegionQuerySet(models.QuerySet):
     def with_counts(self):
-        """Each region's number of countries and of public projects, in the same query."""
-        public_projects = Q(countries__projects__published=True) & ~Q(
-            countries__projects__visibility=Project.Visibility.INTERNAL
-        )
+        """Each region's number of countries, published programmes, public projects and
+        ongoing public projects, in the same query."""
+        in_region = Project.objects.public().filter(Exists(Project.countries.through.objects.filter(
+            project=OuterRef("pk"), country__region=OuterRef(OuterRef("pk")))))
         return self.annotate(
-            country_count=Count("countries", distinct=True),
-            project_count=Count("countries__projects", filter=public_projects, distinct=True),
+            country_count=count_of(Country.objects.filter(region=OuterRef("pk"))),
+            programme_count=count_of(Programme.objects.public().filter(region=OuterRef("pk"))),
+            project_count=count_of(in_region),
+            ongoing_count=count_of(in_region.filter(status=Project.Status.ONGOING)),
         )
 
 

@@ -43,6 +43,15 @@ class RegionListView(BreadcrumbsMixin, ListView):
             Prefetch("countries", queryset=Country.objects.order_by("name"))
         )
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            # The map links the countries the list shows, from the same prefetch: no query
+            # of its own (the template's `regions` is this same, now evaluated, queryset).
+            map_countries=[country for region in self.object_list
+                           for country in region.countries.all()],
+            **kwargs,
+        )
+
 
 class RegionDetailView(BreadcrumbsMixin, DetailView):
     model = Region

@@ -200,3 +200,13 @@ def test_every_page_carries_its_sharing_and_search_engine_tags(client, content, 
     assert f'<link rel="alternate" hreflang="sv" href="http://127.0.0.1:8000{url}">' in html
     assert ('aria-label="Brödsmulor"' in html) == (name != "home")
     assert 'href="/static/css/print.css" media="print"' in html
+
+
+def test_regions_page_counts_programmes_and_ongoing_projects(client, content):
+    ProjectFactory(countries=[content["country"]], status=Project.Status.COMPLETED)
+    ProjectFactory(countries=[content["country"]], published=False)
+    html = client.get("/regioner/").content.decode()
+    # One published programme; the factory project is ongoing, the completed one and the
+    # draft do not count.
+    assert "1 program," in html
+    assert "1 pågående projekt" in html
