@@ -12,6 +12,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
@@ -21,6 +22,8 @@ from django.views.generic import TemplateView
 
 from members.models import MemberOrganisation, Network
 from projects.models import Funder, Programme, Project, Region
+
+from .search import MAX_QUERY_LENGTH, search
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +124,32 @@ class SupportView(BreadcrumbsMixin, TemplateView):
         )
 
 
+class SearchView(BreadcrumbsMixin, TemplateView):
+    """The site search (GET ?q=): any query, however odd, gets a normal page."""
+
+    template_name = "palmecentret/search.html"
+
+    def get_breadcrumbs(self):
+        return [(reverse("search"), _("Search"))]
+
+    def get_context_data(self, **kwargs):
+        results = search(self.request.GET.get("q", ""))
+        return super().get_context_data(
+            results=results,
+            query=results.query if results else "",
+            max_query_length=MAX_QUERY_LENGTH,
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["query"]:
+            # Result pages are endless variations of other pages: keep them out of
+            # search engines, while the empty search page itself may be indexed.
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+
 def swish_qr_svg(number, message):
     """A Swish QR code as inline SVG, made on the server (segno): the Swish app reads
     'C<number>;<amount>;<message>;<locks>' and opens a payment with the number filled in."""
@@ -150,9 +179,17 @@ def healthz(request):
 
 @require_GET
 def robots_txt(request):
+    search_urls = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            search_urls.append(reverse("search"))
     lines = [
         "User-agent: *",
         f"Disallow: /{settings.ADMIN_URL}",
+        f"Disallow: /en/{settings.ADMIN_URL}",
+        # Search results are endless combinations of words; the pages themselves are in
+        # the sitemap.
+        *(f"Disallow: {url}?" for url in search_urls),
         f"Sitemap: {settings.SITE_URL}{reverse('django.contrib.sitemaps.views.sitemap')}",
         "",
     ]

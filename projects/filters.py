@@ -72,12 +72,10 @@ class ProjectFilter(django_filters.FilterSet):
         fields = []
 
     def filter_words(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(title_sv__icontains=word) | Q(title_en__icontains=word)
-                | Q(summary_sv__icontains=word) | Q(summary_en__icontains=word)
-            )
-        return queryset
+        # Imported here: the site-wide search builds on this app's models.
+        from palmecentret.search import filter_projects
+
+        return filter_projects(queryset, value)
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(_exists(Project.countries.through, country__region=value))

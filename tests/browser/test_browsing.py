@@ -27,6 +27,7 @@ PAGE_TYPES = {
     "seminar": (None, None),
     "newsletter": ("/nyhetsbrev/", "/en/newsletter/"),
     "support": ("/stod-oss/", "/en/support-us/"),
+    "search": ("/sok/?q=r%C3%A4ttigheter", "/en/search/?q=rights"),
     "not found": ("/finns-inte/", "/en/no-such-page/"),
 }
 
@@ -132,3 +133,17 @@ def test_copy_link_works_as_a_plain_link_and_copies_with_script(page, browser):
     assert page.evaluate("() => navigator.clipboard.readText()").endswith(
         project.get_absolute_url())
     assert link.inner_text() == "Länken är kopierad"
+
+
+def test_a_keyboard_alone_searches_from_the_header(page):
+    page.goto("/")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.name") == "q":
+            break
+    else:
+        pytest.fail("Tab never reached the search box")
+    page.keyboard.type("Palestina")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sok/?q=Palestina")
+    assert page.locator("main mark").count() > 0

@@ -59,6 +59,9 @@ def public_urls(client):
     urls = {re.sub(r"^https?://[^/]+", "", loc) for loc in re.findall(r"<loc>([^<]+)</loc>",
                                                                      sitemap)}
     urls |= {"/sitemap.xml", "/robots.txt"}
+    for base in ("/sok/", "/en/search/"):
+        urls |= {f"{base}?q=Hemliga", f"{base}?q=Hemlig", f"{base}?q=Utkast",
+                 f"{base}?q=Interna"}
     for base in ("/projekt/", "/en/projects/"):
         urls |= {f"{base}?country=palestina", f"{base}?theme=unga", f"{base}?member=abf",
                  f"{base}?region=mena", f"{base}?programme=palestinaprogrammet",

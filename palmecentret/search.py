@@ -1,0 +1,400 @@
+"""The site search: projects, countries, programmes, members and networks, ranked and marked."""
+
+import operator
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import reduce
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
+from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy
+
+from members.models import MemberOrganisation, Network
+from projects.models import Country, Programme, Project
+
+# Longer queries are typing accidents or attacks; 200 characters hold any real question.
+MAX_QUERY_LENGTH = 200
+# The SQLite fallback builds one condition per word; more words than this add nothing.
+MAX_FALLBACK_WORDS = 10
+
+# PostgreSQL text-search configuration for each content language.
+CONFIGS = {"sv": "swedish", "en": "english"}
+
+# Highlight markers. They are control characters, which clean_query() strips from every
+# query, so a visitor cannot forge them; mark_up() turns them into <mark> only after the
+# text around them has been HTML-escaped.
+START, STOP = "\x02", "\x03"
+_MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
+_MARKERS = re.compile(f"[{START}{STOP}]")
+
+# Which project fields make up its search document, by weight (A counts most). Both the
+# query below and the GIN indexes (projects/migrations/0002_project_search_gin.py) build
+# their vector from this one definition, so the index always fits the query.
+PROJECT_FIELDS = (("A", ("title_{lang}",)), ("B", ("summary_{lang}",)), ("C", ("body_{lang}",)))
+# One GIN index per content language, named in EXPLAIN output and in the migration.
+PROJECT_SEARCH_INDEXES = {"sv": "project_search_sv_gin", "en": "project_search_en_gin"}
+
+
+def search_vector(weighted_fields, language):
+    """The weighted tsvector of a document's fields in one language ("{lang}" in a field
+    name stands for the language; fields without it are not translated)."""
+    config = CONFIGS[language]
+    vectors = [
+        SearchVector(*(name.format(lang=language) for name in names), config=config,
+                     weight=weight)
+        for weight, names in weighted_fields
+    ]
+    return reduce(operator.add, vectors)
+
+
+def project_search_vector(language):
+    return search_vector(PROJECT_FIELDS, language)
+
+
+def clean_query(raw):
+    """The visitor's query made safe to search with: Unicode-normalised, control and
+    format characters dropped, whitespace collapsed, at most MAX_QUERY_LENGTH characters.
+    An empty string means there is nothing to search for."""
+    if not isinstance(raw, str):
+        return ""
+    # NFC so that a decomposed "ä" (as some keyboards send it) matches the stored one.
+    text = unicodedata.normalize("NFC", raw)
+    # NUL would make PostgreSQL refuse the query; the others are invisible or reorder text.
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch
+                   for ch in text)
+    text = " ".join(text.split())
+    return text[:MAX_QUERY_LENGTH].strip()
+
+
+def mark_up(text):
+    """HTML-escape text that carries START/STOP markers, then turn each marked stretch
+    into <mark>…</mark>. Unpaired markers (which stored content could hold) are dropped."""
+    escaped = _MARKED.sub(r"<mark>\1</mark>", escape(text))
+    return mark_safe(_MARKERS.sub("", escaped))
+
+
+def highlight(text, words, whole_words=False):
+    """Mark every occurrence of `words` in plain `text` (case-insensitive), escaped."""
+    text = _MARKERS.sub("", text or "")
+    words = sorted({w for w in words if w}, key=len, reverse=True)
+    if not words:
+        return mark_up(text)
+    pattern = "|".join(re.escape(w) for w in words)
+    if whole_words:
+        pattern = rf"(?<!\w)(?:{pattern})(?!\w)"
+    return mark_up(re.sub(pattern, lambda m: f"{START}{m.group(0)}{STOP}", text,
+                          flags=re.IGNORECASE))
+
+
+def excerpt(text, words, size=35):
+    """About `size` words of `text` around the first matching word, matches marked."""
+    text = " ".join(_MARKERS.sub("", text or "").split())
+    if not text:
+        return ""
+    tokens = text.split(" ")
+    lowered = [w.lower() for w in words]
+    first = next((i for i, token in enumerate(tokens)
+                  if any(w in token.lower() for w in lowered)), 0)
+    start = max(0, min(first - size // 3, len(tokens) - size))
+    chosen = " ".join(tokens[start:start + size])
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + size < len(tokens) else ""
+    return highlight(f"{prefix}{chosen}{suffix}", words)
+
+
+def fallback_words(query):
+    """The words the plain (non-PostgreSQL) search looks for: letters and digits only;
+    websearch's OR is read as an operator, not as a word."""
+    return [w for w in re.findall(r"\w+", query) if w != "OR"][:MAX_FALLBACK_WORDS]
+
+
+def _years(obj):
+    start, end = obj.start_date, obj.end_date
+    return f"{start:%Y}–{end:%Y}" if end and end.year != start.year else f"{start:%Y}"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One type of result: where to look, what to weigh, what a hit shows."""
+
+    key: str
+    heading: str
+    queryset: object  # a callable returning the public objects, with what a hit shows
+    weighted_fields: tuple  # as for search_vector()
+    title_field: str  # shown as the hit's link text (modeltranslation's current language)
+    text_fields: tuple  # the snippet is taken from these
+    order: tuple  # tie-break after the rank
+    details: object  # obj -> list of short texts shown under the title
+    limit: int = 10
+    counted: bool = False  # count every hit (one more query) instead of "more than N"
+
+
+KINDS = (
+    Kind(
+        key="projects",
+        heading=gettext_lazy("Projects"),
+        # Partners are not part of any search document: a project that hides its
+        # partners must not be findable by their names or places.
+        queryset=lambda: Project.objects.public().prefetch_related("countries"),
+        weighted_fields=PROJECT_FIELDS,
+        title_field="title",
+        text_fields=("summary", "body"),
+        order=("-start_date", "pk"),
+        details=lambda p: [", ".join(c.name for c in p.countries.all()),
+                           capfirst(p.get_status_display()), _years(p)],
+        limit=20,
+        counted=True,
+    ),
+    Kind(
+        key="countries",
+        heading=gettext_lazy("Countries"),
+        queryset=lambda: Country.objects.select_related("region"),
+        weighted_fields=(("A", ("name_{lang}",)), ("B", ("focus_{lang}",))),
+        title_field="name",
+        text_fields=("focus",),
+        order=("pk",),
+        details=lambda c: [c.region.name],
+    ),
+    Kind(
+        key="programmes",
+        heading=gettext_lazy("Programmes"),
+        queryset=lambda: Programme.objects.public(),
+        weighted_fields=(("A", ("name_{lang}",)), ("B", ("summary_{lang}",)),
+                         ("C", ("body_{lang}",))),
+        title_field="name",
+        text_fields=("summary", "body"),
+        order=("-start_date", "pk"),
+        details=lambda p: [_years(p)],
+    ),
+    Kind(
+        key="members",
+        heading=gettext_lazy("Member organisations"),
+        queryset=lambda: MemberOrganisation.objects.public(),
+        weighted_fields=(("A", ("name_{lang}", "short_name")), ("B", ("description_{lang}",))),
+        title_field="name",
+        text_fields=("description",),
+        order=("pk",),
+        details=lambda m: [m.short_name, capfirst(m.get_kind_display())],
+    ),
+    Kind(
+        key="networks",
+        heading=gettext_lazy("Networks"),
+        queryset=lambda: Network.objects.public(),
+        weighted_fields=(("A", ("name_{lang}", "short_name")), ("B", ("description_{lang}",))),
+        title_field="name",
+        text_fields=("description",),
+        order=("pk",),
+        details=lambda n: [n.short_name, capfirst(n.get_scope_display())],
+    ),
+)
+
+
+@dataclass
+class Hit:
+    object: object
+    title: str  # safe HTML, matches marked
+    snippet: str  # safe HTML, matches marked; may be empty
+    details: list
+
+    @property
+    def url(self):
+        return self.object.get_absolute_url()
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    hits: list
+    total: int | None = None  # every hit counted (projects); else None
+    has_more: bool = False  # more hits than shown (when not counted)
+
+
+@dataclass
+class Results:
+    query: str
+    sections: list = field(default_factory=list)
+
+    @property
+    def found(self):
+        return any(section.hits for section in self.sections)
+
+
+def search_languages():
+    """On English pages both languages are searched: English content where it exists,
+    and the Swedish that English pages fall back to."""
+    return ("sv", "en") if get_language() == "en" else ("sv",)
+
+
+def search(raw_query):
+    """Search every kind for the visitor's query; None when there is nothing to search.
+
+    A fixed number of queries whatever the data size: per kind one for the ranked hits
+    (plus one prefetch for a project's countries, and one count of all project hits)."""
+    query = clean_query(raw_query)
+    if not query:
+        return None
+    languages = search_languages()
+    if connection.vendor == "postgresql":
+        run = _search_postgresql
+    else:
+        run = _search_fallback
+    return Results(query=query, sections=[run(kind, query, languages) for kind in KINDS])
+
+
+def _section(kind, rows, count=None):
+    hits, extra = rows[: kind.limit], rows[kind.limit:]
+    return Section(key=kind.key, heading=kind.heading, hits=hits,
+                   total=count() if kind.counted else None, has_more=bool(extra))
+
+
+def _fetch(kind, queryset):
+    # One row more than shown tells whether there are more, without counting them all.
+    return list(queryset[: kind.limit + (0 if kind.counted else 1)])
+
+
+def _display(name, languages):
+    """SQL for what the page shows of a translated field: English with the Swedish
+    fallback on English pages (as modeltranslation does), Swedish otherwise."""
+    if "en" in languages:
+        return Coalesce(NullIf(f"{name}_en", Value("")), f"{name}_sv")
+    return F(f"{name}_sv")
+
+
+def _display_config(names, languages):
+    """The text-search configuration of the displayed text: English where any of the
+    fields has English, Swedish where everything falls back."""
+    if "en" not in languages:
+        return CONFIGS["sv"]
+    has_english = reduce(operator.or_, (Q(**{f"{n}_en__gt": ""}) for n in names))
+    return Case(When(has_english, then=Value(CONFIGS["en"])), default=Value(CONFIGS["sv"]))
+
+
+def _documents(queryset, weighted_fields, query, languages):
+    """The queryset with each language's search document as an alias, the condition that
+    any of them matches the query, and the (alias, tsquery) pairs for ranking."""
+    match, documents = Q(), []
+    for language in languages:
+        alias = f"search_document_{language}"
+        tsquery = SearchQuery(query, search_type="websearch", config=CONFIGS[language])
+        # alias(), not annotate(): the document is matched and ranked, never sent back.
+        queryset = queryset.alias(**{alias: search_vector(weighted_fields, language)})
+        match |= Q(**{alias: tsquery})
+        documents.append((alias, tsquery))
+    return queryset, match, documents
+
+
+def filter_projects(queryset, raw_query):
+    """The project list's free-text filter: the site search's own matching of projects,
+    so the list and the search never disagree about what a word finds."""
+    query = clean_query(raw_query)
+    if not query:
+        return queryset
+    languages = search_languages()
+    if connection.vendor == "postgresql":
+        queryset, match, _ = _documents(queryset, PROJECT_FIELDS, query, languages)
+        return queryset.filter(match)
+    columns = [name.format(lang=language) for _weight, names in PROJECT_FIELDS
+               for name in names for language in languages]
+    for word in fallback_words(query):
+        queryset = queryset.filter(
+            reduce(operator.or_, (Q(**{f"{column}__icontains": word}) for column in columns)))
+    return queryset
+
+
+def postgresql_querysets(kind, query, languages):
+    """The matching objects of a kind, and the same ranked with their headlines (their
+    WHERE clause is the indexed `document @@ query`)."""
+    queryset, match, documents = _documents(kind.queryset(), kind.weighted_fields, query,
+                                            languages)
+    ranks = [SearchRank(F(alias), tsquery) for alias, tsquery in documents]
+    tsqueries = [tsquery for _alias, tsquery in documents]
+    matching = queryset.filter(match)
+    either = reduce(operator.or_, tsqueries)
+    text = reduce(
+        lambda a, b: Concat(a, Value("\n"), b, output_field=TextField()),
+        (Coalesce(_display(n, languages), Value(""), output_field=TextField())
+         for n in kind.text_fields),
+    )
+    ranked = matching.annotate(
+        search_rank=Greatest(*ranks) if len(ranks) > 1 else ranks[0],
+        # The title's headline only tells which of its words matched (stemmed); they are
+        # then marked in the real title, which ts_headline would strip of any markup.
+        search_title=SearchHeadline(
+            _display(kind.title_field, languages), either,
+            config=_display_config((kind.title_field,), languages),
+            start_sel=START, stop_sel=STOP, highlight_all=True,
+        ),
+        search_snippet=SearchHeadline(
+            text, either, config=_display_config(kind.text_fields, languages),
+            start_sel=START, stop_sel=STOP, max_words=35, min_words=15, max_fragments=2,
+            fragment_delimiter=" … ",
+        ),
+    ).order_by("-search_rank", *kind.order)
+    return matching, ranked
+
+
+def _search_postgresql(kind, query, languages):
+    matching, ranked = postgresql_querysets(kind, query, languages)
+    rows = _fetch(kind, ranked)
+    hits = [
+        Hit(object=obj,
+            title=highlight(getattr(obj, kind.title_field),
+                            _MARKED.findall(obj.search_title or ""), whole_words=True),
+            snippet=mark_up(obj.search_snippet or ""),
+            details=[d for d in kind.details(obj) if d])
+        for obj in rows
+    ]
+    return _section(kind, hits, count=matching.count)
+
+
+def _search_fallback(kind, query, languages):
+    """Every word must appear in one of the fields (case-insensitive substring, as far as
+    the database folds case); a hit in the title weighs more than one in the text."""
+    words = fallback_words(query)
+    if not words:
+        return Section(key=kind.key, heading=kind.heading, hits=[],
+                       total=0 if kind.counted else None)
+    # Per word, the best place it occurs: a title hit outweighs summary and body hits.
+    scores = {"A": 4, "B": 2, "C": 1}
+    by_weight = [
+        (weight, [name.format(lang=language) for name in names for language in languages])
+        for weight, names in kind.weighted_fields
+    ]
+
+    def contains(columns, word):
+        return reduce(operator.or_,
+                      (Q(**{f"{c}__icontains": word}) for c in dict.fromkeys(columns)))
+
+    match = Q()
+    rank = []
+    for word in words:
+        match &= contains([c for _w, columns in by_weight for c in columns], word)
+        rank.append(Case(
+            *(When(contains(columns, word), then=Value(scores[weight]))
+              for weight, columns in by_weight),
+            default=Value(0), output_field=IntegerField(),
+        ))
+    matching = kind.queryset().filter(match)
+    rows = _fetch(kind, matching.annotate(search_rank=reduce(operator.add, rank))
+                  .order_by("-search_rank", *kind.order))
+    hits = [
+        Hit(object=obj,
+            title=highlight(getattr(obj, kind.title_field), words),
+            snippet=excerpt("\n".join(getattr(obj, n) or "" for n in kind.text_fields), words),
+            details=[d for d in kind.details(obj) if d])
+        for obj in rows
+    ]
+    return _section(kind, hits, count=matching.count)

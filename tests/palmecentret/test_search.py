@@ -1,0 +1,296 @@
+"""The site search finds, ranks and marks public content, hides the rest, survives any input."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from palmecentret.search import KINDS, PROJECT_SEARCH_INDEXES, postgresql_querysets
+from projects.models import Project
+from tests.factories import (
+    CountryFactory,
+    MemberOrganisationFactory,
+    NetworkFactory,
+    PartnerFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+    RegionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content():
+    region = RegionFactory(slug="mena", name_sv="Mellanöstern", name_en="Middle East")
+    country = CountryFactory(slug="palestina", name_sv="Palestina", name_en="Palestine",
+                             iso_code="PS", region=region, focus_sv="Ockupationen och unga.")
+    programme = ProgrammeFactory(slug="palestinaprogrammet", name_sv="Palestinaprogrammet",
+                                 name_en="The Palestine programme", region=region,
+                                 summary_sv="Stöd till det civila samhället.")
+    member = MemberOrganisationFactory(slug="abf", name_sv="Arbetarnas bildningsförbund",
+                                       name_en="", short_name="ABF",
+                                       description_sv="Studieförbund i arbetarrörelsen.")
+    network = NetworkFactory(slug="folkkraft", name_sv="Folkkraft", name_en="",
+                             description_sv="Nätverk för folkbildning.")
+    rights = ProjectFactory(
+        slug="fackliga-rattigheter", title_sv="Kvinnors fackliga rättigheter",
+        title_en="Women's trade union rights", countries=[country],
+        summary_sv="Fackliga rättigheter för kvinnor i textilindustrin.",
+        summary_en="Organising women workers in the textile industry.",
+    )
+    in_title = ProjectFactory(slug="textilarbetare", title_sv="Textilarbetare organiserar sig",
+                              countries=[country], summary_sv="Om arbete.")
+    in_body = ProjectFactory(slug="ungdomar", title_sv="Ungdomar i rörelse", countries=[country],
+                             summary_sv="Om unga.", body_sv="Bland annat möter de textilarbetare.")
+    secret = PartnerFactory(name="Hemliga Fackföreningen", place="Hemligstad", country=country)
+    at_risk = ProjectFactory(slug="skyddat", title_sv="Skyddat projekt gemensamord",
+                             countries=[country], partners=[secret],
+                             visibility=Project.Visibility.HIDE_PARTNERS)
+    draft = ProjectFactory(slug="utkast", title_sv="Utkastprojektet gemensamord",
+                           countries=[country], partners=[secret], published=False)
+    internal = ProjectFactory(slug="internt", title_sv="Interna projektet gemensamord",
+                              countries=[country], partners=[secret],
+                              visibility=Project.Visibility.INTERNAL)
+    return {"country": country, "programme": programme, "member": member, "network": network,
+            "rights": rights, "in_title": in_title, "in_body": in_body, "at_risk": at_risk,
+            "draft": draft, "internal": internal}
+
+
+def search(client, q, language="sv"):
+    with translation.override(language):
+        url = reverse("search")
+    response = client.get(url, {"q": q})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def results_part(html):
+    """The page from the first result section on: what the search found, not the echo
+    of the query in the title, the form and the status line."""
+    start = html.find('<section class="search-results')
+    return html[start:] if start >= 0 else ""
+
+
+def test_the_search_page_addresses_follow_the_design():
+    with translation.override("sv"):
+        assert reverse("search") == "/sok/"
+    with translation.override("en"):
+        assert reverse("search") == "/en/search/"
+
+
+def test_finds_a_project_by_title_and_summary_and_marks_the_words(client, content):
+    html = search(client, "rättigheter")
+    assert content["rights"].get_absolute_url() in html
+    found = results_part(html)
+    assert "<mark>rättigheter</mark>" in found
+    # The title and the summary snippet both carry the mark.
+    assert found.count("<mark>") >= 2
+
+
+def test_a_title_hit_ranks_above_a_body_only_hit(client, content):
+    found = results_part(search(client, "textilarbetare"))
+    title_hit = found.find(content["in_title"].get_absolute_url())
+    body_hit = found.find(content["in_body"].get_absolute_url())
+    assert 0 <= title_hit < body_hit
+
+
+@pytest.mark.parametrize(("q", "key"), [
+    ("Palestina", "country"),
+    ("Palestinaprogrammet", "programme"),
+    ("ABF", "member"),
+    ("bildningsförbund", "member"),
+    ("Folkkraft", "network"),
+])
+def test_finds_countries_programmes_members_and_networks(client, content, q, key):
+    found = results_part(search(client, q))
+    assert content[key].get_absolute_url() in found
+
+
+def test_english_page_finds_english_text(client, content):
+    with translation.override("en"):
+        url = content["rights"].get_absolute_url()
+    found = results_part(search(client, "union", language="en"))
+    assert url in found
+    assert "<mark>union</mark>" in found.lower()
+
+
+def test_drafts_and_internal_projects_never_appear(client, content):
+    for language in ("sv", "en"):
+        found = results_part(search(client, "gemensamord", language=language))
+        assert "/skyddat/" in found
+        for hidden in ("Utkastprojektet", "Interna projektet", "/utkast/", "/internt/"):
+            assert hidden not in found
+
+
+def test_a_project_that_hides_partners_leaks_neither_names_nor_places(client, content):
+    # Its own hit shows nothing of its partners ...
+    html = search(client, "Skyddat")
+    assert "/skyddat/" in results_part(html)
+    for secret in ("Hemliga", "Fackföreningen", "Hemligstad"):
+        assert secret not in html
+    # ... and searching for them finds nothing: partners are not in any search document.
+    for q in ("Hemliga Fackföreningen", "Hemligstad"):
+        html = search(client, q)
+        assert results_part(html) == ""
+        assert "/skyddat/" not in html
+
+
+ABSURD = [
+    "",
+    "   ",
+    "x" * 10_000,
+    "rättigheter " * 2_000,
+    "\x00",
+    "fack\x00liga \x1b[31mrättigheter",
+    "'; DROP TABLE projects_project; --",
+    "!!!???***",
+    '"unbalanced quote',
+    "'unbalanced",
+    'fackliga OR -rättigheter',
+    "OR",
+    "-",
+    "- OR - OR",
+    "<script>alert(1)</script>",
+    "%_%",
+    "\u202e\u200b",
+]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("q", ABSURD, ids=lambda q: repr(q[:20]))
+def test_absurd_input_answers_a_normal_page(client, content, q, language):
+    html = search(client, q, language=language)
+    assert "<h1>" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "\x00" not in html and "\x1b" not in html
+    assert Project.objects.count() == 6
+
+
+def test_a_query_is_cut_to_a_sane_length_and_shown_back(client, content):
+    html = search(client, "rättigheter " + "x" * 10_000)
+    value = re.search(r'id="search-q" name="q" value="([^"]*)"', html).group(1)
+    assert value == ("rättigheter " + "x" * 10_000)[:200]
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "x" * 201 not in title
+
+
+def test_an_empty_query_gets_a_hint_and_no_results(client, content):
+    html = search(client, "")
+    with translation.override("sv"):
+        hint = translation.gettext("Write one or more words in the box above, for example a "
+                                   "country, a theme or the name of an organisation.")
+    assert hint in html
+    assert results_part(html) == ""
+
+
+def test_no_results_says_so(client, content):
+    html = search(client, "zzqqxxyy")
+    with translation.override("sv"):
+        advice = translation.gettext("Check the spelling, or try fewer or more general words.")
+    assert advice in html
+    assert results_part(html) == ""
+
+
+def test_markup_in_content_is_escaped(client, content):
+    ProjectFactory(slug="skript", title_sv="<script>alert(1)</script> Skriptprojekt",
+                   summary_sv='<img src=x onerror="alert(2)"> Skriptprojekt & co')
+    html = search(client, "Skriptprojekt")
+    assert "/skript/" in results_part(html)
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+
+
+def test_result_pages_are_kept_out_of_search_engines(client, content):
+    with translation.override("sv"):
+        url = reverse("search")
+    assert client.get(url, {"q": "Palestina"})["X-Robots-Tag"] == "noindex"
+    assert "X-Robots-Tag" not in client.get(url)
+
+
+def add_matching_projects(country, count):
+    ProjectFactory.create_batch(count, title_sv="Skalprojekt", summary_sv="Om skalning.",
+                                countries=[country])
+
+
+def count_search_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"q": "Skalprojekt"})
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_query_count_does_not_grow_with_the_number_of_matches(client, content, language):
+    with translation.override(language):
+        url = reverse("search")
+    add_matching_projects(content["country"], 10)
+    small = count_search_queries(client, url)
+    add_matching_projects(content["country"], 490)
+    large = count_search_queries(client, url)
+    # 1 the best 20 projects, 2 their countries (prefetch), 3 the count of all project
+    # hits, then one each for 4 countries, 5 programmes, 6 member organisations and
+    # 7 networks. The visitor has no session, so nothing else.
+    assert small == large == 7
+
+
+def test_the_project_count_is_shown(client, content):
+    add_matching_projects(content["country"], 25)
+    found = results_part(search(client, "Skalprojekt"))
+    assert "(25)" in found
+    assert found.count('<h3 class="h5 mb-1">') == 20
+
+
+# --- PostgreSQL full-text search ------------------------------------------------------
+
+@pytest.mark.postgres
+def test_swedish_stemming_finds_other_forms_of_a_word(client, content):
+    found = results_part(search(client, "rättigheterna"))
+    assert content["rights"].get_absolute_url() in found
+    assert "<mark>rättigheter</mark>" in found
+
+
+@pytest.mark.postgres
+def test_english_stemming_on_english_pages(client, content):
+    with translation.override("en"):
+        url = content["rights"].get_absolute_url()
+    found = results_part(search(client, "organised worker", language="en"))
+    assert url in found
+    assert "<mark>Organising</mark>" in found
+    # The Swedish page searches the Swedish text only, with Swedish stemming.
+    assert content["rights"].get_absolute_url() not in results_part(
+        search(client, "organised worker"))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("languages", [("sv",), ("sv", "en")])
+def test_the_project_search_uses_the_gin_indexes(content, languages):
+    country = content["country"]
+    Project.objects.bulk_create([
+        Project(title_sv=f"Fyllnad {n}", title_en=f"Filler {n}", slug=f"fyllnad-{n}",
+                iati_identifier=f"SE-ON-FILL-{n}", start_date=datetime.date(2020, 1, 1),
+                summary_sv="Något helt annat.", published=True)
+        for n in range(300)
+    ])
+    Project.countries.through.objects.bulk_create([
+        Project.countries.through(project=p, country=country)
+        for p in Project.objects.filter(slug__startswith="fyllnad-")
+    ])
+    projects = next(kind for kind in KINDS if kind.key == "projects")
+    matching, ranked = postgresql_querysets(projects, "rättigheter", languages)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE projects_project")
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plans = [matching.explain(), ranked[:20].explain()]
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    for plan in plans:
+        for language in languages:
+            assert PROJECT_SEARCH_INDEXES[language] in plan, plan
+    assert list(ranked) == [content["rights"]]
