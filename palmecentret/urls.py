@@ -15,13 +15,15 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap_view, {"sitemaps": SITEMAPS},
          name="django.contrib.sitemaps.views.sitemap"),
-    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(
+    # The admin in both languages too: /admin/ in Swedish, /en/admin/ in English.
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", views.HomeView.as_view(), name="home"),
     path(_("about/"), views.AboutView.as_view(), name="about"),
     path(_("support-us/"), views.SupportView.as_view(), name="support"),
+    path(_("search/"), views.SearchView.as_view(), name="search"),
     path("", include("projects.urls")),
     path("", include("members.urls")),
     path("", include("newsletter.urls")),
