@@ -38,6 +38,8 @@ def page_urls():
         "newsletter": "/nyhetsbrev/",
         "sitemap": "/sitemap.xml",
         "english projects": "/en/projects/",
+        "search": "/sok/?q=exempelprojekt",
+        "english search": "/en/search/?q=example",
     }
     return urls
 
