@@ -1,4 +1,8 @@
+"""App configs: the portal's own, and Django's admin with our two-factor site as default."""
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +12,19 @@ class PalmecentretConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the system checks
+        from . import login_security, roles
+
+        login_security.connect()
+        post_migrate.connect(roles.sync_roles_after_migrate,
+                             dispatch_uid="palmecentret-sync-roles")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin whose default site is ours, so every ``@admin.register`` and
+    ``admin.site`` use it. Listed in INSTALLED_APPS instead of "django.contrib.admin"."""
+
+    # Not this module's default: "palmecentret" must still load PalmecentretConfig. (The
+    # admin's config is reached through the module, not imported by name, for the same
+    # reason: Django picks an app's config among the classes named in its apps.py.)
+    default = False
+    default_site = "palmecentret.admin_site.PortalAdminSite"

@@ -23,3 +23,15 @@ def check_giving_details(app_configs, **kwargs):
             id="palmecentret.W002",
         ))
     return warnings
+
+
+@register(deploy=True)
+def check_two_factor(app_configs, **kwargs):
+    """Production admin logins need the authenticator code."""
+    if settings.DEBUG or settings.OTP_REQUIRED:
+        return []
+    return [Warning(
+        "OTP_REQUIRED is off in production: staff can log in with a password alone.",
+        hint="Remove OTP_REQUIRED=false from the environment.",
+        id="palmecentret.W003",
+    )]

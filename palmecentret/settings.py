@@ -2,6 +2,7 @@
 value from the environment with a safe development default."""
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,7 +45,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
-    "django.contrib.admin",
+    # django.contrib.admin with our site (two-factor login) as the default admin site.
+    "palmecentret.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,6 +77,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Absolute session expiry, before django-otp so it sees the user who is left.
+    "palmecentret.middleware.SessionMaxAgeMiddleware",
+    # Marks the session verified once a staff member has given an authenticator code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "palmecentret.middleware.DatabaseUnavailableMiddleware",
@@ -134,6 +140,54 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Idle expiry: a login ends SESSION_IDLE_MINUTES after the last request. Saving the session
+# on every request is what makes the age count from the last request, not from login.
+# (Public visitors have no session, so nothing is saved for them.)
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# Absolute expiry: however active, a login ends SESSION_MAX_HOURS after it began
+# (palmecentret.middleware.SessionMaxAgeMiddleware).
+SESSION_MAX_AGE = env.int("SESSION_MAX_HOURS", default=12) * 3600
+if SESSION_COOKIE_AGE <= 0 or SESSION_MAX_AGE <= 0:
+    sys.exit("palmecentret: SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be positive.")
+
+# --- Login security -------------------------------------------------------------------
+# How many reverse proxies in front of the portal append the address they received a
+# request from to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for). 0: the portal
+# faces the internet; REMOTE_ADDR is the visitor and X-Forwarded-For, which anyone can
+# send, is ignored. N: the N-th address from the right is the visitor, whatever the
+# client put further left. Too low and every visitor shares the proxy's address; too high
+# and visitors can choose their address. palmecentret.client_ip.client_ip reads it for
+# everything that needs the visitor's address (login lockouts, rate limits).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    sys.exit("palmecentret: TRUSTED_PROXY_COUNT must be 0 or more.")
+
+# django-axes: after LOGIN_FAILURE_LIMIT failed logins, the same username from the same
+# address is refused for LOGIN_COOLOFF_MINUTES. The pair, not the username alone, so an
+# attacker cannot lock staff out of their accounts from elsewhere; not the address alone,
+# so an office behind one address is not locked as a whole.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
+    sys.exit("palmecentret: LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be positive.")
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "palmecentret.client_ip.client_ip"
+# A page of the site in the visitor's language with status 429, not axes' bare text.
+AXES_LOCKOUT_CALLABLE = "palmecentret.login_security.lockout_response"
+# Masked in axes' records like the password: the authenticator code.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+# Not verbose: no "AXES: BEGIN" line at every start, and its log lines name only the
+# locking parameters (our own login log is logger "palmecentret.security").
+AXES_VERBOSE = False
+
+# Two-factor login for staff with authenticator-app codes (django-otp TOTP); required in
+# production unless turned off. Without it the admin is Django's plain password login,
+# and staff can still set up their app at <admin>/two-factor/.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "Palmecentret"
 
 # --- Languages and time ---------------------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -166,6 +220,13 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Spreadsheet import needs the model's add permission and export its view permission, so
+# the roles decide who may import projects (without this any staff member could).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# A failed import changes nothing: the whole file runs in one transaction.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
