@@ -6,7 +6,15 @@ import factory
 from django.utils import timezone
 
 from members.models import MemberOrganisation, Network
-from newsletter.models import MailingList, Registration, Seminar, Subscriber, Subscription
+from newsletter.models import (
+    ConsentRecord,
+    MailingList,
+    Registration,
+    Seminar,
+    Subscriber,
+    Subscription,
+    email_hash,
+)
 from projects.models import Country, Funder, Partner, Programme, Project, Region, Theme
 
 
@@ -177,3 +185,13 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     seminar = factory.SubFactory(SeminarFactory)
     name = factory.Sequence(lambda n: f"Deltagare {n}")
     email = factory.Sequence(lambda n: f"deltagare{n}@example.org")
+
+
+class ConsentRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentRecord
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    email_hash = factory.LazyAttribute(lambda o: email_hash(o.subscriber.email))
+    action = ConsentRecord.Action.SUBSCRIBE
+    consent_text = "Jag vill ha nyhetsbrevet."

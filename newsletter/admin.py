@@ -1,0 +1,145 @@
+"""Admin for mailing lists, subscribers, the consent log, seminars and registrations.
+Subscribers, consents and registrations are personal data: only the newsletter managers
+group has permissions on them (see palmecentret's roles migration)."""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from import_export import resources
+from import_export.admin import ExportMixin
+from import_export.formats import base_formats
+from modeltranslation.admin import TranslationAdmin
+from reversion.admin import VersionAdmin
+
+from palmecentret.admin_base import HttpsUrlsMixin, PublishingAdminMixin
+
+from .models import (
+    ConsentRecord,
+    MailingList,
+    Registration,
+    Seminar,
+    Subscriber,
+    Subscription,
+)
+
+
+@admin.register(MailingList)
+class MailingListAdmin(VersionAdmin, TranslationAdmin):
+    list_display = ["name", "slug", "is_public", "active_count", "sort_order"]
+    list_editable = ["sort_order"]
+    search_fields = ["name_sv", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_sv"]}
+    fieldsets = [(None, {"fields": [("name_sv", "name_en"), "slug", "is_public",
+                                    ("description_sv", "description_en"), "sort_order"]})]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(active_count=Count(
+            "subscriptions", filter=Q(subscriptions__status=Subscription.Status.ACTIVE)))
+
+    @admin.display(description=_("active subscribers"), ordering="active_count")
+    def active_count(self, obj):
+        return obj.active_count
+
+
+class SubscriptionInline(admin.TabularInline):
+    model = Subscription
+    fields = ["mailing_list", "status", "created", "confirmed_at", "unsubscribed_at"]
+    readonly_fields = ["created", "confirmed_at", "unsubscribed_at"]
+    extra = 0
+
+
+class SubscriberResource(resources.ModelResource):
+    class Meta:
+        model = Subscriber
+        fields = ["email", "name", "language", "created", "confirmed_at", "unsubscribed_at"]
+        export_order = fields
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [SubscriberResource]
+    export_formats = [base_formats.CSV, base_formats.XLSX]
+    list_display = ["email", "name", "language", "created", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["language", "subscriptions__mailing_list", "subscriptions__status"]
+    search_fields = ["email", "name"]
+    date_hierarchy = "created"
+    readonly_fields = ["created", "confirmed_at", "unsubscribed_at"]
+    inlines = [SubscriptionInline]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["subscriber", "mailing_list", "status", "created", "confirmed_at"]
+    list_filter = ["mailing_list", "status"]
+    list_select_related = ["subscriber", "mailing_list"]
+    search_fields = ["subscriber__email"]
+    autocomplete_fields = ["subscriber"]
+    date_hierarchy = "created"
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    """The consent log is evidence: it can be read, never edited."""
+
+    list_display = ["created", "action", "mailing_list", "subscriber", "source"]
+    list_filter = ["action", "mailing_list"]
+    list_select_related = ["mailing_list", "subscriber"]
+    search_fields = ["subscriber__email", "email_hash"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    fields = ["name", "email", "organisation", "status", "created"]
+    readonly_fields = ["created"]
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        # Content editors may edit seminars but not see who registered.
+        return request.user.has_perm("newsletter.view_registration")
+
+
+@admin.register(Seminar)
+class SeminarAdmin(PublishingAdminMixin, HttpsUrlsMixin, VersionAdmin, TranslationAdmin):
+    list_display = ["title", "starts_at", "place", "capacity", "registered_count",
+                    "published"]
+    list_filter = ["published", "language"]
+    search_fields = ["title_sv", "title_en", "slug"]
+    prepopulated_fields = {"slug": ["title_sv"]}
+    date_hierarchy = "starts_at"
+    inlines = [RegistrationInline]
+    fieldsets = [
+        (None, {"fields": [("title_sv", "title_en"), "slug", "published", "language"]}),
+        (_("When and where"), {"fields": [("starts_at", "ends_at"), ("place_sv", "place_en"),
+                                          "online_url"]}),
+        (_("Registration"), {"fields": ["capacity", "registration_deadline"]}),
+        (_("Texts"), {"fields": [("description_sv", "description_en")]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(registered_count=Count(
+            "registrations",
+            filter=Q(registrations__status=Registration.Status.CONFIRMED)))
+
+    @admin.display(description=_("registered"), ordering="registered_count")
+    def registered_count(self, obj):
+        return obj.registered_count
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "organisation", "seminar", "status", "created"]
+    list_filter = ["status", "seminar"]
+    list_select_related = ["seminar"]
+    search_fields = ["name", "email", "organisation"]
+    autocomplete_fields = ["seminar"]
+    date_hierarchy = "created"

@@ -1,0 +1,78 @@
+"""The staff roles, as groups with model permissions. A data migration calls
+`sync_roles` whenever models are added, so the groups always match this table."""
+
+from django.contrib.auth.management import create_permissions
+
+CONTENT_EDITORS = "Content editors"
+NEWSLETTER_MANAGERS = "Newsletter managers"
+
+ALL = ("add", "change", "delete", "view")
+
+# group name -> {"app_label.model": actions}
+ROLES = {
+    # Everything the public sees; no subscribers, consents or registrations.
+    CONTENT_EDITORS: {
+        "members.memberorganisation": ALL,
+        "members.network": ALL,
+        "projects.region": ALL,
+        "projects.country": ALL,
+        "projects.theme": ALL,
+        "projects.funder": ALL,
+        "projects.programme": ALL,
+        "projects.partner": ALL,
+        "projects.project": ALL,
+        "newsletter.seminar": ALL,
+    },
+    # Lists, subscribers, consents, seminars, registrations; no project editing.
+    NEWSLETTER_MANAGERS: {
+        "newsletter.mailinglist": ALL,
+        "newsletter.subscriber": ALL,
+        "newsletter.subscription": ALL,
+        "newsletter.consentrecord": ("view",),
+        "newsletter.seminar": ALL,
+        "newsletter.registration": ALL,
+    },
+}
+
+
+def sync_roles(apps, schema_editor):
+    """Create the groups and give each exactly the permissions in ROLES (a migration's
+    RunPython, with the migration's historical `apps`)."""
+    # Permissions are normally created after all migrations ran; make sure they exist.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    assign_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"),
+                 schema_editor.connection.alias)
+
+
+def assign_roles(Group, Permission, using="default"):  # noqa: N803 - model classes
+    for name, grants in ROLES.items():
+        group, _ = Group.objects.db_manager(using).get_or_create(name=name)
+        wanted = []
+        for label, actions in grants.items():
+            app_label, model = label.split(".")
+            for action in actions:
+                wanted.append(Permission.objects.db_manager(using).get(
+                    content_type__app_label=app_label, content_type__model=model,
+                    codename=f"{action}_{model}",
+                ))
+        group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs):
+    """post_migrate: after every migrate (and after a flush, which empties the groups
+    along with everything else) the groups match ROLES again."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    # The signal goes to each app with models in turn (this app has none): act once, at
+    # the last, when every app's permissions exist.
+    with_models = [config for config in apps.get_app_configs()
+                   if config.models_module is not None]
+    if app_config is not with_models[-1]:
+        return
+    for config in with_models:
+        create_permissions(config, verbosity=0, using=using)
+    assign_roles(Group, Permission, using)

@@ -1,0 +1,179 @@
+"""Admin for regions, countries, themes, funders, programmes, partners and projects."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from reversion.admin import VersionAdmin
+
+from palmecentret.admin_base import HttpsUrlsMixin, PublishingAdminMixin
+
+from .models import Country, Funder, Partner, Programme, Project, Region, Theme
+from .resources import ProjectResource
+
+
+class ContentAdmin(HttpsUrlsMixin, VersionAdmin, TranslationAdmin):
+    """Version history with restore, and Swedish and English fields side by side."""
+
+
+@admin.register(Region)
+class RegionAdmin(ContentAdmin):
+    list_display = ["name", "slug", "country_count", "sort_order"]
+    list_editable = ["sort_order"]
+    search_fields = ["name_sv", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_sv"]}
+    fieldsets = [(None, {"fields": [("name_sv", "name_en"), "slug", ("focus_sv", "focus_en"),
+                                    "sort_order"]})]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(country_count=Count("countries"))
+
+    @admin.display(description=_("countries"), ordering="country_count")
+    def country_count(self, obj):
+        return obj.country_count
+
+
+@admin.register(Country)
+class CountryAdmin(ContentAdmin):
+    list_display = ["name", "iso_code", "region"]
+    list_filter = ["region"]
+    list_select_related = ["region"]
+    search_fields = ["name_sv", "name_en", "iso_code", "slug"]
+    autocomplete_fields = ["region"]
+    prepopulated_fields = {"slug": ["name_sv"]}
+    fieldsets = [(None, {"fields": [("name_sv", "name_en"), "slug", "iso_code", "region",
+                                    ("focus_sv", "focus_en")]})]
+
+
+@admin.register(Theme)
+class ThemeAdmin(ContentAdmin):
+    list_display = ["name", "slug", "dac_purpose_code"]
+    search_fields = ["name_sv", "name_en", "slug", "dac_purpose_code"]
+    prepopulated_fields = {"slug": ["name_sv"]}
+    fieldsets = [(None, {"fields": [("name_sv", "name_en"), "slug", "dac_purpose_code",
+                                    ("description_sv", "description_en")]})]
+
+
+@admin.register(Funder)
+class FunderAdmin(ContentAdmin):
+    list_display = ["name", "short_name", "iati_identifier"]
+    search_fields = ["name_sv", "name_en", "short_name", "iati_identifier"]
+    fieldsets = [(None, {"fields": [("name_sv", "name_en"), "short_name", "iati_identifier",
+                                    "website"]})]
+
+
+@admin.register(Partner)
+class PartnerAdmin(HttpsUrlsMixin, VersionAdmin):
+    list_display = ["name", "country", "place"]
+    list_filter = ["country__region", "country"]
+    list_select_related = ["country"]
+    search_fields = ["name", "place", "country__name_sv"]
+    autocomplete_fields = ["country"]
+
+
+class ProgrammeProjectInline(TranslationTabularInline):
+    """A programme's projects, to check status and publishing at a glance."""
+
+    model = Project
+    fields = ["title_sv", "status", "start_date", "end_date", "published"]
+    readonly_fields = ["title_sv", "start_date", "end_date"]
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # New projects need countries and an IATI identifier: the project form asks for them.
+        return False
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(PublishingAdminMixin, ContentAdmin):
+    list_display = ["name", "region", "funding_framework", "start_date", "end_date",
+                    "published"]
+    list_filter = ["published", "funding_framework", "region"]
+    list_select_related = ["region"]
+    search_fields = ["name_sv", "name_en", "slug", "funder_contribution_identifier"]
+    autocomplete_fields = ["region", "countries", "themes", "funder"]
+    prepopulated_fields = {"slug": ["name_sv"]}
+    date_hierarchy = "start_date"
+    inlines = [ProgrammeProjectInline]
+    fieldsets = [
+        (None, {"fields": [("name_sv", "name_en"), "slug", "published"]}),
+        (_("Where and when"), {"fields": ["region", "countries", ("start_date", "end_date")]}),
+        (_("Funding"), {"fields": ["funding_framework", "funder",
+                                   "funder_contribution_identifier"]}),
+        (_("Texts"), {"fields": [("summary_sv", "summary_en"), ("body_sv", "body_en"),
+                                 "themes"]}),
+    ]
+
+
+class ProjectAdminForm(forms.ModelForm):
+    """Save as copy gives the copy its own slug and IATI identifier, so an editor can
+    start from an existing project without fighting two uniqueness errors."""
+
+    class Meta:
+        model = Project
+        fields = "__all__"
+
+    def __init__(self, *args, save_as_copy=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.save_as_copy = save_as_copy
+        if save_as_copy and self.is_bound:
+            data = self.data.copy()
+            data["slug"] = self._free("slug", data.get("slug", ""), "-kopia")
+            data["iati_identifier"] = self._free(
+                "iati_identifier", data.get("iati_identifier", ""), "-COPY")
+            data["published"] = ""  # a copy starts as a draft
+            self.data = data
+
+    @staticmethod
+    def _free(field, value, suffix):
+        candidate, n = f"{value}{suffix}", 2
+        while Project.objects.filter(**{field: candidate}).exists():
+            candidate, n = f"{value}{suffix}{n}", n + 1
+        return candidate
+
+
+@admin.register(Project)
+class ProjectAdmin(PublishingAdminMixin, ImportExportMixin, ContentAdmin):
+    form = ProjectAdminForm
+    resource_classes = [ProjectResource]
+    # The spreadsheet formats staff use.
+    import_formats = [base_formats.CSV, base_formats.XLSX]
+    export_formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+    save_as = True
+    list_display = ["title", "status", "programme", "funder", "start_date", "visibility",
+                    "published", "updated"]
+    list_filter = ["published", "status", "visibility", "countries__region", "funder",
+                   "themes", "programme"]
+    list_select_related = ["programme", "funder"]
+    search_fields = ["title_sv", "title_en", "slug", "iati_identifier"]
+    autocomplete_fields = ["programme", "countries", "themes", "partners",
+                           "member_organisations", "funder"]
+    prepopulated_fields = {"slug": ["title_sv"]}
+    date_hierarchy = "start_date"
+    readonly_fields = ["published_at", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": [("title_sv", "title_en"), "slug", ("published", "visibility"),
+                           "iati_identifier"]}),
+        (_("Where, with whom"), {"fields": ["programme", "countries", "partners",
+                                            "member_organisations", "themes"]}),
+        (_("Status and period"), {"fields": ["status", ("start_date", "end_date")]}),
+        (_("Money and results"), {"fields": ["funder", "budget_sek", "people_reached"]}),
+        (_("Texts"), {"fields": [("summary_sv", "summary_en"), ("body_sv", "body_en")]}),
+        (_("Record"), {"fields": ["published_at", "created", "updated"],
+                       "classes": ["collapse"]}),
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        save_as_copy = "_saveasnew" in request.POST
+
+        class Form(form_class):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, save_as_copy=save_as_copy, **form_kwargs)
+
+        return Form

@@ -1,0 +1,85 @@
+"""The project spreadsheet: the columns staff import and export (django-import-export)."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from members.models import MemberOrganisation
+
+from .models import Country, Funder, Partner, Programme, Project, Theme
+
+
+class StrictManyToManyWidget(widgets.ManyToManyWidget):
+    """Like ManyToManyWidget, but an unknown value is a row error rather than silently
+    dropped: a mistyped country code must not produce a project in no country."""
+
+    def clean(self, value, row=None, **kwargs):
+        wanted = [v.strip() for v in str(value or "").split(self.separator) if v.strip()]
+        found = list(self.model.objects.filter(**{f"{self.field}__in": wanted}))
+        missing = sorted(set(wanted) - {str(getattr(obj, self.field)) for obj in found})
+        if missing:
+            raise ValueError(_("Unknown values: %(values)s") % {"values": ", ".join(missing)})
+        return found
+
+
+class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(_("Unknown value: %(value)s") % {"value": value}) from None
+
+
+def m2m(attribute, model, field):
+    return fields.Field(attribute=attribute, column_name=attribute,
+                        widget=StrictManyToManyWidget(model, field=field, separator=","))
+
+
+class ProjectResource(resources.ModelResource):
+    programme = fields.Field(attribute="programme", column_name="programme",
+                             widget=StrictForeignKeyWidget(Programme, field="slug"))
+    funder = fields.Field(attribute="funder", column_name="funder",
+                          widget=StrictForeignKeyWidget(Funder, field="short_name"))
+    countries = m2m("countries", Country, "iso_code")
+    themes = m2m("themes", Theme, "slug")
+    member_organisations = m2m("member_organisations", MemberOrganisation, "slug")
+    partners = m2m("partners", Partner, "name")
+
+    M2M_COLUMNS = ("countries", "themes", "member_organisations", "partners")
+
+    class Meta:
+        model = Project
+        # Rows are matched to existing projects by their IATI identifier.
+        import_id_fields = ["iati_identifier"]
+        fields = ["iati_identifier", "slug", "title_sv", "title_en", "programme", "countries",
+                  "themes", "partners", "member_organisations", "status", "start_date",
+                  "end_date", "budget_sek", "funder", "people_reached", "visibility",
+                  "published", "summary_sv", "summary_en", "body_sv", "body_en"]
+        export_order = fields
+        # full_clean() on each row: the same rules as the admin form and the database.
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # Many-to-many columns are only read when saving, after validation: check them
+        # here so their errors show in the preview with the rest of the row's.
+        for name in self.M2M_COLUMNS:
+            if name not in row:
+                continue
+            try:
+                self.fields[name].clean(row)
+            except ValueError as error:
+                errors.setdefault(name, []).append(str(error))
+        if not str(row.get("countries") or "").strip():
+            errors.setdefault("countries", []).append(
+                _("A project needs at least one country (ISO codes, e.g. PS,ZA)."))
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,28 @@
+"""Named staff personas for admin tests: carl edits content, nina manages the newsletter,
+root is a superuser."""
+
+from django.contrib.auth.models import Group, User
+
+from palmecentret.roles import CONTENT_EDITORS, NEWSLETTER_MANAGERS
+
+
+def staff(username, group=None, **extra):
+    user = User.objects.create_user(username, f"{username}@example.org", "pw-" + username,
+                                    is_staff=True, **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def carl():
+    """Carl, a communicator: a content editor."""
+    return staff("carl", CONTENT_EDITORS)
+
+
+def nina():
+    """Nina, the newsletter manager."""
+    return staff("nina", NEWSLETTER_MANAGERS)
+
+
+def root():
+    return staff("root", is_superuser=True)
