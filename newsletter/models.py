@@ -197,6 +197,11 @@ class Registration(models.Model):
                               default=Status.CONFIRMED)
     created = models.DateTimeField(_("registered"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Set when a place on the waiting list opens up and this person moves up.
+    promoted_at = models.DateTimeField(_("moved up from the waiting list"), null=True,
+                                       blank=True)
+    # Set when the reminder the day before has gone out, so it goes out once.
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["seminar", "created"]
@@ -213,3 +218,77 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.name} – {self.seminar}"
+
+
+class Mailing(models.Model):
+    """A newsletter or seminar invitation that staff compose and send to mailing lists."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        QUEUED = "queued", _("queued for sending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body (Markdown)"), help_text=_(
+        "Markdown: **bold**, *italic*, [link text](https://...), lines starting with - "
+        "for lists."))
+    mailing_lists = models.ManyToManyField(MailingList, verbose_name=_("mailing lists"),
+                                           related_name="mailings")
+    seminar = models.ForeignKey(Seminar, verbose_name=_("seminar"), on_delete=models.SET_NULL,
+                                null=True, blank=True, related_name="invitations",
+                                help_text=_("For an invitation: the seminar's details and "
+                                            "registration link are added to the mail."))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+
+    def __str__(self):
+        return self.subject
+
+
+class Delivery(models.Model):
+    """One recipient of one mailing. Made before sending starts; a worker that crashes
+    and restarts sends only the rows still pending, so nobody gets a mailing twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    mailing = models.ForeignKey(Mailing, verbose_name=_("mailing"), on_delete=models.CASCADE,
+                                related_name="deliveries")
+    # Erasing a subscriber erases their deliveries: no address is copied here.
+    subscriber = models.ForeignKey(Subscriber, verbose_name=_("subscriber"),
+                                   on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["mailing", "pk"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "subscriber"],
+                                    name="newsletter_delivery_once_per_mailing"),
+        ]
+        indexes = [
+            # The worker: a mailing's pending rows, in order.
+            models.Index(fields=["mailing", "status"], name="delivery_mailing_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.mailing} → {self.subscriber_id}"

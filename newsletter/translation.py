@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import MailingList, Seminar
+from .models import MailingList, Mailing, Seminar
 
 
 @register(MailingList)
@@ -13,3 +13,8 @@ class MailingListTranslationOptions(TranslationOptions):
 @register(Seminar)
 class SeminarTranslationOptions(TranslationOptions):
     fields = ("title", "description", "place")
+
+
+@register(Mailing)
+class MailingTranslationOptions(TranslationOptions):
+    fields = ("subject", "body")

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "palmecentret",
     "members",
     "projects",
@@ -236,6 +238,19 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Palmecentret <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks -----------------------------------------------------------------
+# Sending mailings runs outside the request (django-tasks) in a worker started with
+# `python manage.py db_worker`; the queue is a table in the same database. Tests and a
+# newcomer's `make run` may use TASKS_BACKEND=immediate to run tasks inline.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[env.str("TASKS_BACKEND", default="database")],
+    },
+}
 
 # --- Giving ---------------------------------------------------------------------------
 # The solidarity fund's payment details on the support page. The defaults are examples,
