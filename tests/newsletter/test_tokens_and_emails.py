@@ -35,7 +35,9 @@ def test_an_unsubscribe_link_never_expires(monkeypatch):
 
 @override_settings(SITE_URL="https://portal.example")
 def test_mails_render_subject_text_and_html_in_the_recipients_language(tmp_path, settings):
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    # Assigned, not mutated, so Django rebuilds its template engines.
+    settings.TEMPLATES = [{**settings.TEMPLATES[0],
+                           "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
     (tmp_path / "emails").mkdir()
     (tmp_path / "emails" / "hello_subject.txt").write_text(
         '{% load i18n %}{% translate "Home" %}\n')
