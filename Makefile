@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test migrate demo messages check clean
+.PHONY: install run test bench migrate demo messages check clean
 
 install: $(STAMP)
 
@@ -24,13 +24,22 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# Mailings are sent inline during `make run` (no worker to start); production runs
+# `manage.py db_worker` (README, "Sending newsletters").
 run: demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	TASKS_BACKEND=$${TASKS_BACKEND:-immediate} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The performance benchmark (bench/README.md): a fresh PostgreSQL database with scale data,
+# gunicorn with production settings, load from wrk. BENCH_ARGS passes options, e.g.
+# BENCH_ARGS="--no-fail --keep".
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/palmecentret_bench
+bench: install
+	$(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS)
 
 # Refresh the translation catalogues (needs GNU gettext) and compile them; the compiled
 # .mo files are committed so a machine without gettext still shows both languages.

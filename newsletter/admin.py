@@ -2,17 +2,24 @@
 Subscribers, consents and registrations are personal data: only the newsletter managers
 group has permissions on them (see palmecentret's roles migration)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export import resources
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
+from import_export.signals import post_export
 from modeltranslation.admin import TranslationAdmin
 from reversion.admin import VersionAdmin
 
 from palmecentret.admin_base import HttpsUrlsMixin, PublishingAdminMixin
 
+# Mailings and their deliveries (compose, preview, test, send) live in their own module.
+from . import mailing_admin  # noqa: F401  (registers MailingAdmin and DeliveryAdmin)
+from . import exports, registrations
+from .subscription_admin import SubscriberDataMixin
 from .models import (
     ConsentRecord,
     MailingList,
@@ -56,7 +63,11 @@ class SubscriberResource(resources.ModelResource):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(ExportMixin, admin.ModelAdmin):
+class SubscriberAdmin(SubscriberDataMixin, ExportMixin, admin.ModelAdmin):
+    """The export (django-import-export's page: format and fields, the list's filters and
+    search applied) streams CSV through newsletter.exports, with each subscriber's lists:
+    100,000 subscribers at flat memory. XLSX is built whole by import-export."""
+
     resource_classes = [SubscriberResource]
     export_formats = [base_formats.CSV, base_formats.XLSX]
     list_display = ["email", "name", "language", "created", "confirmed_at", "unsubscribed_at"]
@@ -65,6 +76,20 @@ class SubscriberAdmin(ExportMixin, admin.ModelAdmin):
     date_hierarchy = "created"
     readonly_fields = ["created", "confirmed_at", "unsubscribed_at"]
     inlines = [SubscriptionInline]
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        # export_action() has checked the export permission (the view permission:
+        # newsletter managers only) and applied the list's filters to `queryset`.
+        if not isinstance(file_format, base_formats.CSV):
+            return super()._do_file_export(file_format, request, queryset, export_form)
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        chosen = self.get_export_resource_fields_from_form(export_form) or exports.FIELDS
+        fields = [name for name in exports.FIELDS if name in chosen]
+        response = exports.subscriber_csv_response(
+            queryset, self.get_export_filename(request, queryset, file_format), fields)
+        post_export.send(sender=None, model=self.model)
+        return response
 
 
 @admin.register(Subscription)
@@ -117,6 +142,7 @@ class SeminarAdmin(PublishingAdminMixin, HttpsUrlsMixin, VersionAdmin, Translati
     prepopulated_fields = {"slug": ["title_sv"]}
     date_hierarchy = "starts_at"
     inlines = [RegistrationInline]
+    actions = [*PublishingAdminMixin.actions, "fill_free_places"]
     fieldsets = [
         (None, {"fields": [("title_sv", "title_en"), "slug", "published", "language"]}),
         (_("When and where"), {"fields": [("starts_at", "ends_at"), ("place_sv", "place_en"),
@@ -134,6 +160,20 @@ class SeminarAdmin(PublishingAdminMixin, HttpsUrlsMixin, VersionAdmin, Translati
     def registered_count(self, obj):
         return obj.registered_count
 
+    @admin.action(description=_("Give free places to the waiting list (after raising the "
+                                "capacity)"), permissions=["manage_registrations"])
+    def fill_free_places(self, request, queryset):
+        # Through the registration rules: in order, under the seminar's lock, with a mail.
+        promoted = sum(len(registrations.promote_waiting(seminar)) for seminar in queryset)
+        self.message_user(request, ngettext(
+            "%(count)d person moved up from the waiting list.",
+            "%(count)d people moved up from the waiting list.", promoted)
+            % {"count": promoted}, messages.SUCCESS)
+
+    def has_manage_registrations_permission(self, request):
+        # Moving people up changes registrations: the newsletter managers' business.
+        return request.user.has_perm("newsletter.change_registration")
+
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
@@ -143,3 +183,16 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "organisation"]
     autocomplete_fields = ["seminar"]
     date_hierarchy = "created"
+    actions = ["cancel_registrations"]
+
+    @admin.action(description=_("Cancel the selected registrations (the waiting list "
+                                "moves up)"), permissions=["change"])
+    def cancel_registrations(self, request, queryset):
+        # One at a time through the registration rules, not a bulk update: each freed
+        # place goes to the next on the waiting list, who gets a mail.
+        cancelled = 0
+        for pk in queryset.values_list("pk", flat=True):
+            cancelled += registrations.cancel(pk).changed
+        self.message_user(request, ngettext(
+            "%(count)d registration cancelled.", "%(count)d registrations cancelled.",
+            cancelled) % {"count": cancelled}, messages.SUCCESS)

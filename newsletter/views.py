@@ -2,11 +2,12 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView
 
 from palmecentret.views import BreadcrumbsMixin, PreviewMixin
 
-from .models import MailingList, Seminar
+from .models import Seminar
+from .registration_views import RegistrationFormMixin
 
 
 def seminars_crumb():
@@ -29,21 +30,9 @@ class SeminarListView(BreadcrumbsMixin, ListView):
                                         **kwargs)
 
 
-class SeminarDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
+class SeminarDetailView(RegistrationFormMixin, PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "seminar"
     queryset = Seminar.objects.all()
 
     def get_breadcrumbs(self):
         return [seminars_crumb(), (self.request.path, self.object.title)]
-
-
-class NewsletterView(BreadcrumbsMixin, TemplateView):
-    template_name = "newsletter/signup.html"
-
-    def get_breadcrumbs(self):
-        return [(reverse("newsletter:signup"), _("Newsletter"))]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            mailing_lists=MailingList.objects.filter(is_public=True), **kwargs
-        )

@@ -1,7 +1,7 @@
 """App configs: the portal's own, and Django's admin with our two-factor site as default."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
@@ -12,11 +12,15 @@ class PalmecentretConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the system checks
-        from . import login_security, roles
+        from . import db, login_security, page_cache, roles
 
         login_security.connect()
+        # Saving public content makes the cached pages stale at once.
+        page_cache.connect_signals()
         post_migrate.connect(roles.sync_roles_after_migrate,
                              dispatch_uid="palmecentret-sync-roles")
+        pre_migrate.connect(db.lift_statement_timeout_before_migrate,
+                            dispatch_uid="palmecentret-migrate-without-timeout")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -35,3 +35,35 @@ def check_two_factor(app_configs, **kwargs):
         hint="Remove OTP_REQUIRED=false from the environment.",
         id="palmecentret.W003",
     )]
+
+
+@register(deploy=True)
+def check_iati_identifier(app_configs, **kwargs):
+    """The IATI file must not report Palmecentret's projects under a placeholder."""
+    if settings.DEBUG or (settings.IATI_ORGANISATION_IDENTIFIER
+                          != settings.DEMO_IATI_ORGANISATION_IDENTIFIER):
+        return []
+    return [Warning(
+        "IATI_ORGANISATION_IDENTIFIER is the development placeholder; the IATI file "
+        "(/iati/activities.xml) would report under it.",
+        hint="Set IATI_ORGANISATION_IDENTIFIER to Palmecentret's identifier in the IATI "
+             "Registry, e.g. SE-ON-<organisation number>.",
+        id="palmecentret.W004",
+    )]
+
+
+@register(deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    """Several gunicorn workers need one cache: the page cache's invalidation and the
+    signup rate limits count there."""
+    if settings.DEBUG or settings.CACHES["default"]["BACKEND"] != (
+            "django.core.cache.backends.locmem.LocMemCache"):
+        return []
+    return [Warning(
+        "CACHE_URL is the local-memory cache: every worker process has its own, so a "
+        "change saved in the admin through one worker leaves the other workers serving "
+        "stale cached pages (for up to PAGE_CACHE_SECONDS), and rate limits count per "
+        "worker.",
+        hint="Set CACHE_URL to a shared cache, e.g. redis://127.0.0.1:6379/0.",
+        id="palmecentret.W005",
+    )]

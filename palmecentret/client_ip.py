@@ -1,4 +1,5 @@
-"""The visitor's address, read behind a configured number of trusted reverse proxies."""
+"""The visitor's address, read behind a configured number of trusted reverse proxies, and
+the bucket that lockouts and rate limits count it in."""
 
 import ipaddress
 
@@ -21,16 +22,45 @@ def client_ip(request):
     server without passing all of them) or the entry is not an IP address, the answer
     falls back to REMOTE_ADDR: that cannot be spoofed, only be too coarse.
     """
-    remote_addr = request.META.get("REMOTE_ADDR", "")
-    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if count <= 0:
+    return visitor_address(request.META.get("REMOTE_ADDR", ""),
+                           request.META.get("HTTP_X_FORWARDED_FOR"),
+                           getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+
+
+def visitor_address(remote_addr, forwarded_for, proxy_count):
+    """client_ip's rule on plain values, for code without a Django request (a log
+    formatter given gunicorn's REMOTE_ADDR and X-Forwarded-For, say): the connecting
+    address, the X-Forwarded-For header or None, and the number of trusted proxies."""
+    if proxy_count <= 0 or forwarded_for is None:
         return _normalised(remote_addr) or remote_addr
     # Empty entries are kept, not dropped: dropping them would let a client shift which
     # entry counts as the N-th from the right.
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if request.META.get("HTTP_X_FORWARDED_FOR") is None or len(forwarded) < count:
+    forwarded = [part.strip() for part in forwarded_for.split(",")]
+    if len(forwarded) < proxy_count:
         return _normalised(remote_addr) or remote_addr
-    return _normalised(forwarded[-count]) or _normalised(remote_addr) or remote_addr
+    return _normalised(forwarded[-proxy_count]) or _normalised(remote_addr) or remote_addr
+
+
+# One IPv6 visitor holds a whole /64 (what an ISP gives a home or an office; privacy
+# extensions pick new addresses from it all the time), so counting IPv6 addresses one by
+# one would let a visitor escape a limit by changing address. django-ratelimit's own "ip"
+# key groups by /64 for the same reason (RATELIMIT_IPV6_MASK).
+IPV6_PREFIX = 64
+
+
+def client_bucket(request):
+    """What login lockouts and rate limits count by: the visitor's address (client_ip),
+    an IPv6 address as the first address of its /64 network (still a valid address, so
+    django-axes can store it). Logs name the exact address instead (client_ip)."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((parsed, IPV6_PREFIX), strict=False)
+                   .network_address)
+    return address
 
 
 def _normalised(value):

@@ -17,7 +17,27 @@ from .login_security import logger as security_logger
 logger = logging.getLogger(__name__)
 
 
+# Errors that mean "the database cannot be reached or gave up" (connection refused or
+# lost, a statement cancelled by DATABASE_STATEMENT_TIMEOUT), not a bug in a query.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable_response(request, exception):
+    """The branded 503 page in the visitor's language. Rendered without a request, so no
+    context processor, menu or footer form can try the database that has just failed."""
+    logger.error("database unavailable while serving %s: %s", request.path, exception)
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 class DatabaseUnavailableMiddleware:
+    """A view (or its template) that cannot reach the database answers the 503 page.
+
+    Failures in middleware (a logged-in visitor's session) reach handler500 instead,
+    which answers the same page (palmecentret.views.server_error)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -25,12 +45,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
             return None
-        logger.error("database unavailable while serving %s: %s", request.path, exception)
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
-        response["Retry-After"] = "30"
-        return response
+        return database_unavailable_response(request, exception)
 
 
 class SessionMaxAgeMiddleware:

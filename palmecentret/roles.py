@@ -1,5 +1,6 @@
-"""The staff roles, as groups with model permissions. A data migration calls
-`sync_roles` whenever models are added, so the groups always match this table."""
+"""The staff roles, as groups with model permissions. A data migration creates them, and
+a post_migrate receiver re-syncs them after every migrate (and flush), so the groups
+always match this table when models are added."""
 
 from django.contrib.auth.management import create_permissions
 
@@ -31,6 +32,9 @@ ROLES = {
         "newsletter.consentrecord": ("view",),
         "newsletter.seminar": ALL,
         "newsletter.registration": ALL,
+        "newsletter.mailing": ALL,
+        # Made by sending, never edited by hand; deleted with an erased subscriber.
+        "newsletter.delivery": ("view", "delete"),
     },
 }
 

@@ -11,9 +11,10 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
+from django.db.models import Case, Expression, F, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -39,12 +40,17 @@ START, STOP = "\x02", "\x03"
 _MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 _MARKERS = re.compile(f"[{START}{STOP}]")
 
-# Which project fields make up its search document, by weight (A counts most). Both the
-# query below and the GIN indexes (projects/migrations/0002_project_search_gin.py) build
-# their vector from this one definition, so the index always fits the query.
+# Which project fields make up its search document, by weight (A counts most). On
+# PostgreSQL each project keeps its document per language in a stored generated column
+# (projects/migrations/0004_project_search_documents.py builds it from this definition),
+# so ranking thousands of hits reads a stored vector instead of parsing every hit's text
+# again; the SQLite fallback searches the same fields.
 PROJECT_FIELDS = (("A", ("title_{lang}",)), ("B", ("summary_{lang}",)), ("C", ("body_{lang}",)))
-# One GIN index per content language, named in EXPLAIN output and in the migration.
+# One GIN index per content language, named in EXPLAIN output and in the migrations.
 PROJECT_SEARCH_INDEXES = {"sv": "project_search_sv_gin", "en": "project_search_en_gin"}
+# The stored document columns (PostgreSQL only; not model fields, so no query but the
+# search ever reads them).
+PROJECT_DOCUMENT_COLUMNS = {"sv": "search_document_sv", "en": "search_document_en"}
 
 
 def search_vector(weighted_fields, language):
@@ -60,7 +66,26 @@ def search_vector(weighted_fields, language):
 
 
 def project_search_vector(language):
+    """The project document computed from its fields (what the stored column holds)."""
     return search_vector(PROJECT_FIELDS, language)
+
+
+class StoredDocument(Expression):
+    """A project's stored search document in one language: its search_document_<lang>
+    column, in whatever query (or subquery) the project table is the base of."""
+
+    def __init__(self, language):
+        super().__init__(output_field=SearchVectorField())
+        self.language = language
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.base_table
+        column = connection.ops.quote_name(PROJECT_DOCUMENT_COLUMNS[self.language])
+        return f"{compiler.quote_name_unless_alias(alias)}.{column}", []
+
+
+def project_document(language):
+    return StoredDocument(language)
 
 
 def clean_query(raw):
@@ -139,6 +164,14 @@ class Kind:
     details: object  # obj -> list of short texts shown under the title
     limit: int = 10
     counted: bool = False  # count every hit (one more query) instead of "more than N"
+    # language -> the stored document to search on PostgreSQL; None: computed from
+    # weighted_fields for each query.
+    document: object = None
+
+    def search_document(self, language):
+        if self.document is not None:
+            return self.document(language)
+        return search_vector(self.weighted_fields, language)
 
 
 KINDS = (
@@ -156,6 +189,7 @@ KINDS = (
                            capfirst(p.get_status_display()), _years(p)],
         limit=20,
         counted=True,
+        document=project_document,
     ),
     Kind(
         key="countries",
@@ -282,15 +316,16 @@ def _display_config(names, languages):
     return Case(When(has_english, then=Value(CONFIGS["en"])), default=Value(CONFIGS["sv"]))
 
 
-def _documents(queryset, weighted_fields, query, languages):
-    """The queryset with each language's search document as an alias, the condition that
-    any of them matches the query, and the (alias, tsquery) pairs for ranking."""
+def _documents(queryset, document, query, languages):
+    """The queryset with each language's search document (document(language)) as an
+    alias, the condition that any of them matches the query, and the (alias, tsquery)
+    pairs for ranking."""
     match, documents = Q(), []
     for language in languages:
         alias = f"search_document_{language}"
         tsquery = SearchQuery(query, search_type="websearch", config=CONFIGS[language])
         # alias(), not annotate(): the document is matched and ranked, never sent back.
-        queryset = queryset.alias(**{alias: search_vector(weighted_fields, language)})
+        queryset = queryset.alias(**{alias: document(language)})
         match |= Q(**{alias: tsquery})
         documents.append((alias, tsquery))
     return queryset, match, documents
@@ -304,7 +339,7 @@ def filter_projects(queryset, raw_query):
         return queryset
     languages = search_languages()
     if connection.vendor == "postgresql":
-        queryset, match, _ = _documents(queryset, PROJECT_FIELDS, query, languages)
+        queryset, match, _ = _documents(queryset, project_document, query, languages)
         return queryset.filter(match)
     columns = [name.format(lang=language) for _weight, names in PROJECT_FIELDS
                for name in names for language in languages]
@@ -317,7 +352,7 @@ def filter_projects(queryset, raw_query):
 def postgresql_querysets(kind, query, languages):
     """The matching objects of a kind, and the same ranked with their headlines (their
     WHERE clause is the indexed `document @@ query`)."""
-    queryset, match, documents = _documents(kind.queryset(), kind.weighted_fields, query,
+    queryset, match, documents = _documents(kind.queryset(), kind.search_document, query,
                                             languages)
     ranks = [SearchRank(F(alias), tsquery) for alias, tsquery in documents]
     tsqueries = [tsquery for _alias, tsquery in documents]

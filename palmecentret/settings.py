@@ -1,6 +1,7 @@
 """Settings of the Palmecentret portal: one file, read top to bottom, every deploy-time
 value from the environment with a safe development default."""
 
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -73,7 +74,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer, static files too
+    # (see "Security" below).
+    "palmecentret.content_security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every cacheable page and 304 for If-None-Match, cached pages included.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Whole public pages for anonymous visitors (palmecentret/page_cache.py): a hit is
+    # answered here, before any session, CSRF or database work.
+    "palmecentret.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,11 +136,31 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A slow or stuck database must not hold every web worker for ever. PostgreSQL cancels
+# any statement running longer than DATABASE_STATEMENT_TIMEOUT seconds (0: never); the
+# visitor gets the 503 page. The 10 s default is far above any page's queries and well
+# under gunicorn's 30 s worker timeout, so the database gives up first and the worker
+# lives on. migrate, load_demo and write_iati lift it for their own connection
+# (palmecentret.db.lift_statement_timeout). A connection attempt gives up after 5 s.
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=10)
+if DATABASE_STATEMENT_TIMEOUT < 0:
+    sys.exit("palmecentret: DATABASE_STATEMENT_TIMEOUT must be 0 (off) or more seconds.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", 5)
+    _options["options"] = (f"{_options.get('options', '')} -c statement_timeout="
+                           f"{round(DATABASE_STATEMENT_TIMEOUT * 1000)}").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
 # locmem by default; redis://host:6379/0 uses Django's own Redis backend.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://palmecentret")}
+# Seconds a public page is served from the cache (palmecentret/page_cache.py); staff
+# edits show at once, time-dependent content (upcoming seminars, ongoing projects) may be
+# this old. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+if PAGE_CACHE_SECONDS < 0:
+    sys.exit("palmecentret: PAGE_CACHE_SECONDS must be 0 (off) or more seconds.")
 
 # --- Passwords and sessions -----------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -159,8 +189,10 @@ if SESSION_COOKIE_AGE <= 0 or SESSION_MAX_AGE <= 0:
 # faces the internet; REMOTE_ADDR is the visitor and X-Forwarded-For, which anyone can
 # send, is ignored. N: the N-th address from the right is the visitor, whatever the
 # client put further left. Too low and every visitor shares the proxy's address; too high
-# and visitors can choose their address. palmecentret.client_ip.client_ip reads it for
-# everything that needs the visitor's address (login lockouts, rate limits).
+# and visitors can choose their address; with N > 0 the portal must be reachable only
+# through the proxies. palmecentret.client_ip reads it for everything that needs the
+# visitor's address: client_ip for logs, client_bucket (IPv6 per /64) for login lockouts
+# and rate limits.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     sys.exit("palmecentret: TRUSTED_PROXY_COUNT must be 0 or more.")
@@ -175,7 +207,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
     sys.exit("palmecentret: LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be positive.")
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "palmecentret.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "palmecentret.client_ip.client_bucket"
 # A page of the site in the visitor's language with status 429, not axes' bare text.
 AXES_LOCKOUT_CALLABLE = "palmecentret.login_security.lockout_response"
 # Masked in axes' records like the password: the authenticator code.
@@ -208,7 +240,8 @@ MODELTRANSLATION_PREPOPULATE_LANGUAGE = "sv"
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (and WhiteNoise serves from); outside the checkout if wanted.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -220,6 +253,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# In development and tests WhiteNoise serves straight from the apps' and static/ folders, so
+# no collectstatic is needed; production serves only what collectstatic wrote.
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
@@ -252,6 +288,36 @@ TASKS = {
     },
 }
 
+# --- Newsletter subscriptions (newsletter/subscriptions.py) ---------------------------
+# Rate limits on the signup form and on "send me a new link", as django-ratelimit rates
+# ("count/period", period s, m, h or d, e.g. "20/h" or "5/10m"): per visitor address
+# (palmecentret.client_ip) and per e-mail address. Counted in the default cache, so with
+# several workers CACHE_URL must be a shared cache (redis://...).
+NEWSLETTER_SIGNUP_RATE_PER_IP = env.str("NEWSLETTER_SIGNUP_RATE_PER_IP", default="20/h")
+NEWSLETTER_SIGNUP_RATE_PER_ADDRESS = env.str("NEWSLETTER_SIGNUP_RATE_PER_ADDRESS",
+                                             default="5/h")
+NEWSLETTER_LINK_RATE_PER_IP = env.str("NEWSLETTER_LINK_RATE_PER_IP", default="10/h")
+NEWSLETTER_LINK_RATE_PER_ADDRESS = env.str("NEWSLETTER_LINK_RATE_PER_ADDRESS", default="3/h")
+for _name in ("NEWSLETTER_SIGNUP_RATE_PER_IP", "NEWSLETTER_SIGNUP_RATE_PER_ADDRESS",
+              "NEWSLETTER_LINK_RATE_PER_IP", "NEWSLETTER_LINK_RATE_PER_ADDRESS"):
+    if not re.fullmatch(r"[1-9]\d*/([1-9]\d*)?[smhd]", vars()[_name]):
+        sys.exit(f"palmecentret: {_name} must be a rate like 20/h or 5/10m.")
+# At most one confirmation mail and one "your link" mail per address in this many minutes,
+# however many times the forms are sent: a bot cannot fill a stranger's inbox.
+NEWSLETTER_MAIL_INTERVAL_MINUTES = env.int("NEWSLETTER_MAIL_INTERVAL_MINUTES", default=10)
+# `manage.py purge_unconfirmed` deletes signups not confirmed within this many days (the
+# confirmation link itself works for 72 hours).
+NEWSLETTER_UNCONFIRMED_DAYS = env.int("NEWSLETTER_UNCONFIRMED_DAYS", default=7)
+if NEWSLETTER_MAIL_INTERVAL_MINUTES < 1 or NEWSLETTER_UNCONFIRMED_DAYS < 1:
+    sys.exit("palmecentret: NEWSLETTER_MAIL_INTERVAL_MINUTES and NEWSLETTER_UNCONFIRMED_DAYS "
+             "must be positive.")
+# Mailings go out in batches of this many, one task run each (newsletter/tasks.py). A
+# worker killed mid-batch is stood in for after NEWSLETTER_RESUME_AFTER; recipients whose
+# mail the server refused are tried again after NEWSLETTER_RETRY_AFTER.
+NEWSLETTER_BATCH_SIZE = 100
+NEWSLETTER_RESUME_AFTER = timedelta(minutes=5)
+NEWSLETTER_RETRY_AFTER = timedelta(minutes=15)
+
 # --- Giving ---------------------------------------------------------------------------
 # The solidarity fund's payment details on the support page. The defaults are examples,
 # shown as such on the page and warned about at start in production (palmecentret.W001).
@@ -260,6 +326,31 @@ DEMO_BANKGIRO = "123-4567"
 SWISH_NUMBER = env.str("SWISH_NUMBER", default=DEMO_SWISH_NUMBER)
 BANKGIRO = env.str("BANKGIRO", default=DEMO_BANKGIRO)
 
+# --- Open data ------------------------------------------------------------------------
+# The IATI activity file /iati/activities.xml, the CSV/JSON exports and the feeds
+# (projects/opendata.py). Palmecentret's IATI organisation identifier: registration
+# agency SE-ON (Swedish organisation numbers), a hyphen and the organisation number, as
+# registered in the IATI Registry. Every project's IATI identifier starts with it. The
+# default is a placeholder for development; production warns about it (palmecentret.W004).
+DEMO_IATI_ORGANISATION_IDENTIFIER = "SE-ON-DEMO"
+IATI_ORGANISATION_IDENTIFIER = env.str("IATI_ORGANISATION_IDENTIFIER",
+                                       default=DEMO_IATI_ORGANISATION_IDENTIFIER).strip()
+if not re.fullmatch(r"[A-Z]{2}-[A-Z0-9]+-[A-Za-z0-9._-]+", IATI_ORGANISATION_IDENTIFIER):
+    sys.exit("palmecentret: IATI_ORGANISATION_IDENTIFIER must look like "
+             "SE-ON-<organisation number> (agency code, hyphen, number; no spaces).")
+# IATI OrganisationType 22 "National NGO": Palmecentret is a Swedish association governed
+# by Swedish member organisations (the OECD's "donor country-based NGO"). 21 "International
+# NGO" is for NGOs with international membership and governance.
+IATI_ORGANISATION_TYPE = "22"
+IATI_ORGANISATION_NAME = {"sv": "Olof Palmes Internationella Center",
+                          "en": "Olof Palme International Center"}
+# The licence of everything under open data, named on the open-data page and in the files.
+OPEN_DATA_LICENCE = {
+    "name": "CC BY 4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
+
 # --- Security -------------------------------------------------------------------------
 # Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
 SECURE_PROXY_SSL_HEADER = env.tuple("SECURE_PROXY_SSL_HEADER", default=None)
@@ -267,8 +358,54 @@ if SECURE_PROXY_SSL_HEADER is not None and len(SECURE_PROXY_SSL_HEADER) != 2:
     sys.exit("palmecentret: SECURE_PROXY_SSL_HEADER must be 'HEADER,value', e.g. "
              "HTTP_X_FORWARDED_PROTO,https.")
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+# Partner organisations' sites linked from the portal see that the visitor came from it
+# (the origin only: never a path, so no signed newsletter link can leak; nothing at all
+# on a downgrade to http). The portal's own pages still get the full address.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No page of the portal may be framed: X-Frame-Options for old browsers, frame-ancestors
+# in the Content-Security-Policy for current ones.
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp through palmecentret.content_security): everything
+# from the portal itself, no other origin at all (Bootstrap is in our static files), no
+# inline script or style, no plugins; data: images are the SVG icons inside Bootstrap's
+# CSS. Only the admin may use inline styles (never scripts). No nonces, so a cached page
+# stays valid for everyone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        # Production is https only; a stray http:// address in content is fetched over
+        # https rather than blocked. (Not in development: runserver has no https.)
+        "upgrade-insecure-requests": not DEBUG,
+    },
+}
+# Permissions-Policy (django-permissions-policy): the one browser feature the portal uses,
+# writing to the clipboard ("copy link" on project pages, static/js/site.js), for its own
+# pages; every other powerful feature refused, to the portal and to anything it embeds.
+# (Features Chromium no longer knows, like interest-cohort, are left out: it logs an error
+# for each.)
+PERMISSIONS_POLICY = {
+    feature: [] for feature in (
+        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "clipboard-read", "display-capture", "encrypted-media", "fullscreen", "gamepad",
+        "geolocation", "gyroscope", "hid", "identity-credentials-get", "idle-detection",
+        "local-fonts", "magnetometer", "microphone", "midi", "otp-credentials", "payment",
+        "picture-in-picture", "publickey-credentials-create", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "web-share", "window-management",
+        "xr-spatial-tracking",
+    )
+}
+PERMISSIONS_POLICY["clipboard-write"] = ["self"]
+SILENCED_SYSTEM_CHECKS = []
 if not DEBUG:
     # DEBUG off means production: HTTPS only.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -278,13 +415,44 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading ties the domain and all its subdomains to https in every browser,
+        # for months after it is withdrawn: a decision for whoever runs the domain, taken
+        # by setting SECURE_HSTS_PRELOAD=true (then submitting it at hstspreload.org).
+        # Until then Django's reminder (security.W021) would keep `check --deploy` from
+        # ever being clean.
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # --- Logging --------------------------------------------------------------------------
+# Everything to stdout (systemd's journal, a container's log): one JSON object a line for
+# a log collector (LOG_FORMAT=json, the production default) or plain lines for a person
+# (LOG_FORMAT=text, the development default). E-mail addresses are replaced by a short
+# keyed hash in both (palmecentret.log_format). gunicorn.conf.py logs gunicorn's access and
+# error lines the same way.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json").strip().lower()
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").strip().upper()
+if LOG_FORMAT not in ("json", "text"):
+    sys.exit("palmecentret: LOG_FORMAT must be json or text.")
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    sys.exit("palmecentret: LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "formatters": {
+        "json": {"()": "palmecentret.log_format.JsonFormatter"},
+        "text": {"()": "palmecentret.log_format.TextFormatter",
+                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                    "formatter": LOG_FORMAT},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Without Django's own handlers (stderr with DEBUG, mail to the unset ADMINS):
+        # its records (django.request: errors with method, path and status) reach the
+        # root's handler like everyone else's, once.
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

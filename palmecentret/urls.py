@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from projects import opendata_views
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -13,8 +15,13 @@ from .sitemaps import SITEMAPS
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
-    path("sitemap.xml", sitemap_view, {"sitemaps": SITEMAPS},
-         name="django.contrib.sitemaps.views.sitemap"),
+    path("iati/activities.xml", opendata_views.iati_activities, name="iati-activities"),
+    # An index of per-section sitemaps, each paged (palmecentret/sitemaps.py).
+    path("sitemap.xml", sitemap_views.index,
+         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap,
+         {"sitemaps": SITEMAPS, "template_name": "sitemap_section.xml"},
+         name="sitemap-section"),
 ]
 
 urlpatterns += i18n_patterns(

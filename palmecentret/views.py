@@ -1,10 +1,11 @@
 """Site-wide pages: home, about, health check, robots.txt and the branded error pages."""
 
 import logging
+import sys
 
 import segno
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, connection
 from django.conf import settings
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -21,8 +22,10 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from members.models import MemberOrganisation, Network
-from projects.models import Funder, Programme, Project, Region
+from projects.aggregates import regions_with_counts
+from projects.models import Funder, Programme, Project
 
+from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from .search import MAX_QUERY_LENGTH, search
 
 logger = logging.getLogger(__name__)
@@ -75,7 +78,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            regions=Region.objects.with_counts(),
+            regions=regions_with_counts(),
             latest_projects=Project.objects.public()
             .for_cards()
             .order_by("-published_at", "-pk")[: self.latest_count],
@@ -99,7 +102,7 @@ class AboutView(BreadcrumbsMixin, TemplateView):
             networks=Network.objects.public().order_by("scope", "name"),
             funders=Funder.objects.all(),
             frameworks=Programme.FundingFramework,
-            regions=Region.objects.with_counts(),
+            regions=regions_with_counts(),
             **kwargs,
         )
 
@@ -171,7 +174,9 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError as exc:
+    # Any database error, InterfaceError (a connection already closed) included, which is
+    # no DatabaseError.
+    except (DatabaseError, InterfaceError) as exc:
         logger.error("health check: database unavailable: %s", exc)
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
@@ -190,7 +195,7 @@ def robots_txt(request):
         # Search results are endless combinations of words; the pages themselves are in
         # the sitemap.
         *(f"Disallow: {url}?" for url in search_urls),
-        f"Sitemap: {settings.SITE_URL}{reverse('django.contrib.sitemaps.views.sitemap')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
@@ -211,5 +216,10 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    # The exception being handled: a database that went away while middleware used it
+    # (a logged-in visitor's session) is the 503 page, like one failing in a view.
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_UNAVAILABLE):
+        return database_unavailable_response(request, exception)
     # No context processors: whatever failed may be what they need (the database).
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -2,7 +2,7 @@
 that can be bookmarked and shared, with counts per filter value."""
 
 import django_filters
-from django.db.models import Count, Exists, Min, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import MemberOrganisation
@@ -71,6 +71,14 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields = []
 
+    @classmethod
+    def for_request(cls, request):
+        """The project list's filters from a request's query string, over the public
+        projects: one definition for the page, its CSV/JSON exports and its feed."""
+        data = request.GET.copy()
+        data.setdefault("sort", "newest")
+        return cls(data, queryset=Project.objects.public(), request=request)
+
     def filter_words(self, queryset, name, value):
         # Imported here: the site-wide search builds on this app's models.
         from palmecentret.search import filter_projects
@@ -98,43 +106,63 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.order_by(*self.SORTS.get(value, self.SORTS["newest"]))
 
     # --- Counts per filter value ------------------------------------------------------
+    # From the project index (projects/aggregates.py): each filter in force is a bit set
+    # of public projects, a count is the size of an intersection. Only the words filter
+    # asks the database, for the ids its search matches.
 
-    def queryset_without(self, name):
-        """The list filtered by every valid filter except `name`: what a visitor would
-        get for each value of `name` if they changed only that one."""
+    # Dimensions counted per value, with the index's name for each.
+    INDEXED = {"region": "region", "country": "country", "theme": "theme",
+               "member": "member", "programme": "programme", "status": "status",
+               "funder": "funder"}
+
+    def _filter_masks(self, index):
+        """{filter name: bit set of the public projects it lets through} for every valid
+        filter in force."""
         self.errors  # noqa: B018 - validates the form, fills cleaned_data
-        queryset = self.queryset.all()
-        for field, value in self.form.cleaned_data.items():
-            if field != name and field != "sort":
-                queryset = self.filters[field].filter(queryset, value)
-        return queryset
+        masks = {}
+        for name, value in self.form.cleaned_data.items():
+            if name == "sort" or value in (None, ""):
+                continue
+            if name == "q":
+                # Imported here: the site-wide search builds on this app's models.
+                from palmecentret.search import filter_projects
+
+                matching = filter_projects(self.queryset.all(), value)
+                masks[name] = index.mask_of_ids(matching.values_list("pk", flat=True))
+            elif name == "year":
+                masks[name] = index.year_mask(int(value))
+            else:
+                key = value if name == "status" else value.pk
+                masks[name] = index.masks[self.INDEXED[name]].get(key, 0)
+        return masks
+
+    def counts(self):
+        """(number of projects listed, {dimension: {value key: number of projects}}),
+        where a value's number is what the visitor would get by changing only that
+        filter to it."""
+        from .aggregates import project_index
+
+        index = project_index()
+        masks = self._filter_masks(index)
+
+        def all_but(name):
+            selected = index.all
+            for other, mask in masks.items():
+                if other != name:
+                    selected &= mask
+            return selected
+
+        counts = {}
+        for name in self.FACETS:
+            base = all_but(name)
+            if name == "year":
+                counts[name] = {year: (base & index.year_mask(year)).bit_count()
+                                for year in index.years()}
+            else:
+                counts[name] = {key: (base & mask).bit_count()
+                                for key, mask in index.masks[self.INDEXED[name]].items()}
+        return all_but(None).bit_count(), counts
 
     def facet_counts(self):
-        """{dimension: {value key: number of projects}}, one query per dimension."""
-        counts = {}
-        relations = {"region": "countries__region", "country": "countries",
-                     "theme": "themes", "member": "member_organisations",
-                     "status": "status", "funder": "funder"}
-        for name, path in relations.items():
-            rows = (self.queryset_without(name).order_by().values(path)
-                    .annotate(n=Count("pk", distinct=True)).values_list(path, "n"))
-            counts[name] = {key: n for key, n in rows if key is not None}
-        counts["year"] = self.year_counts()
-        return counts
-
-    def year_range(self):
-        bounds = self.queryset.aggregate(first=Min("start_date"), last=Max("end_date"),
-                                         last_start=Max("start_date"))
-        if bounds["first"] is None:
-            return []
-        last = max(d for d in (bounds["last"], bounds["last_start"]) if d is not None)
-        return list(range(last.year, bounds["first"].year - 1, -1))
-
-    def year_counts(self):
-        years = self.year_range()
-        if not years:
-            return {}
-        totals = self.queryset_without("year").aggregate(
-            **{f"y{year}": Count("pk", filter=active_in_year(year)) for year in years}
-        )
-        return {year: totals[f"y{year}"] for year in years}
+        """{dimension: {value key: number of projects}} (see counts())."""
+        return self.counts()[1]

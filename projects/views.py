@@ -10,8 +10,9 @@ from django.views.generic import DetailView, ListView
 from members.models import MemberOrganisation
 from palmecentret.views import BreadcrumbsMixin, PreviewMixin
 
+from .aggregates import facet_options, project_index, regions_with_counts
 from .filters import ProjectFilter
-from .models import Country, Funder, Partner, Programme, Project, Region, Theme
+from .models import Country, Partner, Programme, Project, Region
 
 
 # How many projects a region, country, programme or member page lists before linking to
@@ -39,9 +40,10 @@ class RegionListView(BreadcrumbsMixin, ListView):
         return [regions_crumb()]
 
     def get_queryset(self):
-        return Region.objects.with_counts().prefetch_related(
+        # Counted from the project index (projects/aggregates.py), not per region in SQL.
+        return regions_with_counts(Region.objects.prefetch_related(
             Prefetch("countries", queryset=Country.objects.order_by("name"))
-        )
+        ))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -86,12 +88,16 @@ class CountryDetailView(BreadcrumbsMixin, DetailView):
         projects = Project.objects.public().in_country(country)
         ongoing = projects.exclude(status=Project.Status.COMPLETED)
         completed = projects.filter(status=Project.Status.COMPLETED)
+        # The counts from the project index (projects/aggregates.py).
+        index = project_index()
+        in_country = index.masks["country"].get(country.pk, 0)
+        completed_mask = index.masks["status"].get(Project.Status.COMPLETED, 0)
         return super().get_context_data(
             programmes=Programme.objects.public().filter(countries=country),
             ongoing_projects=ongoing.for_cards()[:LISTED],
-            ongoing_count=ongoing.count(),
+            ongoing_count=(in_country & ~completed_mask).bit_count(),
             completed_projects=completed.for_cards()[:LISTED],
-            completed_count=completed.count(),
+            completed_count=(in_country & completed_mask).bit_count(),
             all_projects_url=filtered_list_url(country=country.slug),
             # Only partners of projects that show their partners: a partner at risk is
             # never named, not even here.
@@ -122,7 +128,7 @@ class ProgrammeDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
         projects = self.object.projects.public()
         return super().get_context_data(
             projects=projects.for_cards()[:LISTED],
-            project_count=projects.count(),
+            project_count=project_index().count("programme", self.object.pk),
             all_projects_url=filtered_list_url(programme=self.object.slug),
             **kwargs,
         )
@@ -139,23 +145,25 @@ class ProjectListView(BreadcrumbsMixin, ListView):
         return [projects_crumb()]
 
     def get_queryset(self):
-        data = self.request.GET.copy()
-        data.setdefault("sort", "newest")
-        self.filterset = ProjectFilter(data, queryset=Project.objects.public(),
-                                       request=self.request)
+        self.filterset = ProjectFilter.for_request(self.request)
+        # The number of projects and the counts per filter value, from the project index
+        # (projects/aggregates.py): no grouped counts in SQL, and the paginator need not
+        # count the list again.
+        self.total, self.counts = self.filterset.counts()
         return self.filterset.qs.for_cards()
 
     def paginate_queryset(self, queryset, page_size):
         # A page number that is not a number or past the end gets the nearest real page
         # rather than a 404: a shared link stays useful after the list shrinks.
         paginator = self.get_paginator(queryset, page_size)
+        paginator.count = self.total
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             filterset=self.filterset,
-            facets=facets_for(self.filterset),
+            facets=facets_for(self.filterset, self.counts),
             active_filters=active_filters(self.filterset, self.request),
             **kwargs,
         )
@@ -172,24 +180,18 @@ class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
         return [projects_crumb(), (self.request.path, self.object.title)]
 
 
-def facets_for(filterset):
+def facets_for(filterset, counts):
     """Each filter as the template draws it: its name, label and options with counts;
     the selected value is kept even when it has no projects left."""
-    counts = filterset.facet_counts()
     selected = {name: filterset.form.data.get(name, "") for name in filterset.FACETS}
+    named = facet_options()
     options = {
-        "region": [(r.slug, r.name, counts["region"].get(r.pk, 0)) for r in Region.objects.all()],
-        "country": [(c.slug, c.name, counts["country"].get(c.pk, 0))
-                    for c in Country.objects.order_by("name")],
-        "theme": [(t.slug, t.name, counts["theme"].get(t.pk, 0)) for t in Theme.objects.all()],
-        "member": [(m.slug, m.name, counts["member"].get(m.pk, 0))
-                   for m in MemberOrganisation.objects.public()],
-        "status": [(value, label.capitalize(), counts["status"].get(value, 0))
-                   for value, label in Project.Status.choices],
-        "funder": [(str(f.pk), f.name, counts["funder"].get(f.pk, 0))
-                   for f in Funder.objects.all()],
-        "year": [(str(year), str(year), n) for year, n in counts["year"].items()],
+        name: [(value, label, counts[name].get(pk, 0)) for pk, value, label in named[name]]
+        for name in ("region", "country", "theme", "member", "funder")
     }
+    options["status"] = [(value, label.capitalize(), counts["status"].get(value, 0))
+                         for value, label in Project.Status.choices]
+    options["year"] = [(str(year), str(year), n) for year, n in counts["year"].items()]
     facets = []
     for name in filterset.FACETS:
         choices = [

@@ -1,14 +1,20 @@
-"""Suite-wide fixtures and the rules for tests that need PostgreSQL or a browser.
+"""Suite-wide fixtures and the rules for tests that need PostgreSQL, Redis or a browser.
 
-Tests marked ``postgres`` run only on PostgreSQL, tests marked ``browser`` only where
-Chromium is installed. CI sets REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1, which turns those
-skips into failures, so a CI run can never pass by quietly skipping them.
+Tests marked ``postgres`` run only on PostgreSQL, tests marked ``redis`` only where Redis
+answers (at REDIS_TEST_URL, a database of their own which they may flush), tests marked
+``browser`` only where Chromium is installed. CI sets REQUIRE_POSTGRES=1 / REQUIRE_REDIS=1
+/ REQUIRE_BROWSER=1, which turns those skips into failures, so a CI run can never pass by
+quietly skipping them.
 """
 
 import os
 
 import pytest
 from django.db import connection
+
+
+# Database 13, never the 0 a developer's own portal uses: the tests flush it.
+REDIS_TEST_URL = "redis://127.0.0.1:6379/13"
 
 
 def _required(name):
@@ -21,6 +27,18 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache. The page cache stays on (PAGE_CACHE_SECONDS
+    as configured), so the whole suite runs the pages as production serves them; but a
+    page one test cached must not answer another test's request for the same URL over
+    different data (the database is rolled back between tests, the cache is not)."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _postgres_only(request):
     if request.node.get_closest_marker("postgres") is None:
         return
@@ -28,6 +46,33 @@ def _postgres_only(request):
         if _required("REQUIRE_POSTGRES"):
             pytest.fail("REQUIRE_POSTGRES is set but the tests run on " + connection.vendor)
         pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...); runs in CI")
+
+
+@pytest.fixture(autouse=True)
+def _redis_only(request):
+    if request.node.get_closest_marker("redis") is None:
+        return
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if _required("REQUIRE_REDIS"):
+            pytest.fail(f"REQUIRE_REDIS is set but Redis does not answer at "
+                        f"{REDIS_TEST_URL}: {exc}")
+        pytest.skip(f"needs Redis at {REDIS_TEST_URL} ({exc}); runs in CI")
+
+
+@pytest.fixture
+def redis_url():
+    """REDIS_TEST_URL, flushed before and after the test (for tests marked ``redis``)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    client.flushdb()
+    yield REDIS_TEST_URL
+    client.flushdb()
+    client.close()
 
 
 @pytest.fixture(autouse=True)

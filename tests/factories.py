@@ -8,6 +8,8 @@ from django.utils import timezone
 from members.models import MemberOrganisation, Network
 from newsletter.models import (
     ConsentRecord,
+    Delivery,
+    Mailing,
     MailingList,
     Registration,
     Seminar,
@@ -195,3 +197,25 @@ class ConsentRecordFactory(factory.django.DjangoModelFactory):
     email_hash = factory.LazyAttribute(lambda o: email_hash(o.subscriber.email))
     action = ConsentRecord.Action.SUBSCRIBE
     consent_text = "Jag vill ha nyhetsbrevet."
+
+
+class MailingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mailing
+        skip_postgeneration_save = True
+
+    subject_sv = factory.Sequence(lambda n: f"Nyhetsbrev {n}")
+    body_sv = "Hej!\n\nHär är **nyheterna**."
+
+    @factory.post_generation
+    def mailing_lists(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.mailing_lists.set(extracted)
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    mailing = factory.SubFactory(MailingFactory)
+    subscriber = factory.SubFactory(SubscriberFactory)

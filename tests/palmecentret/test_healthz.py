@@ -11,6 +11,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,3 +87,32 @@ def test_pages_answer_a_branded_503_when_the_database_is_down(portal_without_dat
     status, body = get(portal_without_database + "/en/projects/")
     assert status == 503
     assert "The portal is briefly unavailable" in body
+
+
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError, DatabaseError])
+@pytest.mark.django_db
+def test_healthz_answers_503_for_any_database_error(client, monkeypatch, error):
+    def refuse():
+        raise error("connection already closed")
+
+    # InterfaceError (a closed connection) is no DatabaseError: it must count as down too.
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "down"}
+
+
+@pytest.mark.django_db
+def test_a_session_the_database_cannot_load_gives_the_503_page_not_a_500(monkeypatch):
+    """Middleware reads a logged-in visitor's session before any view runs; the database
+    failing there is the same branded 503 as in a view."""
+    def refuse(self):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(SessionStore, "load", refuse)
+    visitor = Client(raise_request_exception=False)
+    visitor.cookies[settings.SESSION_COOKIE_NAME] = "a-session-of-a-logged-in-visitor"
+    response = visitor.get("/en/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "The portal is briefly unavailable" in response.content.decode()

@@ -26,7 +26,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from palmecentret.admin_site import PortalAdminSite
-from palmecentret.client_ip import client_ip
+from palmecentret.client_ip import client_bucket, client_ip
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +105,27 @@ def fail_until_locked(client, username, ip, **headers):
     # One visitor is one bucket, however the address is spelt.
     (1, "2001:DB8:0::1", PROXY_IP, "2001:db8::1"),
     (0, None, "::ffff:198.51.100.7", "198.51.100.7"),
+    # Exactly the N-th from the right, whatever the client put in front of it, IPv6 too.
+    (1, "2001:db8::bad, 198.51.100.7", PROXY_IP, "198.51.100.7"),
+    (1, "198.51.100.7, 2001:db8::7", PROXY_IP, "2001:db8::7"),
+    (2, "198.51.100.7, 2001:db8::7, 10.0.0.2", PROXY_IP, "2001:db8::7"),
+    (3, "1.2.3.4, 198.51.100.7, 10.0.0.3, 10.0.0.2", PROXY_IP, "198.51.100.7"),
+    # Spaces around entries are the proxy's formatting, not part of the address.
+    (1, "1.2.3.4,198.51.100.7", PROXY_IP, "198.51.100.7"),
+    (1, "  198.51.100.7  ", PROXY_IP, "198.51.100.7"),
+    # Empty entries count as entries: a client cannot shift which one is read.
+    (2, "198.51.100.7, , 10.0.0.2", PROXY_IP, PROXY_IP),
+    (1, "", PROXY_IP, PROXY_IP),
+    (1, ",", PROXY_IP, PROXY_IP),
+    # Garbage where the visitor should be: a port, brackets, a name, a network.
+    (1, "198.51.100.7:443", PROXY_IP, PROXY_IP),
+    (1, "[2001:db8::7]", PROXY_IP, PROXY_IP),
+    (1, "unknown", PROXY_IP, PROXY_IP),
+    (1, "198.51.100.0/24", PROXY_IP, PROXY_IP),
+    (1, "198.051.100.7", PROXY_IP, PROXY_IP),
+    # Without a proxy, nothing from the header however it looks.
+    (0, "198.51.100.7, 10.0.0.2", PROXY_IP, PROXY_IP),
+    (0, "", "2001:DB8::7", "2001:db8::7"),
 ])
 def test_client_ip_reads_the_address_the_trusted_proxies_saw(settings, count, forwarded,
                                                              remote, expected):
@@ -113,6 +134,18 @@ def test_client_ip_reads_the_address_the_trusted_proxies_saw(settings, count, fo
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
     assert client_ip(RequestFactory().get("/", **extra)) == expected
+
+
+@pytest.mark.parametrize("remote, expected", [
+    ("198.51.100.7", "198.51.100.7"),
+    # An IPv6 visitor holds a whole /64: every address in it is one bucket.
+    ("2001:db8:7:1::10", "2001:db8:7:1::"),
+    ("2001:DB8:7:1:ffff:1234:5678:9abc", "2001:db8:7:1::"),
+    ("2001:db8:7:2::10", "2001:db8:7:2::"),
+    ("::ffff:198.51.100.7", "198.51.100.7"),
+])
+def test_lockouts_and_rate_limits_count_ipv6_visitors_by_their_network(remote, expected):
+    assert client_bucket(RequestFactory().get("/", REMOTE_ADDR=remote)) == expected
 
 
 # --- Lockout --------------------------------------------------------------------------
@@ -186,6 +219,27 @@ def test_behind_one_proxy_a_forged_forwarded_entry_changes_nothing(client, setti
                      HTTP_X_FORWARDED_FOR=f"{ALICE_IP}, {MALLORY_IP}")
     assert response.status_code == 429
     assert not logged_in(client)
+
+
+def test_behind_one_proxy_mallorys_forgeries_do_not_lock_alice_out(client, settings, alice):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # Every guess claims to come from Alice; the proxy appends Mallory's real address.
+    fail_until_locked(client, "alice", PROXY_IP,
+                      HTTP_X_FORWARDED_FOR=f"{ALICE_IP}, {MALLORY_IP}")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {MALLORY_IP}
+    assert login(client, "alice", ip=PROXY_IP, HTTP_X_FORWARDED_FOR=ALICE_IP).status_code == 302
+
+
+def test_an_ipv6_guesser_stays_locked_out_across_her_network(client, settings, alice):
+    settings.TRUSTED_PROXY_COUNT = 1
+    fail_until_locked(client, "alice", PROXY_IP, HTTP_X_FORWARDED_FOR="2001:db8:66:1::10")
+    # A fresh address from the same /64 is the same guesser ...
+    response = login(client, "alice", ip=PROXY_IP,
+                     HTTP_X_FORWARDED_FOR="2001:db8:66:1:abcd::99")
+    assert response.status_code == 429
+    # ... while Alice's own network is not locked.
+    assert login(client, "alice", ip=PROXY_IP,
+                 HTTP_X_FORWARDED_FOR="2001:db8:7:1::10").status_code == 302
 
 
 def test_without_a_proxy_the_forwarded_header_is_ignored(client, settings, alice):

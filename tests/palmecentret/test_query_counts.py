@@ -37,6 +37,7 @@ def page_urls():
         "seminars": "/seminarier/",
         "newsletter": "/nyhetsbrev/",
         "sitemap": "/sitemap.xml",
+        "sitemap section": "/sitemap-projects.xml",
         "english projects": "/en/projects/",
         "search": "/sok/?q=exempelprojekt",
         "english search": "/en/search/?q=example",

@@ -1,9 +1,13 @@
 """sitemap.xml, robots.txt, the support page and forgiving URLs."""
 
+import re
+
 import pytest
 from django.core.checks import run_checks
 
+from palmecentret.sitemaps import ProjectSitemap
 from tests.factories import ProjectFactory
+from tests.sitemaps import sitemap_pages, sitemap_xml
 
 pytestmark = pytest.mark.django_db
 
@@ -11,11 +15,36 @@ pytestmark = pytest.mark.django_db
 def test_sitemap_lists_each_page_in_both_languages_with_alternates(client):
     ProjectFactory(slug="synligt", title_sv="Synligt")
     ProjectFactory(slug="dolt", published=False)
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = sitemap_xml(client)
     assert "<loc>http://testserver/projekt/synligt/</loc>" in xml
     assert "<loc>http://testserver/en/projects/synligt/</loc>" in xml
     assert 'hreflang="en" href="http://testserver/en/projects/synligt/"' in xml
     assert "/dolt/" not in xml
+
+
+def test_the_sitemap_is_an_index_of_sections_paged_in_small_answers(client, monkeypatch):
+    # Two projects a page (each in two languages) instead of 2,500.
+    monkeypatch.setattr(ProjectSitemap, "limit", 4)
+    for n in range(5):
+        ProjectFactory(slug=f"projekt-{n}")
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/sitemap-projects.xml</loc>" in index
+    assert "<loc>http://testserver/sitemap-projects.xml?p=3</loc>" in index
+    assert "sitemap-projects.xml?p=4" not in index
+    assert "<loc>http://testserver/sitemap-pages.xml</loc>" in index
+
+    pages = [xml for path, xml in sitemap_pages(client).items()
+             if path.startswith("/sitemap-projects.xml")]
+    assert len(pages) == 3
+    listed = [loc for xml in pages for loc in re.findall(r"<loc>([^<]+)</loc>", xml)]
+    assert max(xml.count("<loc>") for xml in pages) == 4
+    # Every project once in each language, each with its alternates.
+    assert sorted(listed) == sorted(
+        [f"http://testserver/projekt/projekt-{n}/" for n in range(5)]
+        + [f"http://testserver/en/projects/projekt-{n}/" for n in range(5)])
+    assert all(xml.count('hreflang="x-default"') == xml.count("<loc>") for xml in pages)
+    assert client.get("/sitemap-projects.xml?p=4").status_code == 404
+    assert client.get("/sitemap-finns-inte.xml").status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap(client, settings):

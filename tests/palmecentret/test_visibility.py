@@ -18,6 +18,7 @@ from tests.factories import (
     SeminarFactory,
     ThemeFactory,
 )
+from tests.sitemaps import sitemap_pages, sitemap_xml
 
 pytestmark = pytest.mark.django_db
 
@@ -55,10 +56,10 @@ def content():
 def public_urls(client):
     """Every page in the sitemap (both languages) plus lists filtered every way and the
     search for each hidden name."""
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = sitemap_xml(client)
     urls = {re.sub(r"^https?://[^/]+", "", loc) for loc in re.findall(r"<loc>([^<]+)</loc>",
                                                                      sitemap)}
-    urls |= {"/sitemap.xml", "/robots.txt"}
+    urls |= {"/sitemap.xml", "/robots.txt", *sitemap_pages(client)}
     for base in ("/sok/", "/en/search/"):
         urls |= {f"{base}?q=Hemliga", f"{base}?q=Hemlig", f"{base}?q=Utkast",
                  f"{base}?q=Interna"}

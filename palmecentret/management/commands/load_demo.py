@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 
 from members.models import MemberOrganisation, Network
 from newsletter.models import MailingList, Seminar, Subscriber, Subscription
+from palmecentret import page_cache
+from palmecentret.db import lift_statement_timeout
 from projects.models import Country, Funder, Partner, Programme, Project, Region, Theme
 
 # Seminars happen in Stockholm, so their times are Stockholm times whatever the server's
@@ -130,8 +132,8 @@ COUNTRIES = [
 
 # (slug, Swedish name, English name, OECD DAC purpose code, description sv, description en)
 THEMES = [
-    # 16020 covers labour law, labour unions and employment policy.
-    ("arbetares-rattigheter", "Arbetares rättigheter", "Workers' rights", "16020",
+    # 16070 "Labour rights" (since the 2019 CRS revision; 16020 is now employment creation).
+    ("arbetares-rattigheter", "Arbetares rättigheter", "Workers' rights", "16070",
      "Rätten att organisera sig fackligt, förhandla kollektivt och arbeta under trygga "
      "förhållanden.",
      "The right to organise in trade unions, to bargain collectively and to work in safe "
@@ -752,6 +754,9 @@ class Command(BaseCommand):
                 "DEBUG is off, so this looks like production; demo content would be "
                 "published. Use --allow-production if you really mean it."
             )
+        # Bulk inserts of 100,000 subscribers are single long statements; nobody waits
+        # for a page here.
+        lift_statement_timeout()
         self.verbosity = options["verbosity"]
         self.now = timezone.now()
         self.created_projects = self.created_subscribers = None
@@ -765,6 +770,9 @@ class Command(BaseCommand):
                 self._ensure_generated_projects(projects)
             if subscribers:
                 self._ensure_subscribers(subscribers)
+        # bulk_create sends no signals: make the cached pages stale here (a shared cache
+        # only; a local-memory one lives in the server's own process).
+        page_cache.bump()
 
         if self.verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(self._summary()))

@@ -1,0 +1,99 @@
+"""The newsletter managers' CSV export of subscribers, streamed: 100,000 rows leave in a
+second or two while the server holds a few thousand at a time, whatever the total.
+
+The rows are read with two cursors side by side, both in subscriber order: the
+subscribers themselves and their active subscriptions (for the "lists" column). Each
+reads 2,000 rows per round trip (a server-side cursor on PostgreSQL), and the two are
+merged as they go, so no query runs per subscriber and nothing is collected in memory.
+"""
+
+import csv
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from palmecentret.spreadsheets import BOM, Line, spreadsheet_safe
+
+from .models import MailingList, Subscription
+
+# Rows fetched per round trip, and written per chunk of the answer.
+CHUNK_SIZE = 2000
+ROWS_PER_PIECE = 500
+
+# The columns: the subscriber's own fields (the admin's export resource may choose
+# among them) and the lists they receive.
+FIELDS = ["email", "name", "language", "created", "confirmed_at", "unsubscribed_at"]
+LISTS = "lists"
+DATETIME_FIELDS = {"created", "confirmed_at", "unsubscribed_at"}
+
+
+def _cell(name, value):
+    if value is None:
+        return ""
+    if name in DATETIME_FIELDS:
+        # Local time, to the second, in a form every spreadsheet reads as a date.
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+    return spreadsheet_safe(value)
+
+
+def _active_lists(subscribers):
+    """(subscriber id, [list names]) for each of `subscribers` with an active
+    subscription, in subscriber id order."""
+    names = {mailing_list.pk: mailing_list.name for mailing_list in MailingList.objects.all()}
+    rows = (Subscription.objects
+            .filter(subscriber__in=subscribers.order_by().values("pk"),
+                    status=Subscription.Status.ACTIVE)
+            .order_by("subscriber_id", "mailing_list__sort_order", "mailing_list_id")
+            .values_list("subscriber_id", "mailing_list_id")
+            .iterator(chunk_size=CHUNK_SIZE))
+    current, lists = None, []
+    for subscriber_id, mailing_list_id in rows:
+        if subscriber_id != current:
+            if current is not None:
+                yield current, lists
+            current, lists = subscriber_id, []
+        lists.append(names[mailing_list_id])
+    if current is not None:
+        yield current, lists
+
+
+def subscriber_rows(subscribers, fields=FIELDS):
+    """The header, then one row per subscriber (in id order): `fields`, then the names of
+    the lists they receive."""
+    yield [*fields, LISTS]
+    lists = _active_lists(subscribers)
+    next_lists = next(lists, None)
+    for pk, *values in (subscribers.order_by("pk").values_list("pk", *fields)
+                        .iterator(chunk_size=CHUNK_SIZE)):
+        # Both run in id order: skip what belongs to no exported subscriber (none,
+        # unless one was deleted in between), take what belongs to this one.
+        while next_lists is not None and next_lists[0] < pk:
+            next_lists = next(lists, None)
+        receives = []
+        if next_lists is not None and next_lists[0] == pk:
+            receives = next_lists[1]
+            next_lists = next(lists, None)
+        yield [*(_cell(name, value) for name, value in zip(fields, values)),
+               spreadsheet_safe(", ".join(receives))]
+
+
+def csv_pieces(rows):
+    """UTF-8 CSV with a byte-order mark (Excel reads å, ä, ö right), a few hundred rows
+    per piece."""
+    writer = csv.writer(Line())
+    out = [BOM]
+    for row in rows:
+        out.append(writer.writerow(row))
+        if len(out) >= ROWS_PER_PIECE:
+            yield "".join(out).encode("utf-8")
+            out = []
+    yield "".join(out).encode("utf-8")
+
+
+def subscriber_csv_response(subscribers, filename, fields=FIELDS):
+    """The streamed answer: chunked, without Content-Length, never cached."""
+    response = StreamingHttpResponse(csv_pieces(subscriber_rows(subscribers, fields)),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

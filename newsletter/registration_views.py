@@ -1,0 +1,204 @@
+"""Seminar registration pages: the form, registering, the cancel link, the iCalendar feed."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.decorators import ratelimit
+
+from palmecentret.client_ip import client_bucket
+
+from . import calendar, registrations, tokens
+from .emails import absolute
+from .forms import SeminarRegistrationForm
+from .models import MailingList, Registration, Seminar
+from .subscriptions import subscribe
+
+logger = logging.getLogger(__name__)
+
+# The list that the "also send me seminar invitations" box subscribes to; without it the
+# box is not offered.
+INVITATIONS_LIST = "seminarier"
+# Registrations from one address (each sends a mail): generous for an office behind one
+# address, too few to fill a seminar or to send mail to strangers by the thousand.
+REGISTRATION_RATE = "10/m"
+REGISTRATION_RATE_PER_HOUR = "50/h"
+RETRY_AFTER_SECONDS = 60
+
+
+def _crumbs(seminar, *more):
+    return [(reverse("newsletter:seminar-list"), _("Seminars")),
+            (seminar.get_absolute_url(), seminar.title), *more]
+
+
+def _registration_form(seminar, data=None):
+    """The form and what the page says around it, for a seminar open for registration
+    (two queries: free places, the invitation list)."""
+    left = registrations.places_left(seminar)
+    invitations = MailingList.objects.filter(slug=INVITATIONS_LIST).first()
+    form = SeminarRegistrationForm(
+        data, action=reverse("newsletter:seminar-register", kwargs={"slug": seminar.slug}),
+        waitlist=left == 0, offer_invitations=invitations is not None)
+    return {"form": form, "places_left": left, "waitlist": left == 0,
+            "invitations_list": invitations}
+
+
+def registration_context(seminar, data=None):
+    """The `registration` part of a seminar page: why it is closed, or the form."""
+    reason = registrations.closed_reason(seminar)
+    context = {"closed_reason": reason, "seminar": seminar, "places_left": None}
+    if reason is None:
+        context.update(_registration_form(seminar, data))
+    return context
+
+
+class RegistrationFormMixin:
+    """Puts the registration form (or why registration is closed) on the seminar page."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(registration=registration_context(self.object),
+                                        **kwargs)
+
+
+def _client_key(group, request):
+    return client_bucket(request)
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key=_client_key, rate=REGISTRATION_RATE, method="POST", block=False)
+@ratelimit(key=_client_key, rate=REGISTRATION_RATE_PER_HOUR, method="POST", block=False)
+def register(request, slug):
+    """The registration form on a page of its own (GET), and registering (POST): a valid
+    form redirects to the thank-you page, anything else shows the page again with a
+    message and status 400."""
+    seminar = get_object_or_404(Seminar.objects.public(), slug=slug)
+    if getattr(request, "limited", False):
+        return _too_many(request, seminar)
+    posted = request.method == "POST"
+    context = registration_context(seminar, request.POST if posted else None)
+    form = context.get("form")
+    if form is not None and posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outcome = registrations.register(
+                seminar, name=data["name"], email=data["email"],
+                organisation=data["organisation"], language=translation.get_language(),
+                consent_text=form.consent_text("consent"),
+                source=absolute(seminar.get_absolute_url()))
+        except registrations.RegistrationClosed as closed:
+            # Closed between showing the form and sending it (the deadline passed).
+            context = {"closed_reason": closed.reason, "seminar": seminar,
+                       "places_left": None}
+        else:
+            subscribed = bool(context["invitations_list"] and data.get("invitations"))
+            if subscribed:
+                _subscribe_to_invitations(seminar, form, context["invitations_list"])
+            query = {"status": outcome.registration.status}
+            if subscribed:
+                query["invitations"] = 1
+            return redirect(reverse("newsletter:seminar-registered", kwargs={"slug": slug})
+                            + "?" + urlencode(query))
+    return render(request, "newsletter/registration/register.html",
+                  {"seminar": seminar, "registration": context,
+                   "breadcrumbs": _crumbs(seminar, (request.path, _("Registration")))},
+                  status=400 if posted else 200)
+
+
+def _subscribe_to_invitations(seminar, form, mailing_list):
+    data = form.cleaned_data
+    try:
+        subscribe(data["email"], name=data["name"], lists=[mailing_list],
+                  language=translation.get_language(),
+                  source=absolute(seminar.get_absolute_url()),
+                  consent_text=form.consent_text("invitations"))
+    except ValidationError:
+        # An address the registration form took but the subscription rules refuse
+        # (e.g. with invisible characters): registered, not subscribed.
+        logger.warning("seminar invitations: address refused for seminar %s", seminar.pk)
+    except Exception:
+        # The registration is made and mailed by now; the extra subscription failing
+        # must not turn that into an error page. Logged with its traceback for staff.
+        logger.exception("seminar invitations: subscribing from seminar %s failed",
+                         seminar.pk)
+
+
+def _too_many(request, seminar):
+    response = render(request, "newsletter/registration/too_many.html",
+                      {"seminar": seminar, "retry_minutes": RETRY_AFTER_SECONDS // 60,
+                       "breadcrumbs": _crumbs(seminar)},
+                      status=429)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@require_safe
+def registered(request, slug):
+    """After registering: a place or the waiting list (the status only picks the words;
+    nothing here reads or shows a registration)."""
+    seminar = get_object_or_404(Seminar.objects.public(), slug=slug)
+    return render(request, "newsletter/registration/registered.html", {
+        "seminar": seminar,
+        "status": request.GET.get("status"),
+        "invitations": request.GET.get("invitations") == "1",
+        "breadcrumbs": _crumbs(seminar, (request.path, _("Registration"))),
+    })
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel_registration(request, token):
+    """The link in every registration mail: GET shows one button, POST cancels (a mail
+    scanner that follows the link cancels nothing). Clicking twice is harmless."""
+    try:
+        registration_id = tokens.read("cancel", token)
+    except tokens.BadToken:
+        return _cancel_link_problem(request, status=400)
+    registration = (Registration.objects.select_related("seminar")
+                    .filter(pk=registration_id).first()
+                    if isinstance(registration_id, int) else None)
+    if registration is None:
+        # Removed by staff, or erased on request.
+        return _cancel_link_problem(request, status=404)
+    if request.method == "POST":
+        try:
+            registrations.cancel(registration.pk)
+        except Registration.DoesNotExist:
+            return _cancel_link_problem(request, status=404)
+        return redirect(request.path)
+    seminar = registration.seminar
+    reason = registrations.closed_reason(seminar)
+    response = render(request, "newsletter/registration/cancel.html", {
+        "registration": registration,
+        "seminar": seminar,
+        "over": reason == registrations.OVER,
+        "can_register_again": reason is None,
+        "breadcrumbs": [(reverse("newsletter:seminar-list"), _("Seminars")),
+                        (request.path, _("Cancel registration"))],
+    })
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _cancel_link_problem(request, status):
+    response = render(request, "newsletter/registration/cancel_invalid.html",
+                      {"gone": status == 404,
+                       "breadcrumbs": [(reverse("newsletter:seminar-list"), _("Seminars"))]},
+                      status=status)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe  # HEAD too: calendar apps and proxies check a feed before fetching it
+def seminar_calendar(request):
+    """Every public seminar, past and upcoming, as an iCalendar feed (one query)."""
+    seminars = Seminar.objects.public().order_by("starts_at", "pk")
+    response = HttpResponse(calendar.feed_ics(seminars), content_type=calendar.CONTENT_TYPE)
+    response["Content-Disposition"] = 'inline; filename="palmecentret-seminars.ics"'
+    return response

@@ -1,0 +1,65 @@
+"""Background tasks (django-tasks): sending a mailing, one batch per task run.
+
+The worker is `python manage.py db_worker`. Each run of `send_mailing` sends one batch and
+queues the next, so a worker told to stop (SIGTERM) finishes its batch and leaves the rest
+queued for the next start. A worker killed outright (SIGKILL, a crash, a lost machine)
+leaves its task "running" for ever: the database backend never runs it again. So before
+each batch the task queues a stand-in for itself, due NEWSLETTER_RESUME_AFTER later, and
+withdraws it when the batch is done. If the worker dies mid-batch, the stand-in comes due
+and a restarted (or another) worker carries on with the rows still pending; rows are
+claimed one by one (newsletter.sending), so even a stand-in that starts while the first
+run is alive sends nobody a second copy.
+"""
+
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+
+from . import sending
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def send_mailing(mailing_id, retry_round=0):
+    """Send a batch of the mailing's pending deliveries and queue what follows."""
+    backend = send_mailing.get_backend()
+    # Without a queue to come back through (TASKS_BACKEND=immediate, as some tests and a
+    # newcomer's machine use), the whole mailing goes out in this call, retries at once.
+    queued = backend.supports_defer
+    while sending.is_sending(mailing_id):
+        stand_in = _enqueue(mailing_id, retry_round,
+                            settings.NEWSLETTER_RESUME_AFTER) if queued else None
+        outcome = sending.send_batch(mailing_id, retry_round)
+        logger.info("mailing %s round %s: %s", mailing_id, retry_round, outcome)
+        following = sending.after_batch(mailing_id, retry_round, outcome)
+        if queued:
+            # The next batch before withdrawing the stand-in: a crash in between leaves
+            # one of them, never neither.
+            if following is not None:
+                _enqueue(mailing_id, following.retry_round, following.delay)
+            _withdraw(stand_in)
+            return
+        if following is None:
+            return
+        retry_round = following.retry_round
+
+
+def _enqueue(mailing_id, retry_round, delay=None):
+    runner = send_mailing
+    if delay is not None:
+        runner = send_mailing.using(run_after=timezone.now() + delay)
+    return runner.enqueue(mailing_id, retry_round)
+
+
+def _withdraw(result):
+    """Delete a queued stand-in that is no longer needed. Only the database backend
+    can (its queue is a table); a stand-in that has started already is left to run and
+    finds nothing to do or carries on safely."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if isinstance(send_mailing.get_backend(), DatabaseBackend):
+        DBTaskResult.objects.filter(id=result.id, status=TaskResultStatus.READY).delete()

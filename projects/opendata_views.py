@@ -1,0 +1,96 @@
+"""Open-data views: the IATI file, the project list as CSV and JSON, a project as JSON,
+and the page that explains them."""
+
+from django.conf import settings
+from django.http import JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+from palmecentret.views import BreadcrumbsMixin
+
+from . import opendata
+from .filters import ProjectFilter
+from .models import Project, Region
+
+
+def _open(response):
+    # Public data without cookies or personal data: any web page may fetch it (a
+    # journalist's chart, a researcher's notebook in the browser).
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _filtered(request):
+    """The public projects exactly as the project list shows them for this query."""
+    return ProjectFilter.for_request(request).qs
+
+
+@require_safe
+def iati_activities(request):
+    """/iati/activities.xml: every public project as an IATI 2.03 activity, streamed."""
+    response = StreamingHttpResponse(opendata.IatiActivitiesFile(),
+                                     content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="activities.xml"'
+    return _open(response)
+
+
+@require_safe
+def project_list_csv(request):
+    response = StreamingHttpResponse(opendata.csv_pieces(_filtered(request)),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="palmecentret-projects.csv"'
+    return _open(response)
+
+
+@require_safe
+def project_list_json(request):
+    projects = _filtered(request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    source = settings.SITE_URL + reverse("projects:project-list")
+    if query:
+        source += "?" + query.urlencode()
+    metadata = opendata.json_metadata(projects.count(), source)
+    return _open(StreamingHttpResponse(opendata.json_pieces(projects, metadata),
+                                       content_type="application/json; charset=utf-8"))
+
+
+@require_safe
+def project_detail_json(request, slug):
+    # Only what the public page shows: no staff preview here, the data is for anyone.
+    project = opendata.export_queryset(Project.objects.public().filter(slug=slug)).first()
+    if project is None:
+        return _open(JsonResponse({"error": "not found"}, status=404))
+    record = opendata.describe(project, timezone.localdate()).as_json()
+    return _open(JsonResponse(record, json_dumps_params={"ensure_ascii": False, "indent": 2}))
+
+
+class OpenDataView(BreadcrumbsMixin, TemplateView):
+    """What the portal publishes as open data, under which licence, and where."""
+
+    template_name = "projects/open_data.html"
+
+    def get_breadcrumbs(self):
+        return [(reverse("projects:open-data"), _("Open data"))]
+
+    def get_context_data(self, **kwargs):
+        site = settings.SITE_URL
+        return super().get_context_data(
+            project_count=Project.objects.public().count(),
+            iati_url=site + reverse("iati-activities"),
+            csv_url=site + reverse("projects:project-list-csv"),
+            json_url=site + reverse("projects:project-list-json"),
+            feed_url=site + reverse("projects:project-feed"),
+            project_list_url=reverse("projects:project-list"),
+            example_json_url=site + reverse("projects:project-detail-json",
+                                            kwargs={"slug": "SLUG"}),
+            regions=Region.objects.all(),
+            iati_identifier=settings.IATI_ORGANISATION_IDENTIFIER,
+            demo_identifier=(settings.IATI_ORGANISATION_IDENTIFIER
+                             == settings.DEMO_IATI_ORGANISATION_IDENTIFIER),
+            licence=settings.OPEN_DATA_LICENCE,
+            **kwargs,
+        )

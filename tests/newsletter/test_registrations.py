@@ -1,0 +1,326 @@
+"""Registration rules and the mails of each step (mail.outbox), .ics parsed back."""
+
+import datetime
+import re
+import zoneinfo
+from urllib.parse import urlsplit
+
+import icalendar
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.db import IntegrityError
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+
+from newsletter import registrations
+from newsletter.models import ConsentRecord, Registration, email_hash
+from tests.factories import RegistrationFactory, SeminarFactory
+
+pytestmark = pytest.mark.django_db
+
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+CONSENT = "I agree that Palmecentret stores my name ..."
+SOURCE = "https://portal.example/seminarier/x/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The re-send throttle lives in the cache; each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def register(seminar, email, name="Alice Andersson", language="sv"):
+    return registrations.register(seminar, name=name, email=email, organisation="LO",
+                                  language=language, consent_text=CONSENT, source=SOURCE)
+
+
+def the_calendar(message):
+    (attachment,) = message.attachments
+    filename, content, mimetype = attachment
+    assert filename.endswith(".ics") and mimetype == "text/calendar"
+    return icalendar.Calendar.from_ical(content)
+
+
+def cancel_path(message, language="sv"):
+    """The path of the mail's cancel link, if it leads to the cancel page in `language`
+    (the words of the address are translated: /seminarier/avboka/..., /en/seminars/cancel/...)."""
+    with translation.override(language):
+        for link in re.findall(r"https?://\S+", message.body):
+            path = urlsplit(link).path
+            try:
+                match = resolve(path)
+            except Resolver404:
+                continue
+            if match.view_name == "newsletter:registration-cancel":
+                return path
+    return None
+
+
+def test_alice_gets_a_place_and_a_mail_with_the_seminar_for_her_calendar():
+    start = datetime.datetime(2031, 3, 14, 18, 0, tzinfo=STOCKHOLM)
+    seminar = SeminarFactory(title_sv="Fackliga rättigheter", capacity=10, starts_at=start,
+                             ends_at=start + datetime.timedelta(hours=2),
+                             place_sv="ABF-huset, Stockholm")
+
+    outcome = register(seminar, "alice@example.org")
+
+    assert outcome.created
+    registration = Registration.objects.get()
+    assert registration.status == Registration.Status.CONFIRMED
+    assert (registration.name, registration.organisation, registration.language) == (
+        "Alice Andersson", "LO", "sv")
+    (message,) = mail.outbox
+    assert message.to == ["alice@example.org"]
+    assert "Fackliga rättigheter" in message.subject
+    # Stockholm time in the text, whatever the server's clock zone.
+    assert "14 mars 2031, 18:00–20:00" in message.body
+    assert "ABF-huset, Stockholm" in message.body
+    assert cancel_path(message).startswith("/seminarier/avboka/")
+    event = the_calendar(message).events[0]
+    assert event["SUMMARY"] == "Fackliga rättigheter"
+    assert event["LOCATION"] == "ABF-huset, Stockholm"
+    assert event.start == start and event.start.tzinfo.key == "Europe/Stockholm"
+    assert event.end == start + datetime.timedelta(hours=2)
+
+
+def test_the_registration_consent_is_recorded_with_the_words_shown():
+    seminar = SeminarFactory()
+    register(seminar, "Alice@Example.org")
+    consent = ConsentRecord.objects.get()
+    assert consent.action == ConsentRecord.Action.REGISTER
+    assert consent.consent_text == CONSENT and consent.source == SOURCE
+    assert consent.email_hash == email_hash("alice@example.org")
+
+
+def test_mails_are_in_the_registrants_language():
+    seminar = SeminarFactory(title_sv="Fred", title_en="Peace")
+    register(seminar, "alice@example.org", language="en")
+    (message,) = mail.outbox
+    assert "Peace" in message.subject and "You are registered" in message.subject
+    assert "/en/seminars/cancel/" in message.body
+    assert cancel_path(message, language="en")
+    assert the_calendar(message).events[0]["SUMMARY"] == "Peace"
+
+
+def test_the_online_link_goes_to_people_with_a_place():
+    seminar = SeminarFactory(capacity=1, place_sv="", online_url="https://meet.example/abc")
+    register(seminar, "alice@example.org")
+    register(seminar, "bob@example.org", name="Bob")
+    confirmed, waitlisted = mail.outbox
+    assert "https://meet.example/abc" in confirmed.body
+    assert "https://meet.example/abc" in confirmed.alternatives[0][0]
+    assert the_calendar(confirmed).events[0]["LOCATION"] == "https://meet.example/abc"
+    assert "https://meet.example/abc" not in waitlisted.body
+
+
+def test_when_the_seminar_is_full_bob_is_put_on_the_waiting_list():
+    seminar = SeminarFactory(capacity=1)
+    register(seminar, "alice@example.org")
+    outcome = register(seminar, "bob@example.org", name="Bob")
+
+    assert outcome.registration.status == Registration.Status.WAITLISTED
+    message = mail.outbox[-1]
+    assert message.to == ["bob@example.org"]
+    assert message.subject.startswith("På väntelistan: ")
+    # No calendar file: Bob has no place (yet) to put in his calendar.
+    assert message.attachments == []
+    assert cancel_path(message)
+
+
+def test_a_seminar_without_a_capacity_never_fills():
+    seminar = SeminarFactory(capacity=None)
+    for n in range(5):
+        register(seminar, f"person{n}@example.org")
+    assert set(Registration.objects.values_list("status", flat=True)) == {"confirmed"}
+
+
+def test_a_repeat_in_another_letter_case_adds_no_row_and_answers_as_the_first_time():
+    seminar = SeminarFactory(capacity=5)
+    first = register(seminar, "alice@example.org")
+    again = register(seminar, "ALICE@Example.ORG", name="Someone else")
+
+    assert not again.created
+    assert again.registration.pk == first.registration.pk
+    assert Registration.objects.count() == 1
+    assert ConsentRecord.objects.count() == 1
+    # Not altered by whoever typed the address again.
+    assert Registration.objects.get().name == "Alice Andersson"
+    # A double click sends one mail, not two.
+    assert len(mail.outbox) == 1
+
+
+def test_a_repeat_after_a_while_sends_the_mail_again_for_someone_who_lost_it():
+    seminar = SeminarFactory()
+    register(seminar, "alice@example.org")
+    cache.clear()  # as if RESEND_AFTER had passed
+    register(seminar, "alice@example.org")
+    assert len(mail.outbox) == 2
+    assert mail.outbox[0].subject == mail.outbox[1].subject
+
+
+def test_a_lost_race_on_the_unique_index_answers_as_a_repeat(monkeypatch):
+    # Someone saved the address (e.g. in the admin) between the look-up and the insert:
+    # the look-up misses it once, the unique index refuses the second row.
+    seminar = SeminarFactory()
+    existing = RegistrationFactory(seminar=seminar, email="alice@example.org")
+    real_lookup = registrations._live_registration
+    calls = []
+
+    def miss_once(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real_lookup(*args)
+
+    monkeypatch.setattr(registrations, "_live_registration", miss_once)
+    outcome = register(seminar, "Alice@example.org")
+
+    assert not outcome.created and outcome.registration.pk == existing.pk
+    assert Registration.objects.count() == 1
+    # The consent of the refused row was rolled back with it: nothing half-written.
+    assert ConsentRecord.objects.count() == 0
+
+
+def test_other_integrity_errors_are_not_taken_for_a_repeat(monkeypatch):
+    seminar = SeminarFactory()
+
+    def broken_create(**kwargs):
+        raise IntegrityError("some other constraint")
+
+    monkeypatch.setattr(Registration.objects, "create", broken_create)
+    with pytest.raises(IntegrityError):
+        register(seminar, "alice@example.org")
+
+
+def test_a_cancelled_person_may_register_again():
+    seminar = SeminarFactory()
+    first = register(seminar, "alice@example.org").registration
+    registrations.cancel(first.pk)
+    again = register(seminar, "alice@example.org")
+    assert again.created and again.registration.pk != first.pk
+    assert Registration.objects.filter(seminar=seminar).count() == 2
+
+
+@pytest.mark.parametrize("change, reason", [
+    ({"published": False}, registrations.UNPUBLISHED),
+    ({"registration_deadline": timezone.now() - datetime.timedelta(minutes=1)},
+     registrations.DEADLINE),
+    ({"starts_at": timezone.now() - datetime.timedelta(minutes=5)}, registrations.STARTED),
+    ({"starts_at": timezone.now() - datetime.timedelta(days=2),
+      "ends_at": timezone.now() - datetime.timedelta(days=2) + datetime.timedelta(hours=2)},
+     registrations.OVER),
+])
+def test_registration_is_closed_for_a_reason(change, reason):
+    seminar = SeminarFactory(**change)
+    assert registrations.closed_reason(seminar) == reason
+    with pytest.raises(registrations.RegistrationClosed) as closed:
+        register(seminar, "alice@example.org")
+    assert closed.value.reason == reason
+    assert not Registration.objects.exists() and not ConsentRecord.objects.exists()
+    assert mail.outbox == []
+
+
+def test_registration_is_open_until_the_deadline():
+    seminar = SeminarFactory(
+        registration_deadline=timezone.now() + datetime.timedelta(minutes=1))
+    assert registrations.closed_reason(seminar) is None
+
+
+def test_cancelling_a_place_moves_the_first_on_the_waiting_list_up_and_mails_them():
+    seminar = SeminarFactory(capacity=1, online_url="https://meet.example/abc")
+    alice = register(seminar, "alice@example.org").registration
+    bob = register(seminar, "bob@example.org", name="Bob").registration
+    carol = register(seminar, "carol@example.org", name="Carol").registration
+    mail.outbox.clear()
+
+    result = registrations.cancel(alice.pk)
+
+    assert result.changed and [p.pk for p in result.promoted] == [bob.pk]
+    alice.refresh_from_db()
+    bob.refresh_from_db()
+    carol.refresh_from_db()
+    assert alice.status == Registration.Status.CANCELLED and alice.cancelled_at
+    assert bob.status == Registration.Status.CONFIRMED and bob.promoted_at
+    assert carol.status == Registration.Status.WAITLISTED and carol.promoted_at is None
+    (message,) = mail.outbox
+    assert message.to == ["bob@example.org"]
+    assert "Bob" in message.body and "https://meet.example/abc" in message.body
+    assert the_calendar(message).events[0]["SUMMARY"] == seminar.title
+    assert cancel_path(message)
+
+
+def test_cancelling_twice_changes_nothing_the_second_time():
+    seminar = SeminarFactory(capacity=1)
+    alice = register(seminar, "alice@example.org").registration
+    register(seminar, "bob@example.org")
+    registrations.cancel(alice.pk)
+    cancelled_at = Registration.objects.get(pk=alice.pk).cancelled_at
+    mail.outbox.clear()
+
+    again = registrations.cancel(alice.pk)
+
+    assert not again.changed and again.promoted == []
+    assert Registration.objects.get(pk=alice.pk).cancelled_at == cancelled_at
+    assert mail.outbox == []
+
+
+def test_leaving_the_waiting_list_moves_nobody_up():
+    seminar = SeminarFactory(capacity=1)
+    register(seminar, "alice@example.org")
+    bob = register(seminar, "bob@example.org").registration
+    register(seminar, "carol@example.org")
+    mail.outbox.clear()
+    assert registrations.cancel(bob.pk).promoted == []
+    assert mail.outbox == []
+    assert Registration.objects.filter(status="waitlisted").count() == 1
+
+
+def test_nobody_moves_up_into_a_seminar_that_has_begun():
+    seminar = SeminarFactory(capacity=1)
+    alice = register(seminar, "alice@example.org").registration
+    register(seminar, "bob@example.org")
+    seminar.starts_at = timezone.now() - datetime.timedelta(minutes=10)
+    seminar.save()
+    assert registrations.cancel(alice.pk).promoted == []
+
+
+def test_a_seminar_that_is_over_cannot_be_cancelled():
+    start = timezone.now() - datetime.timedelta(days=3)
+    alice = RegistrationFactory(seminar=SeminarFactory(
+        starts_at=start, ends_at=start + datetime.timedelta(hours=2)))
+    assert not registrations.cancel(alice.pk).changed
+    alice.refresh_from_db()
+    assert alice.status == Registration.Status.CONFIRMED
+
+
+def test_cancelling_a_removed_registration_says_so():
+    with pytest.raises(Registration.DoesNotExist):
+        registrations.cancel(987654)
+
+
+def test_raising_the_capacity_lets_the_waiting_list_move_up_in_order():
+    seminar = SeminarFactory(capacity=1)
+    register(seminar, "alice@example.org")
+    bob = register(seminar, "bob@example.org").registration
+    carol = register(seminar, "carol@example.org").registration
+    dave = register(seminar, "dave@example.org").registration
+    seminar.capacity = 3
+    seminar.save()
+    mail.outbox.clear()
+
+    promoted = registrations.promote_waiting(seminar)
+
+    assert [p.pk for p in promoted] == [bob.pk, carol.pk]
+    assert [m.to for m in mail.outbox] == [["bob@example.org"], ["carol@example.org"]]
+    dave.refresh_from_db()
+    assert dave.status == Registration.Status.WAITLISTED
+
+
+def test_a_failing_mail_server_does_not_undo_the_registration(settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    seminar = SeminarFactory()
+    outcome = register(seminar, "alice@example.org")
+    assert outcome.created and Registration.objects.count() == 1
+    assert "failed" in caplog.text

@@ -1,0 +1,450 @@
+"""The portal under gunicorn while its PostgreSQL goes away, comes back, or is slow.
+
+The portal talks to PostgreSQL through a TCP forwarder that the tests cut and restore.
+While the database is away, /healthz says 503 and pages are the branded 503 page; once it
+is back the same gunicorn, never restarted, answers everything again without a single
+error (persistent connections with CONN_HEALTH_CHECKS). A statement that runs too long
+is cancelled after DATABASE_STATEMENT_TIMEOUT, and a database that does not answer at
+all is given up after the connect timeout: a slow database cannot hold the workers."""
+
+import http.client
+import itertools
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.urls import reverse
+from django.utils import translation
+
+from palmecentret.login_security import LOGIN_TIME_SESSION_KEY
+from projects.models import Region
+from tests.factories import CountryFactory, ProjectFactory, RegionFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKERS = 2
+STATEMENT_TIMEOUT = 1  # seconds, for the portal under test
+CONNECT_TIMEOUT = 5  # seconds, as in settings.py
+_unique = itertools.count()
+
+
+# --- A database link the test can cut -----------------------------------------------------
+
+class DatabaseLink:
+    """Forwards TCP connections from a local port to PostgreSQL.
+
+    cut("down"): every open connection is closed and new ones are hung up at once, as when
+    the server stops. cut("silent"): the same, but new connections are accepted and never
+    answered, as when the server's host is gone. restore(): forwarding as normal again.
+    """
+
+    def __init__(self, upstream):
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.mode = "up"
+        self.forwarded = 0  # connections forwarded to PostgreSQL so far
+        self._lock = threading.Lock()
+        self._sockets = set()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return  # closed
+            with self._lock:
+                if self.mode == "down":
+                    client.close()
+                    continue
+                if self.mode == "silent":
+                    self._sockets.add(client)
+                    continue
+                try:
+                    server = socket.create_connection(self.upstream, timeout=5)
+                except OSError:
+                    client.close()
+                    continue
+                server.settimeout(None)
+                self.forwarded += 1
+                self._sockets |= {client, server}
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    def _pump(self, source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                _hang_up(sock)
+            with self._lock:
+                self._sockets -= {source, target}
+
+    def cut(self, mode="down"):
+        with self._lock:
+            self.mode = mode
+            sockets, self._sockets = self._sockets, set()
+        for sock in sockets:
+            _hang_up(sock)
+
+    def restore(self):
+        with self._lock:
+            self.mode = "up"
+
+    def close(self):
+        self.listener.close()
+        self.cut()
+
+
+def _hang_up(sock):
+    # shutdown() wakes a thread blocked in recv() on the socket; close() alone may not.
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()
+
+
+# --- The portal under gunicorn ------------------------------------------------------------
+
+class Portal:
+    def __init__(self, port, process):
+        self.port = port
+        self.process = process
+
+    def get(self, path, cookies=None, timeout=30):
+        """(status, headers, body, seconds) of a GET, as through the TLS proxy."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        headers = {"X-Forwarded-Proto": "https", "Accept-Language": "sv"}
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        started = time.monotonic()
+        try:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            body = response.read().decode()
+            return response.status, response.msg, body, time.monotonic() - started
+        finally:
+            conn.close()
+
+    def status(self, path, **kwargs):
+        return self.get(path, **kwargs)[0]
+
+    def workers(self):
+        """The process ids of gunicorn's workers (the master's children, from /proc)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return set(children.read_text().split())
+
+
+def fresh(path):
+    """The path with a query string never asked for before: no cache can answer it."""
+    return f"{path}{'&' if '?' in path else '?'}fault-test={next(_unique)}"
+
+
+def wait_for(predicate, seconds, what):
+    deadline = time.monotonic() + seconds
+    while True:
+        if predicate():
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {seconds} s: {what}")
+        time.sleep(0.05)
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def link(transactional_db):
+    db = connection.settings_dict
+    link = DatabaseLink((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
+    yield link
+    link.close()
+
+
+@pytest.fixture
+def secret_key():
+    return secrets.token_urlsafe(48)
+
+
+@pytest.fixture
+def portal(link, secret_key, tmp_path):
+    """The portal in production settings under gunicorn with two workers, its database
+    reached through `link`, holding its connections (CONN_MAX_AGE) between requests."""
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("CACHE_URL", "PAGE_CACHE_SECONDS", "TASKS_BACKEND")}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "tests.palmecentret.fault_settings",
+        "DATABASE_URL": f"postgres://{credentials}@127.0.0.1:{link.port}/{db['NAME']}",
+        "CONN_MAX_AGE": "600",
+        "DATABASE_STATEMENT_TIMEOUT": str(STATEMENT_TIMEOUT),
+        "DEBUG": "false",
+        "SECRET_KEY": secret_key,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+        "OTP_REQUIRED": "false",
+        "LOG_LEVEL": "WARNING",
+        # No planned worker replacement during the test (gunicorn.conf.py).
+        "GUNICORN_MAX_REQUESTS": "0",
+        "PYTHONUNBUFFERED": "1",
+    })
+    port = _free_port()
+    log_path = tmp_path / "gunicorn.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "palmecentret.wsgi", "--bind",
+             f"127.0.0.1:{port}", "--workers", str(WORKERS), "--graceful-timeout", "2"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    portal = Portal(port, process)
+    try:
+        def answers():
+            if process.poll() is not None:
+                pytest.fail("gunicorn stopped:\n" + log_path.read_text())
+            try:
+                return portal.status("/healthz", timeout=5) == 200
+            except OSError:
+                return False
+        wait_for(answers, 30, "gunicorn answers /healthz")
+        yield portal
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def site(transactional_db):
+    """Committed content, so that the portal's own connections see it."""
+    country = CountryFactory(region=RegionFactory(slug="afrika"), slug="sydafrika")
+    project = ProjectFactory(slug="facklig-organisering", countries=[country])
+    with translation.override("en"):
+        english_project = reverse("projects:project-detail", kwargs={"slug": project.slug})
+        english_region = reverse("projects:region-detail", kwargs={"slug": "afrika"})
+    return ["/", "/regioner/", "/projekt/", project.get_absolute_url(),
+            "/en/", english_region, english_project, "/sok/?q=facklig"]
+
+
+@pytest.fixture
+def staff_cookie(transactional_db, settings, secret_key):
+    """Alice's session cookie, signed with the portal's key: a logged-in staff member."""
+    settings.SECRET_KEY = secret_key
+    alice = User.objects.create_user("alice", "alice@example.org", "x" * 20,
+                                     is_staff=True, is_superuser=True)
+    session = SessionStore()
+    session[SESSION_KEY] = str(alice.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = alice.get_session_auth_hash()
+    session[LOGIN_TIME_SESSION_KEY] = int(time.time())
+    session.create()
+    return {settings.SESSION_COOKIE_NAME: session.session_key}
+
+
+def assert_branded_503(portal, path, message, cookies=None):
+    status, headers, body, _seconds = portal.get(fresh(path), cookies=cookies)
+    assert status == 503, (path, body[:500])
+    assert headers["Retry-After"] == "30"
+    assert message in body
+    # The site's own page (its header and stylesheet), not a server's bare error.
+    assert 'class="site-header"' in body and "css/site.css" in body
+    assert "Traceback" not in body and "Server Error" not in body
+
+
+# --- The database goes away and comes back ------------------------------------------------
+
+@pytest.mark.postgres
+def test_while_the_database_is_down_the_portal_says_so_and_recovers_without_restart(
+        link, portal, site, staff_cookie):
+    admin = "/admin/"
+    for path in site:
+        assert portal.status(path) == 200, path
+    assert portal.status(admin, cookies=staff_cookie) == 200
+    workers = portal.workers()
+    assert len(workers) == WORKERS
+    # Persistent connections: many requests, at most one connection per worker.
+    for _ in range(20):
+        assert portal.status(fresh("/")) == 200
+    assert link.forwarded <= WORKERS
+
+    link.cut("down")
+
+    status, _headers, body, _seconds = portal.get("/healthz")
+    assert status == 503
+    assert json.loads(body) == {"status": "unavailable", "database": "down"}
+    assert_branded_503(portal, "/", "Portalen är tillfälligt otillgänglig")
+    assert_branded_503(portal, "/regioner/", "Portalen är tillfälligt otillgänglig")
+    assert_branded_503(portal, "/en/projects/", "The portal is briefly unavailable")
+    # A logged-in staff member's session is in the database too: the same page, not a 500.
+    assert_branded_503(portal, "/", "Portalen är tillfälligt otillgänglig", staff_cookie)
+    assert_branded_503(portal, "/en/admin/", "The portal is briefly unavailable", staff_cookie)
+    # Still down a moment later, for every worker.
+    for _ in range(2 * WORKERS):
+        assert portal.status("/healthz") == 503
+
+    link.restore()
+
+    # Back within a few seconds, without restarting anything ...
+    wait_for(lambda: portal.status("/healthz") == 200, 10, "/healthz answers 200 again")
+    # ... and then every page, in both languages, for visitors and staff, with no errors.
+    statuses = [portal.status(path) for path in site]
+    statuses.append(portal.status(admin, cookies=staff_cookie))
+    for n in range(50):
+        statuses.append(portal.status(fresh(site[n % len(site)])))
+    assert statuses == [200] * len(statuses)
+    assert portal.process.poll() is None
+    assert portal.workers() == workers  # no worker was restarted either
+
+
+@pytest.mark.postgres
+def test_connections_dropped_while_idle_cost_no_visitor_an_error(link, portal, site):
+    # Every worker holds a connection ...
+    for n in range(4 * WORKERS):
+        assert portal.status(fresh(site[n % len(site)])) == 200
+    # ... that the database drops while nobody is asking (a restart, a failover).
+    link.cut("down")
+    link.restore()
+    # Each worker notices on its next request (CONN_HEALTH_CHECKS) and connects anew.
+    statuses = [portal.status(fresh(site[n % len(site)])) for n in range(50)]
+    assert statuses == [200] * 50
+    assert portal.status("/healthz") == 200
+
+
+# --- A slow database ----------------------------------------------------------------------
+
+@pytest.fixture
+def region_table_locked(transactional_db):
+    """Another session holds the regions table locked (a long migration, a stuck job), so
+    every query that reads it waits. Released at the end of the test."""
+    db = connection.settings_dict
+    held = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
+                           user=db["USER"], password=db["PASSWORD"] or None,
+                           dbname=db["NAME"])
+    held.execute(f'LOCK TABLE "{Region._meta.db_table}" IN ACCESS EXCLUSIVE MODE')
+    yield held
+    held.rollback()
+    held.close()
+
+
+@pytest.mark.postgres
+def test_a_query_that_waits_too_long_is_cancelled_with_the_503_page(portal, site,
+                                                                    region_table_locked):
+    status, headers, body, seconds = portal.get(fresh("/regioner/"))
+    assert status == 503
+    assert "Portalen är tillfälligt otillgänglig" in body
+    # Given up after the statement timeout, not whenever the lock goes.
+    assert STATEMENT_TIMEOUT * 0.9 <= seconds < STATEMENT_TIMEOUT + 2
+    # The database itself answers: the load balancer keeps the portal in.
+    assert portal.status("/healthz") == 200
+
+    region_table_locked.rollback()
+    assert portal.status(fresh("/regioner/")) == 200
+
+
+@pytest.mark.postgres
+def test_a_database_that_does_not_answer_is_given_up_after_the_connect_timeout(
+        link, portal, site):
+    assert portal.status(fresh("/")) == 200
+    # The database host is gone: open connections break, new ones get no answer at all.
+    link.cut("silent")
+    # Both at once, one for each worker.
+    with ThreadPoolExecutor(WORKERS) as pool:
+        health, page = pool.map(portal.get, ["/healthz", fresh("/en/")])
+    status, _headers, body, seconds = health
+    assert status == 503 and '"database": "down"' in body
+    assert seconds < CONNECT_TIMEOUT + 3
+    status, _headers, body, seconds = page
+    assert status == 503 and "The portal is briefly unavailable" in body
+    assert seconds < CONNECT_TIMEOUT + 3
+    link.restore()
+    wait_for(lambda: portal.status("/healthz") == 200, 10, "/healthz answers 200 again")
+    assert portal.status(fresh("/en/")) == 200
+
+
+# --- The statement timeout's configuration ------------------------------------------------
+
+SHOW_TIMEOUTS = """
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+
+def show():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]
+
+print("timeout", "web", show())
+call_command(COMMAND, *ARGS, verbosity=0)
+print("timeout", "command", show())
+connection.close()
+print("timeout", "reconnected", show())
+"""
+
+
+def run_django(code, **environ):
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+           "DJANGO_SETTINGS_MODULE": "palmecentret.settings",
+           "DATABASE_URL": f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:"
+                           f"{db['PORT'] or 5432}/{db['NAME']}",
+           **environ}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def timeouts(command, *args, **environ):
+    code = SHOW_TIMEOUTS.replace("COMMAND", repr(command)).replace("ARGS", repr(args))
+    result = run_django(code, **environ)
+    assert result.returncode == 0, result.stderr
+    return dict(line.split(" ", 2)[1:] for line in result.stdout.splitlines()
+                if line.startswith("timeout "))
+
+
+@pytest.mark.postgres
+def test_web_connections_get_the_statement_timeout_and_batch_commands_lift_it(
+        django_db_setup, tmp_path):
+    # Every connection starts with the limit (10 s unless configured) ...
+    assert timeouts("check")["web"] == "10s"
+    assert timeouts("check", DATABASE_STATEMENT_TIMEOUT="2.5")["web"] == "2500ms"
+    assert timeouts("check", DATABASE_STATEMENT_TIMEOUT="0")["web"] == "0"
+    # ... and an ordinary command keeps it ...
+    assert timeouts("check") == {"web": "10s", "command": "10s", "reconnected": "10s"}
+    # ... while long batch work runs without one, even after reconnecting.
+    lifted = {"web": "10s", "command": "0", "reconnected": "0"}
+    assert timeouts("migrate") == lifted
+    assert timeouts("write_iati", str(tmp_path / "activities.xml")) == lifted
+
+
+def test_a_negative_statement_timeout_stops_the_start():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+             "DJANGO_SETTINGS_MODULE": "palmecentret.settings",
+             "DATABASE_STATEMENT_TIMEOUT": "-1"},
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "DATABASE_STATEMENT_TIMEOUT" in result.stderr
