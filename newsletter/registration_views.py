@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from palmecentret.client_ip import client_bucket
+from palmecentret.db_router import reads_from_primary
 
 from . import calendar, registrations, tokens
 from .emails import absolute
@@ -153,6 +154,7 @@ def registered(request, slug):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@reads_from_primary
 def cancel_registration(request, token):
     """The link in every registration mail: GET shows one button, POST cancels (a mail
     scanner that follows the link cancels nothing). Clicking twice is harmless."""

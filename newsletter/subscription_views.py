@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from palmecentret.client_ip import client_bucket
+from palmecentret.db_router import reads_from_primary
 
 from . import subscriptions, tokens
 from .emails import absolute
@@ -192,6 +193,7 @@ def _manage_path(subscriber, language=None):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@reads_from_primary
 def confirm(request, token):
     """The link in the confirmation mail: GET shows what waits and one button, only the
     POST confirms (mail scanners follow links). A second click shows the result again."""
@@ -214,6 +216,7 @@ def confirm(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@reads_from_primary
 def manage(request, token):
     """The preference centre: lists, name and language; unsubscribing from everything.
     Saving redirects to the page (in the language chosen) with a note that it is saved."""
@@ -281,6 +284,7 @@ def _unsubscribe_target(token):
 @csrf_exempt  # RFC 8058: mail programs POST without cookies or a token; the link is the key.
 @never_cache
 @require_http_methods(["GET", "POST"])
+@reads_from_primary
 def unsubscribe(request, token):
     """The link in every mail and its List-Unsubscribe header. A POST unsubscribes at
     once and answers 200 with the result (no redirect: the mail providers' one-click

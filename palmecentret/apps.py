@@ -1,6 +1,7 @@
 """App configs: the portal's own, and Django's admin with our two-factor site as default."""
 
 from django.apps import AppConfig
+from django.core.signals import request_finished
 from django.db.models.signals import post_migrate, pre_migrate
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ class PalmecentretConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the system checks
-        from . import db, login_security, page_cache, roles
+        from . import db, db_router, login_security, page_cache, roles
 
         login_security.connect()
         # Saving public content makes the cached pages stale at once.
@@ -21,6 +22,15 @@ class PalmecentretConfig(AppConfig):
                              dispatch_uid="palmecentret-sync-roles")
         pre_migrate.connect(db.lift_statement_timeout_before_migrate,
                             dispatch_uid="palmecentret-migrate-without-timeout")
+        # A request's permission to read from the replica ends with its answer.
+        request_finished.connect(db_router.reset_replica_reads,
+                                 dispatch_uid="palmecentret-reset-replica-reads")
+        # Every deployment runs migrate: pages cached by the previous release (its
+        # templates, its static file names) are stale from then on.
+        # (Sent once per app with models, palmecentret has none: a bump is one cache
+        # increment, so a few of them per migrate cost nothing.)
+        post_migrate.connect(page_cache.stale_after_migrate,
+                             dispatch_uid="palmecentret-page-cache-after-migrate")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

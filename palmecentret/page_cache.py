@@ -20,9 +20,10 @@ How it fits together:
   page rendered while staff saved a change can never come back as current.
 - The number is bumped by the content models' save/delete/m2m signals (connect_signals,
   from the app config), by every successful admin POST (bulk actions use update(), which
-  sends no signal; imports; restores from history) and by commands that write in bulk
-  (load_demo). Subscribers, consents and mailings are not content: a signup bot cannot
-  flush the cache.
+  sends no signal; imports; restores from history), by commands that write in bulk
+  (load_demo) and by every migrate (each deployment runs it: new templates).
+  Subscribers, consents and mailings are not content: a signup bot cannot flush the
+  cache.
 - PAGE_CACHE_SECONDS bounds how old a page may be (time-dependent content such as
   upcoming seminars); 0 turns the cache off.
 - A stored page keeps its ETag (ConditionalGetMiddleware, above this one, answers 304)
@@ -109,6 +110,12 @@ def bump():
                          "be stale for up to PAGE_CACHE_SECONDS")
 
 
+def stale_after_migrate(sender, **kwargs):
+    """post_migrate: a deployment's new templates and
+    data must not be hidden behind pages the previous release cached."""
+    bump()
+
+
 def current_generation():
     try:
         return _cache().get(GENERATION_KEY)
@@ -179,12 +186,18 @@ def personal_cookies():
     return (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
 
 
-def may_use_cache(request):
-    """A request the cache may answer (and whose answer it may store)."""
-    return (settings.PAGE_CACHE_SECONDS > 0
-            and request.method in ("GET", "HEAD")
+def is_anonymous_read(request):
+    """A GET or HEAD from a visitor without personal cookies, outside the admin and
+    /healthz: the same answer for everyone and nothing of the visitor's own to see. Also
+    decides which requests may read from the read replica (palmecentret.db_router)."""
+    return (request.method in ("GET", "HEAD")
             and not any(name in request.COOKIES for name in personal_cookies())
             and not never_cached_path(request.path_info))
+
+
+def may_use_cache(request):
+    """A request the cache may answer (and whose answer it may store)."""
+    return settings.PAGE_CACHE_SECONDS > 0 and is_anonymous_read(request)
 
 
 def may_store(request, response):

@@ -84,6 +84,9 @@ MIDDLEWARE = [
     # Whole public pages for anonymous visitors (palmecentret/page_cache.py): a hit is
     # answered here, before any session, CSRF or database work.
     "palmecentret.page_cache.PageCacheMiddleware",
+    # What a cache miss reads from: the read replica for anonymous GET and HEAD, if one
+    # is configured (DATABASE_REPLICA_URL; palmecentret/db_router.py).
+    "palmecentret.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,13 +132,6 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-# SQLite is the embedded default so a newcomer needs no server; production uses
-# PostgreSQL through DATABASE_URL (postgres://user:password@host:5432/name).
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A slow or stuck database must not hold every web worker for ever. PostgreSQL cancels
 # any statement running longer than DATABASE_STATEMENT_TIMEOUT seconds (0: never); the
 # visitor gets the 503 page. The 10 s default is far above any page's queries and well
@@ -145,11 +141,44 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=10)
 if DATABASE_STATEMENT_TIMEOUT < 0:
     sys.exit("palmecentret: DATABASE_STATEMENT_TIMEOUT must be 0 (off) or more seconds.")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options.setdefault("connect_timeout", 5)
-    _options["options"] = (f"{_options.get('options', '')} -c statement_timeout="
-                           f"{round(DATABASE_STATEMENT_TIMEOUT * 1000)}").strip()
+_conn_max_age = env.int("CONN_MAX_AGE", default=60)
+
+
+def _web_connection(config):
+    """A database alias as the web workers use it: kept open CONN_MAX_AGE seconds (and
+    checked before reuse), and on PostgreSQL the connect and statement timeouts above."""
+    config["CONN_MAX_AGE"] = _conn_max_age
+    config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", 5)
+        options["options"] = (f"{options.get('options', '')} -c statement_timeout="
+                              f"{round(DATABASE_STATEMENT_TIMEOUT * 1000)}").strip()
+    return config
+
+
+# SQLite is the embedded default so a newcomer needs no server; production uses
+# PostgreSQL through DATABASE_URL (postgres://user:password@host:5432/name).
+DATABASES = {
+    "default": _web_connection(
+        env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")),
+}
+# Optional read replica (postgres://user:password@replica:5432/name, typically a read-only
+# role on a streaming-replication standby). When set, anonymous visitors' GET and HEAD
+# requests read from it and everything else (staff, forms, the admin, background work,
+# commands, reads inside a transaction) uses DATABASE_URL: palmecentret/db_router.py.
+# The address is kept in a lower-case name, which is no setting: Django's debug page hides
+# DATABASES' PASSWORD but would show a DATABASE_REPLICA_URL setting in full.
+if _replica_url := env.str("DATABASE_REPLICA_URL", default="").strip():
+    DATABASES["replica"] = _web_connection(env.db_url_config(_replica_url))
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        sys.exit("palmecentret: DATABASE_REPLICA_URL must be a replica of DATABASE_URL, "
+                 "the same kind of database.")
+    # Its schema comes by replication (the router allows no migrations there); a test run
+    # reads the test database through it instead of a test replica of its own.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["palmecentret.db_router.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------

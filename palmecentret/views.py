@@ -5,7 +5,7 @@ import sys
 
 import segno
 
-from django.db import DatabaseError, InterfaceError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections
 from django.conf import settings
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -25,6 +25,7 @@ from members.models import MemberOrganisation, Network
 from projects.aggregates import regions_with_counts
 from projects.models import Funder, Programme, Project
 
+from .db_router import REPLICA
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from .search import MAX_QUERY_LENGTH, search
 
@@ -169,17 +170,32 @@ def swish_qr_svg(number, message):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers, 503 when it does not (for the load balancer)."""
+    """200 when the database answers, 503 when it does not (for the load balancer).
+
+    With a read replica (DATABASE_REPLICA_URL) the answer also says whether it answers,
+    for monitoring, but only the primary decides the status: every web server shares the
+    one replica, so taking them all out of the load balancer for it would take the whole
+    site down, staff and forms included, instead of only uncached public pages."""
+    if not _answers(DEFAULT_DB_ALIAS):
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    answer = {"status": "ok", "database": "up"}
+    if REPLICA in settings.DATABASES:
+        answer["replica"] = "up" if _answers(REPLICA) else "down"
+    return JsonResponse(answer)
+
+
+def _answers(alias):
     try:
-        with connection.cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     # Any database error, InterfaceError (a connection already closed) included, which is
     # no DatabaseError.
     except (DatabaseError, InterfaceError) as exc:
-        logger.error("health check: database unavailable: %s", exc)
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        name = "database" if alias == DEFAULT_DB_ALIAS else f"database {alias!r}"
+        logger.error("health check: %s unavailable: %s", name, exc)
+        return False
+    return True
 
 
 @require_GET

@@ -353,6 +353,15 @@ def test_load_demo_makes_cached_pages_stale(client, signals_off):
     assert latest.title in visit(client, "/").content.decode()
 
 
+def test_a_deployment_migrate_makes_cached_pages_stale(client, project, signals_off):
+    """Every deployment runs migrate; the previous release's pages (old templates, old
+    static file names) must not outlive it."""
+    visit(client, "/")
+    assert visit(client, "/")["X-Cache"] == "hit"
+    call_command("migrate", verbosity=0)
+    assert visit(client, "/")["X-Cache"] == "miss"
+
+
 # --- Languages ----------------------------------------------------------------------------
 
 def test_swedish_and_english_pages_never_mix(client, project):
