@@ -44,7 +44,8 @@ bench: install
 # Refresh the translation catalogues (needs GNU gettext) and compile them; the compiled
 # .mo files are committed so a machine without gettext still shows both languages.
 messages: install
-	$(BIN)/python manage.py makemessages --locale sv --locale en --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
+	$(BIN)/python manage.py makemessages --locale sv --ignore ".venv/*" --ignore "staticfiles/*" \
+		--ignore "tests/*" --ignore "scripts/*" --ignore "bench/*" --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
 
 clean:

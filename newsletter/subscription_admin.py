@@ -65,9 +65,11 @@ class SubscriberDataMixin:
         if request.method == "POST":
             counts = subscriptions.erase(subscriber)
             self.message_user(request, _(
-                "Erased: the subscriber, %(subscriptions)d subscriptions, %(deliveries)d "
-                "deliveries and %(registrations)d seminar registrations. The consent log "
-                "keeps %(consent_records_kept)d records with only a hash of the address.")
+                # Counts after a colon, so one and many read alike in both languages.
+                "Erased the subscriber. Subscriptions: %(subscriptions)d, deliveries: "
+                "%(deliveries)d, seminar registrations: %(registrations)d. Kept in the "
+                "consent log with only a hash of the address: %(consent_records_kept)d "
+                "records.")
                 % counts, messages.SUCCESS)
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         export = subscriptions.export_data(subscriber)

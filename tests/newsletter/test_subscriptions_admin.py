@@ -97,7 +97,8 @@ def test_erasing_asks_first_then_erases(client, alice):
     assert set(hashed.values_list("action", flat=True)) == {"subscribe", "erase"}
     assert not hashed.filter(subscriber__isnull=False).exists()
     message = client.get(response["Location"]).content.decode()
-    assert "Raderat: prenumeranten," in message
+    assert ("Prenumeranten är raderad. Prenumerationer: 1, leveranser: 0, "
+            "seminarieanmälningar: 1.") in message
     assert "alice@example.org" not in message
 
 

@@ -340,3 +340,19 @@ def test_progress_rewrites_one_line_on_a_terminal():
     out = Terminal()
     call_command("load_demo", "--projects", "1500", stdout=out)
     assert "\rGenerated projects: 1000/1500\rGenerated projects: 1500/1500\n" in out.getvalue()
+
+
+@pytest.mark.postgres
+def test_a_bulk_load_leaves_fresh_planner_statistics():
+    """Without ANALYZE the planner takes the freshly filled tables for empty (reltuples
+    -1) until autovacuum runs, and picks plans that made the subscriber export take 30 s
+    instead of 1 s at 100,000 subscribers."""
+    def estimated_rows(model):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                           [model._meta.db_table])
+            return cursor.fetchone()[0]
+
+    load_demo("--projects", "40", "--subscribers", "60")
+    assert estimated_rows(Subscriber) == Subscriber.objects.count() >= 60
+    assert estimated_rows(Project) == Project.objects.count() > 40
