@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 from django.utils.http import urlencode
 
 from palmecentret.views import BreadcrumbsMixin, PreviewMixin
+from projects.aggregates import project_index
 
 from .models import MemberOrganisation, Network
 
@@ -60,7 +61,9 @@ class MemberDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
             # The reverse manager carries the projects app's own QuerySet methods, so the
             # visibility rule stays there and members needs no import of projects.
             projects=member.projects.public().for_cards()[:LISTED],
-            project_count=member.projects.public().count(),
+            # From the project index, as on the list's filter (projects/aggregates.py):
+            # no count over the join table per request.
+            project_count=project_index().count("member", member.pk),
             all_projects_url=reverse("projects:project-list") + "?"
             + urlencode({"member": member.slug}),
             networks=member.networks.filter(published=True),
