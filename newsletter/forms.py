@@ -95,7 +95,32 @@ def honeypot_layout():
     return Div(HONEYPOT, css_class="visually-hidden", aria_hidden="true")
 
 
-class SignupForm(forms.Form):
+class ListsForm(forms.Form):
+    """What the signup form and the preference centre share: one box per mailing list
+    offered (`mailing_lists`, chosen by slug, cleaned to the lists themselves), an optional
+    name, and the consent text shown beside the button (CONSENT_TEXT)."""
+
+    CONSENT_TEXT = ""
+
+    name = forms.CharField(label=_("Name"), max_length=subscriptions.MAX_NAME_LENGTH,
+                           required=False, help_text=_("Optional."),
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+
+    def __init__(self, *args, mailing_lists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mailing_lists = {mailing_list.slug: mailing_list for mailing_list in mailing_lists}
+        self.fields["lists"].choices = [(slug, mailing_list.name) for slug, mailing_list
+                                        in self.mailing_lists.items()]
+
+    def clean_lists(self):
+        return [self.mailing_lists[slug] for slug in self.cleaned_data["lists"]]
+
+    def consent_text(self):
+        """The words shown beside the button, in the language they were shown in."""
+        return str(self.CONSENT_TEXT)
+
+
+class SignupForm(ListsForm):
     """Subscribing, on the newsletter page and in every page's footer: the address, an
     optional name and one box per public list; the consent text beside the button."""
 
@@ -104,9 +129,6 @@ class SignupForm(forms.Form):
                      "first. You can unsubscribe at any time with the link in every mail.")
 
     email = AddressField(label=_("E-mail address"))
-    name = forms.CharField(label=_("Name"), max_length=subscriptions.MAX_NAME_LENGTH,
-                           required=False, help_text=_("Optional."),
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
     lists = forms.MultipleChoiceField(
         label=_("What would you like to receive?"), widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Tick at least one of the lists.")})
@@ -114,11 +136,8 @@ class SignupForm(forms.Form):
     # The page the form was sent from, for the consent log.
     source = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, mailing_lists, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.mailing_lists = {mailing_list.slug: mailing_list for mailing_list in mailing_lists}
-        self.fields["lists"].choices = [(slug, mailing_list.name) for slug, mailing_list
-                                        in self.mailing_lists.items()]
         self.helper = FormHelper()
         self.helper.form_id = "signup-form"
         # The signup view is csrf_exempt so the newsletter page can be cached like every
@@ -130,15 +149,8 @@ class SignupForm(forms.Form):
             Submit("subscribe", _("Subscribe"), aria_describedby="signup-consent"),
         )
 
-    def clean_lists(self):
-        return [self.mailing_lists[slug] for slug in self.cleaned_data["lists"]]
-
     def clean_source(self):
         return safe_source(self.cleaned_data["source"])
-
-    def consent_text(self):
-        """The words shown beside the button, in the language they were shown in."""
-        return str(self.CONSENT_TEXT)
 
 
 def safe_source(path):
@@ -172,7 +184,7 @@ class LinkRequestForm(forms.Form):
                                     Submit("send", _("Send me a link")))
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(ListsForm):
     """The preference centre behind the signed link: lists, name and language."""
 
     CONSENT_TEXT = _("Palmecentret stores your e-mail address, name and language to send "
@@ -180,16 +192,10 @@ class PreferencesForm(forms.Form):
 
     lists = forms.MultipleChoiceField(label=_("What would you like to receive?"),
                                       widget=forms.CheckboxSelectMultiple, required=False)
-    name = forms.CharField(label=_("Name"), max_length=subscriptions.MAX_NAME_LENGTH,
-                           required=False, help_text=_("Optional."),
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
     language = forms.ChoiceField(label=_("Language of our mails"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args, mailing_lists, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.mailing_lists = {mailing_list.slug: mailing_list for mailing_list in mailing_lists}
-        self.fields["lists"].choices = [(slug, mailing_list.name) for slug, mailing_list
-                                        in self.mailing_lists.items()]
         self.helper = FormHelper()
         self.helper.form_id = "preferences-form"
         self.helper.layout = Layout(
@@ -197,9 +203,3 @@ class PreferencesForm(forms.Form):
             HTML('<p id="preferences-consent" class="mb-2">{{ form.consent_text }}</p>'),
             Submit("save", _("Save my choices"), aria_describedby="preferences-consent"),
         )
-
-    def clean_lists(self):
-        return [self.mailing_lists[slug] for slug in self.cleaned_data["lists"]]
-
-    def consent_text(self):
-        return str(self.CONSENT_TEXT)

@@ -24,14 +24,6 @@ CONSENT = "I agree that Palmecentret stores my name ..."
 SOURCE = "https://portal.example/seminarier/x/"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # The re-send throttle lives in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def register(seminar, email, name="Alice Andersson", language="sv"):
     return registrations.register(seminar, name=name, email=email, organisation="LO",
                                   language=language, consent_text=CONSENT, source=SOURCE)

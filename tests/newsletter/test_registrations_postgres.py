@@ -1,48 +1,15 @@
 """Raced registrations and cancellations on PostgreSQL: one place, one row, one promotion."""
 
-import threading
-
 import pytest
-from django.core.cache import cache
-from django.db import connection
 
 from newsletter import registrations
 from newsletter.models import Registration
+from tests.concurrency import at_once
 from tests.factories import SeminarFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 8
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def at_once(work, count=THREADS):
-    """Run work(n) in `count` threads released together; each thread's own connection is
-    closed after it. Returns the exceptions raised, if any."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(n):
-        try:
-            barrier.wait()
-            work(n)
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def register(seminar, email):
@@ -54,7 +21,7 @@ def test_the_last_place_goes_to_exactly_one_of_many_at_once():
     seminar = SeminarFactory(capacity=2)
     register(seminar, "first@example.org")
 
-    assert at_once(lambda n: register(seminar, f"racer{n}@example.org")) == []
+    assert at_once(THREADS, lambda n: register(seminar, f"racer{n}@example.org")) == []
 
     statuses = list(Registration.objects.filter(seminar=seminar)
                     .values_list("status", flat=True))
@@ -64,7 +31,7 @@ def test_the_last_place_goes_to_exactly_one_of_many_at_once():
 
 def test_the_same_address_many_times_at_once_is_one_row():
     seminar = SeminarFactory()
-    assert at_once(lambda n: register(seminar, "Alice@Example.org".swapcase()
+    assert at_once(THREADS, lambda n: register(seminar, "Alice@Example.org".swapcase()
                                       if n % 2 else "alice@example.org")) == []
     assert Registration.objects.filter(seminar=seminar).count() == 1
 
@@ -77,8 +44,8 @@ def test_cancellations_at_once_give_each_freed_place_to_one_person():
         register(seminar, f"waiting{n}@example.org")
 
     # Each place is cancelled twice at once (a double click in two tabs).
-    assert at_once(lambda n: registrations.cancel(holders[n // 2].pk), THREADS * 2) == []
-    assert at_once(lambda n: registrations.cancel(holders[n].pk)) == []
+    assert at_once(THREADS * 2, lambda n: registrations.cancel(holders[n // 2].pk)) == []
+    assert at_once(THREADS, lambda n: registrations.cancel(holders[n].pk)) == []
 
     live = Registration.objects.filter(seminar=seminar)
     assert live.filter(status="confirmed").count() == THREADS

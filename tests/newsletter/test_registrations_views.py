@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve, reverse
@@ -23,14 +22,6 @@ pytestmark = pytest.mark.django_db
 ALICE = {"name": "Alice Andersson", "email": "alice@example.org", "organisation": "LO",
          "consent": "on"}
 BOB = {**ALICE, "name": "Bob Berg", "email": "bob@example.org"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate-limit counters and the re-send throttle live in the cache.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def register_url(seminar, language="sv"):

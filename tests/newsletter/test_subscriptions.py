@@ -41,14 +41,6 @@ pytestmark = pytest.mark.django_db
 CONSENT = "Palmecentret stores your address."
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Mail throttles and rate limits live in the cache; ids repeat between tests.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def newsletter():
     return MailingListFactory(slug="nyhetsbrev", name_sv="Nyhetsbrev", name_en="Newsletter")

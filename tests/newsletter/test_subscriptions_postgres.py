@@ -6,47 +6,16 @@ import threading
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 
 from newsletter import subscriptions
 from newsletter.models import ConsentRecord, Subscriber, Subscription
+from tests.concurrency import at_once
 from tests.factories import MailingListFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 20
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def at_once(work, count=THREADS):
-    """Run work(n) in `count` threads released together by a barrier; each thread's own
-    connection is closed after it. Returns the exceptions raised, if any."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(n):
-        try:
-            barrier.wait()
-            work(n)
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def letter_case(n, address="alice.andersson@example.org"):
@@ -62,7 +31,7 @@ def test_twenty_signups_of_one_address_at_once_make_one_subscriber_and_one_mail(
                                 source="test", consent_text="ok")
 
     assert len({letter_case(n) for n in range(THREADS)}) == THREADS
-    assert at_once(sign_up) == []
+    assert at_once(THREADS, sign_up) == []
 
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "alice.andersson@example.org"
@@ -84,7 +53,7 @@ def test_twenty_signups_through_the_page_at_once(settings):
         with lock:
             codes.append(response.status_code)
 
-    assert at_once(post) == []
+    assert at_once(THREADS, post) == []
     assert codes == [302] * THREADS
     assert Subscriber.objects.count() == 1 and Subscription.objects.count() == 1
     assert len(mail.outbox) == 1
@@ -106,7 +75,7 @@ def test_signups_confirmations_and_unsubscribes_at_once_leave_a_consistent_state
         else:
             subscriptions.unsubscribe(alice, invitations, source="test")
 
-    assert at_once(act) == []
+    assert at_once(THREADS, act) == []
     assert Subscriber.objects.count() == 1
     assert Subscription.objects.count() == 2
     for subscription in Subscription.objects.all():
@@ -136,7 +105,7 @@ def test_the_purge_and_a_signup_at_once_never_lose_the_signup(monkeypatch):
             subscriptions.subscribe(f"old{n}@example.org", lists=[newsletter],
                                     language="sv", source="test", consent_text="ok")
 
-    assert at_once(act) == []
+    assert at_once(THREADS, act) == []
     # Everyone who signed up again has a subscriber and a waiting subscription.
     for n in range(0, THREADS, 2):
         subscriber = Subscriber.objects.get(email=f"old{n}@example.org")

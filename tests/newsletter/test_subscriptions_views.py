@@ -21,13 +21,6 @@ from tests.factories import MailingListFactory, SubscriberFactory, SubscriptionF
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def newsletter():
     return MailingListFactory(slug="nyhetsbrev", name_sv="Nyhetsbrev", name_en="Newsletter",
