@@ -4,7 +4,7 @@ alternates.
 
 With 10,000 projects a single sitemap was a 7 MB answer that took seconds. Each page of
 a section now holds at most LIMIT addresses and reads only the rows it shows (slug and
-date), and the index costs one query per section."""
+date), and the index counts each section once per content generation."""
 
 from collections.abc import Sequence
 
@@ -21,6 +21,8 @@ from django.utils.safestring import mark_safe
 from members.models import MemberOrganisation, Network
 from newsletter.models import Seminar
 from projects.models import Country, Programme, Project, Region
+
+from .site_data import generation_cached
 
 # Addresses per sitemap page: each object gives one per language. Well under the
 # protocol's 50,000, so that a page is a small answer.
@@ -131,13 +133,18 @@ class ModelSitemap(BilingualSitemap):
         fields = ["slug"] + ([self.date_field] if self.date_field else [])
         return self.queryset.only(*fields).order_by("pk")
 
-    @cached_property
-    def _figures(self):
+    def _count(self):
         """The number of objects and their latest date, in one query."""
         figures = {"n": Count("pk")}
         if self.date_field:
             figures["latest"] = Max(self.date_field)
         return self.queryset.order_by().aggregate(**figures)
+
+    @cached_property
+    def _figures(self):
+        # Counted once per content generation (palmecentret/site_data.py): the index
+        # names every section, and counting 10,000 projects is its whole cost.
+        return generation_cached(f"sitemap-figures:{type(self).__name__}", self._count)
 
     @property
     def paginator(self):

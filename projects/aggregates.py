@@ -10,70 +10,21 @@ selects. Any combination of filters is then an AND of a few bit sets, and a coun
 int.bit_count(): the whole facet table of a list page costs well under a millisecond
 whatever the filters, and no query.
 
-The index only changes when staff change content, and every such change bumps the page
-cache's site-wide generation number (palmecentret/page_cache.py: content models' signals,
-admin POSTs, load_demo). The index is stored in the cache under that number, and each
-process also keeps the one it last used: a request costs one small cache read (the
-number) to know its copy is current. A change makes the next request rebuild it (a few
-queries over the public projects, some 50 ms at 10,000 projects), once for all processes
-when the cache is shared (Redis). Without a working cache it is rebuilt for each request:
-slow, but never wrong.
+The index only changes when staff change content: it is kept per content generation
+(palmecentret/site_data.py), so a change makes the next request rebuild it (a few queries
+over the public projects, some 50 ms at 10,000 projects).
 
 Only counts come from here. The projects a page lists are always read from the database
 with the same filters (projects/filters.py), so what a visitor can open is never stale.
 """
 
-import logging
 from collections import defaultdict
 
-from django.core.cache import cache
 from django.db.models import Count
-from django.utils.translation import get_language
 
-from palmecentret import page_cache
+from palmecentret.site_data import generation_cached
 
 from .models import Country, Funder, Programme, Project, Region, Theme
-
-logger = logging.getLogger(__name__)
-
-KEY_PREFIX = "site-data:"
-# A generation's entries are never read after the next bump; this only bounds how long
-# they occupy the cache.
-TIMEOUT = 24 * 60 * 60
-
-# This process's copies: {(name, language): (generation, value)}.
-_local = {}
-
-
-def generation_cached(name, build, per_language=False):
-    """build()'s value for the current content generation (and language), from this
-    process's copy, the shared cache, or build() itself, in that order."""
-    generation = page_cache.current_generation()
-    if generation is None:
-        # First use after a start or a cleared cache: bump() starts a number. Both
-        # never raise; a cache that is down leaves it None.
-        page_cache.bump()
-        generation = page_cache.current_generation()
-    if generation is None:
-        return build()
-    language = get_language() if per_language else None
-    local = _local.get((name, language))
-    if local is not None and local[0] == generation:
-        return local[1]
-    key = f"{KEY_PREFIX}{name}:{generation}" + (f":{language}" if language else "")
-    try:
-        value = cache.get(key)
-    except Exception:
-        logger.warning("site data cache unavailable; computing %s", name, exc_info=True)
-        value = None
-    if value is None:
-        value = build()
-        try:
-            cache.set(key, value, TIMEOUT)
-        except Exception:
-            logger.warning("site data cache: could not store %s", name, exc_info=True)
-    _local[(name, language)] = (generation, value)
-    return value
 
 
 def _bits(positions, size):
@@ -194,7 +145,12 @@ def regions_with_counts(queryset=None):
     project_count and ongoing_count set, as Region.objects.with_counts() annotates them,
     from the project index instead of four subqueries per region."""
     index = project_index()
-    regions = list(Region.objects.all() if queryset is None else queryset)
+    if queryset is None:
+        # The same few rows on the home, about and region pages: read once per generation
+        # (their names follow the language when read, so one list serves both).
+        regions = generation_cached("regions", lambda: list(Region.objects.all()))
+    else:
+        regions = list(queryset)
     for region in regions:
         (region.country_count, region.programme_count, region.project_count,
          region.ongoing_count) = index.region_figures(region.pk)

@@ -172,7 +172,7 @@ class ProjectListView(BreadcrumbsMixin, ListView):
 class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "project"
     queryset = Project.objects.select_related("programme", "funder").prefetch_related(
-        "countries__region", "themes", "member_organisations",
+        "countries", "themes", "member_organisations",
         Prefetch("partners", queryset=Partner.objects.select_related("country")),
     )
 

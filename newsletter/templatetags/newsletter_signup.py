@@ -1,15 +1,31 @@
-"""The signup form in every page's footer (one query: the public mailing lists)."""
+"""The signup form in every page's footer.
+
+Its fields are the same on every page in a language, so they are rendered once per
+content generation (palmecentret/site_data.py; a change to a mailing list bumps it) and
+only the page's own address, the form's source, is filled in per request."""
 
 import logging
 
 from django import template
 from django.db import DatabaseError
+from django.template.loader import render_to_string
 
 from newsletter import subscriptions
 from newsletter.forms import SignupForm
+from palmecentret.site_data import generation_cached
 
 logger = logging.getLogger(__name__)
 register = template.Library()
+
+
+def _fields():
+    """The form's fields as HTML (one query: the public mailing lists); empty when there
+    is no list to offer."""
+    mailing_lists = subscriptions.public_lists()
+    if not mailing_lists:
+        return ""
+    form = SignupForm(mailing_lists=mailing_lists, auto_id="footer-%s")
+    return render_to_string("includes/newsletter_footer_fields.html", {"form": form})
 
 
 @register.inclusion_tag("includes/newsletter_footer_form.html", takes_context=True)
@@ -17,19 +33,15 @@ def newsletter_footer_form(context):
     """The compact signup form, posting to the newsletter page in the page's language;
     left out on the subscription pages themselves (they have their own form or business)
     and when there is no list to offer."""
-    request = context.get("request")
     if context.get("hide_footer_signup"):
-        return {"form": None}
+        return {"fields": ""}
     try:
-        mailing_lists = subscriptions.public_lists()
+        fields = generation_cached("footer-signup", _fields, per_language=True)
     except DatabaseError:
         # The footer must never be what breaks a page (a 404 while the database is away).
         logger.warning("footer signup form left out: the mailing lists could not be read")
-        mailing_lists = []
-    if not mailing_lists:
-        return {"form": None}
-    form = SignupForm(mailing_lists=mailing_lists, auto_id="footer-%s",
-                      initial={"source": request.path if request else ""})
+        fields = ""
+    request = context.get("request")
     # No CSRF token: the signup view is csrf_exempt so that every page stays cacheable
     # (see newsletter.subscription_views.signup).
-    return {"form": form}
+    return {"fields": fields, "source": request.path if request else ""}

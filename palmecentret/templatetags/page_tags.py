@@ -1,10 +1,37 @@
 """Template tags for the page frame: capture a block's output once, use it many times
-(the title and description feed <title>, Open Graph and Twitter tags)."""
+(the title and description feed <title>, Open Graph and Twitter tags); the main menu."""
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
+
+# The main menu: URL name and label of each item, in order.
+MAIN_MENU = [
+    ("projects:region-list", _("Regions")),
+    ("projects:project-list", _("Projects")),
+    ("members:member-list", _("Member organisations")),
+    ("members:network-list", _("Networks")),
+    ("newsletter:seminar-list", _("Seminars")),
+    ("about", _("About us")),
+    ("newsletter:signup", _("Newsletter")),
+]
+
+
+@register.inclusion_tag("includes/main_nav.html", takes_context=True)
+def main_nav(context):
+    """The menu's items in the page's language, the one the page is in marked: "page" on
+    the item's own page, "true" on a page below it."""
+    request = context.get("request")
+    path = request.path if request else ""
+    items = []
+    for name, label in MAIN_MENU:
+        url = reverse(name)
+        current = "page" if path == url else "true" if path.startswith(url) else ""
+        items.append({"url": url, "label": label, "current": current})
+    return {"items": items}
 
 
 class CaptureNode(template.Node):

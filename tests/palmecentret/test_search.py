@@ -233,11 +233,12 @@ def test_query_count_does_not_grow_with_the_number_of_matches(client, content, l
     small = count_search_queries(client, url)
     add_matching_projects(content["country"], 490)
     large = count_search_queries(client, url)
-    # 1 the best 20 projects, 2 their countries (prefetch), 3 the count of all project
-    # hits, then one each for 4 countries, 5 programmes, 6 member organisations and
-    # 7 networks, and 8 the footer's mailing lists. The visitor has no session, so
-    # nothing else.
-    assert small == large == 8
+    # 1 the best 20 projects (on PostgreSQL with the count of all project hits), 2 their
+    # countries (prefetch), then one each for 3 countries, 4 programmes, 5 member
+    # organisations and 6 networks, and 7 the footer's mailing lists (the first page
+    # after a change). SQLite counts the project hits in a query of its own. The visitor
+    # has no session, so nothing else.
+    assert small == large == (7 if connection.vendor == "postgresql" else 8)
 
 
 def test_the_project_count_is_shown(client, content):

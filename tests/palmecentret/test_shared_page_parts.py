@@ -1,0 +1,124 @@
+"""The parts many pages repeat, rendered once per content generation (palmecentret/
+site_data.py): the footer's signup form and the project cards. With the page cache off,
+so that what is tested is these parts: a change shows at once, each page keeps what is
+its own (the form's source, the menu item marked current), Swedish and English never
+mix, and a cache that is down only makes them slower."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from palmecentret import site_data
+from tests.factories import CountryFactory, MailingListFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "shared-page-parts-tests"}}
+    settings.PAGE_CACHE_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def page(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return response.content.decode()
+
+
+def footer(html):
+    return html[html.index('id="footer-signup"'):]
+
+
+def test_a_project_edit_shows_at_once_on_its_card(client):
+    project = ProjectFactory(title_sv="Fackliga rättigheter")
+    assert "Fackliga rättigheter" in page(client, "/projekt/")
+    project.title_sv = "Rätten att organisera sig"
+    project.save()
+    html = page(client, "/projekt/")
+    assert "Rätten att organisera sig" in html
+    assert "Fackliga rättigheter" not in html
+
+
+def test_a_renamed_country_shows_at_once_on_the_cards_of_its_projects(client):
+    country = CountryFactory(name_sv="Burma")
+    ProjectFactory(countries=[country])
+    assert "Burma" in page(client, "/")
+    country.name_sv = "Myanmar"
+    country.save()
+    html = page(client, "/")
+    assert "Myanmar" in html and "Burma" not in html
+
+
+def test_swedish_and_english_cards_never_mix(client):
+    ProjectFactory(title_sv="Fackliga rättigheter", title_en="Trade union rights",
+                   summary_sv="Om fackföreningar.", summary_en="About trade unions.")
+    swedish, english = page(client, "/projekt/"), page(client, "/en/projects/")
+    assert "Fackliga rättigheter" in swedish and "Trade union rights" not in swedish
+    assert "Trade union rights" in english and "Fackliga rättigheter" not in english
+    assert "About trade unions." in english and "Om fackföreningar." not in english
+
+
+def test_the_footer_form_names_the_page_it_was_sent_from(client):
+    MailingListFactory(name_sv="Nyhetsbrev")
+    ProjectFactory(slug="vatten")
+    for path in ("/", "/projekt/", "/projekt/vatten/"):
+        assert f'name="source" value="{path}"' in footer(page(client, path))
+
+
+def test_a_new_or_renamed_mailing_list_shows_at_once_in_the_footer(client):
+    newsletter = MailingListFactory(name_sv="Nyhetsbrev")
+    assert "Nyhetsbrev" in footer(page(client, "/"))
+    MailingListFactory(name_sv="Seminarieinbjudningar")
+    newsletter.name_sv = "Månadsbrevet"
+    newsletter.save()
+    html = footer(page(client, "/projekt/"))
+    assert "Seminarieinbjudningar" in html and "Månadsbrevet" in html
+    assert "Nyhetsbrev" not in html
+
+
+def test_the_footer_is_in_the_pages_language(client):
+    MailingListFactory(name_sv="Nyhetsbrev", name_en="Newsletter")
+    swedish, english = footer(page(client, "/")), footer(page(client, "/en/"))
+    assert "Nyhetsbrev" in swedish and "E-postadress" in swedish
+    assert "Newsletter" in english and "E-mail address" in english
+
+
+def test_without_a_working_cache_the_parts_are_rendered_for_every_page(client, settings):
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    MailingListFactory(name_sv="Nyhetsbrev")
+    project = ProjectFactory(title_sv="Fackliga rättigheter")
+    assert "Fackliga rättigheter" in page(client, "/projekt/")
+    project.title_sv = "Rätten att organisera sig"
+    project.save()
+    html = page(client, "/projekt/")
+    assert "Rätten att organisera sig" in html and "Nyhetsbrev" in footer(html)
+
+
+def test_the_menu_marks_the_section_the_page_is_in(client):
+    ProjectFactory(slug="vatten")
+
+    def current(html):
+        menu = html[html.index('class="main-nav"'):html.index("</nav>", html.index('class="main-nav"'))]
+        return re.findall(r'href="([^"]+)" aria-current="(\w+)"', menu)
+
+    assert current(page(client, "/projekt/")) == [("/projekt/", "page")]
+    assert current(page(client, "/projekt/vatten/")) == [("/projekt/", "true")]
+    assert current(page(client, "/en/projects/")) == [("/en/projects/", "page")]
+    assert current(page(client, "/")) == []
+
+
+def test_a_process_keeps_a_bounded_number_of_rendered_parts(monkeypatch):
+    monkeypatch.setattr(site_data, "FRAGMENT_LIMIT", 5)
+    monkeypatch.setattr(site_data, "_fragments", type(site_data._fragments)())
+    for n in range(20):
+        assert site_data.fragment(("test", n), lambda n=n: f"<p>{n}</p>") == f"<p>{n}</p>"
+    assert len(site_data._fragments) == 5
+    # The most recent are kept, and a kept one is not rendered again.
+    assert site_data.fragment(("test", 19), lambda: "again") == "<p>19</p>"
