@@ -2,10 +2,13 @@
 that can be bookmarked and shared, with counts per filter value."""
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
 from members.models import MemberOrganisation
+from palmecentret.site_data import generation_cached
 
 from .models import Country, Funder, Programme, Project, Region, Theme
 
@@ -14,6 +17,39 @@ def _exists(through_model, **lookups):
     """A correlated EXISTS on a many-to-many table: filters without joins, so a project
     in two matching countries is still listed once."""
     return Exists(through_model.objects.filter(project=OuterRef("pk"), **lookups))
+
+
+class KnownChoiceField(ModelChoiceField):
+    """A choice of object by slug (or pk) among its queryset's objects as read once per
+    content generation (palmecentret/site_data.py), instead of a query per filter in
+    every request. They are the few regions, countries, themes, members, programmes and
+    funders the filter form lists, and any change to them starts a new generation."""
+
+    def __init__(self, *args, known_as, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_as = known_as
+
+    def _known(self):
+        key = self.to_field_name or "pk"
+        return {str(getattr(obj, key)): obj for obj in self.queryset}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        known = generation_cached(f"filter-choices:{self.known_as}", self._known)
+        try:
+            return known[str(value)]
+        except KeyError:
+            raise ValidationError(self.error_messages["invalid_choice"],
+                                  code="invalid_choice", params={"value": value}) from None
+
+
+class KnownModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter whose value is looked up by KnownChoiceField; `known_as` names
+    the list of objects in the cache."""
+
+    field_class = KnownChoiceField
 
 
 def active_in_year(year):
@@ -38,27 +74,29 @@ class ProjectFilter(django_filters.FilterSet):
     ]
 
     q = django_filters.CharFilter(label=_("Words"), method="filter_words", max_length=200)
-    region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=Region.objects.all(), to_field_name="slug",
-        method="filter_region",
+    region = KnownModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.all(), known_as="region",
+        to_field_name="slug", method="filter_region",
     )
-    country = django_filters.ModelChoiceFilter(
-        label=_("Country"), queryset=Country.objects.all(), to_field_name="slug",
-        method="filter_country",
+    country = KnownModelChoiceFilter(
+        label=_("Country"), queryset=Country.objects.all(), known_as="country",
+        to_field_name="slug", method="filter_country",
     )
-    theme = django_filters.ModelChoiceFilter(
-        label=_("Theme"), queryset=Theme.objects.all(), to_field_name="slug",
-        method="filter_theme",
+    theme = KnownModelChoiceFilter(
+        label=_("Theme"), queryset=Theme.objects.all(), known_as="theme",
+        to_field_name="slug", method="filter_theme",
     )
-    member = django_filters.ModelChoiceFilter(
+    member = KnownModelChoiceFilter(
         label=_("Member organisation"), queryset=MemberOrganisation.objects.public(),
-        to_field_name="slug", method="filter_member",
+        known_as="member", to_field_name="slug", method="filter_member",
     )
-    programme = django_filters.ModelChoiceFilter(
-        label=_("Programme"), queryset=Programme.objects.public(), to_field_name="slug",
+    programme = KnownModelChoiceFilter(
+        label=_("Programme"), queryset=Programme.objects.public(), known_as="programme",
+        to_field_name="slug",
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Project.Status.choices)
-    funder = django_filters.ModelChoiceFilter(label=_("Funder"), queryset=Funder.objects.all())
+    funder = KnownModelChoiceFilter(label=_("Funder"), queryset=Funder.objects.all(),
+                                    known_as="funder")
     year = django_filters.NumberFilter(label=_("Year"), method="filter_year", min_value=1992,
                                        max_value=2100)
     sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES,

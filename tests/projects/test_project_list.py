@@ -150,3 +150,32 @@ def test_programme_filter_from_the_programme_page(client, world):
 def test_english_list_under_en(client, world):
     response = client.get(reverse("projects:project-list").replace("/projekt/", "/en/projects/"))
     assert response.status_code == 200
+
+
+def test_filter_values_are_checked_without_a_query_of_their_own(client, world,
+                                                                  django_assert_num_queries):
+    filters = {"country": "filippinerna", "theme": "unga", "member": "abf", "region": "asien"}
+    # The filters' objects are read once per content generation: by the first list that
+    # uses them (sorted otherwise, so that the page cache does not answer the second).
+    client.get(URL, {**filters, "sort": "title"})
+    with django_assert_num_queries(2):  # the page of projects and their countries
+        response = client.get(URL, filters)
+    assert titles(response) == ["Unga i Manila"]
+
+
+def test_a_country_added_a_moment_ago_can_be_filtered_on_at_once(client, world):
+    assert "Kosovo" not in client.get(URL).content.decode()
+    kosovo = CountryFactory(slug="kosovo", name_sv="Kosovo")
+    ProjectFactory(slug="p4", title_sv="Unga i Pristina", countries=[kosovo])
+    response = client.get(URL, {"country": "kosovo"})
+    assert titles(response) == ["Unga i Pristina"]
+    assert not response.context["filterset"].form.errors
+
+
+def test_a_country_renamed_a_moment_ago_is_named_anew_in_the_active_filters(client, world):
+    client.get(URL, {"country": "burma"})
+    burma = CountryFactory._meta.model.objects.get(slug="burma")
+    burma.name_sv = "Myanmar"
+    burma.save()
+    response = client.get(URL, {"country": "burma"})
+    assert [f["value"] for f in response.context["active_filters"]] == ["Myanmar"]
