@@ -8,6 +8,8 @@ quietly skipping them.
 """
 
 import os
+import time
+import types
 
 import pytest
 from django.db import connection
@@ -83,3 +85,14 @@ def _english_off(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def ratelimit_clock_stopped(monkeypatch):
+    """django-ratelimit counts in fixed windows (a minute for seminar registrations): a
+    test whose requests straddle a window's end would see its count start again and
+    fail at random. Here its clock stands still, and only its clock."""
+    import django_ratelimit.core
+
+    now = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: now))

@@ -214,7 +214,7 @@ def test_the_register_page_works_on_its_own(client):
     assert 'name="email"' in response.content.decode()
 
 
-def test_many_registrations_from_one_address_are_slowed_down(client):
+def test_many_registrations_from_one_address_are_slowed_down(client, ratelimit_clock_stopped):
     limit = int(REGISTRATION_RATE.split("/")[0])
     seminar = SeminarFactory()
     statuses = [client.post(register_url(seminar), {**ALICE, "email": f"p{n}@example.org"})

@@ -16,7 +16,7 @@ from django.utils import translation
 from newsletter.registration_views import REGISTRATION_RATE
 from tests.factories import MailingListFactory, SeminarFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ratelimit_clock_stopped")]
 
 PROXY_IP = "10.0.0.1"
 ALICE_IP = "198.51.100.7"
