@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.core.signals import request_finished
 from django.db.models.signals import post_migrate, pre_migrate
 from django.contrib.admin import apps as admin_apps
+from django.utils.autoreload import file_changed
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,6 +32,9 @@ class PalmecentretConfig(AppConfig):
         # increment, so a few of them per migrate cost nothing.)
         post_migrate.connect(page_cache.stale_after_migrate,
                              dispatch_uid="palmecentret-page-cache-after-migrate")
+        # The same when a developer edits a template under runserver.
+        file_changed.connect(page_cache.stale_after_template_edit,
+                             dispatch_uid="palmecentret-page-cache-after-template-edit")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -116,6 +116,17 @@ def stale_after_migrate(sender, **kwargs):
     bump()
 
 
+def stale_after_template_edit(sender, file_path, **kwargs):
+    """runserver's file_changed: a template edited on disk makes every cached page and
+    rendered page part stale, as a deployment's migrate does (Django itself only empties
+    its template loaders' cache then; the server keeps running)."""
+    from django.template.autoreload import get_template_directories
+
+    if file_path.suffix != ".py" and any(
+            directory in file_path.parents for directory in get_template_directories()):
+        bump()
+
+
 def current_generation():
     try:
         return _cache().get(GENERATION_KEY)

@@ -14,6 +14,7 @@ from django.core.checks import run_checks
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.autoreload import file_changed
 
 from newsletter.models import Subscriber
 from palmecentret import page_cache
@@ -360,6 +361,22 @@ def test_a_deployment_migrate_makes_cached_pages_stale(client, project, signals_
     assert visit(client, "/")["X-Cache"] == "hit"
     call_command("migrate", verbosity=0)
     assert visit(client, "/")["X-Cache"] == "miss"
+
+
+def test_a_template_edited_under_runserver_makes_cached_pages_and_parts_stale(client, project):
+    """runserver keeps running when a template changes (Django only empties its template
+    loaders): the pages and page parts rendered from the old one go stale with it."""
+    visit(client, "/projekt/")
+    assert visit(client, "/projekt/")["X-Cache"] == "hit"
+    before = page_cache.current_generation()
+    file_changed.send(sender=None, file_path=ROOT / "templates" / "includes" / "project_card.html")
+    assert page_cache.current_generation() != before
+    assert visit(client, "/projekt/")["X-Cache"] == "miss"
+    # A Python file restarts the server instead; a file outside the templates is no page.
+    before = page_cache.current_generation()
+    file_changed.send(sender=None, file_path=ROOT / "projects" / "views.py")
+    file_changed.send(sender=None, file_path=ROOT / "README.md")
+    assert page_cache.current_generation() == before
 
 
 # --- Languages ----------------------------------------------------------------------------
