@@ -1,62 +1,18 @@
 """Public forms of the newsletter app: plain Forms that validate; the views act on them."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
+from django.conf import settings
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
-
-# --- Seminar registration (newsletter.registration_views) ------------------------------
-
-class SeminarRegistrationForm(forms.Form):
-    """Registering for a seminar. A plain Form, not a ModelForm: a unique check would tell
-    a stranger which addresses have registered (newsletter.registrations handles repeats)."""
-
-    # autocomplete names each field's purpose (WCAG 1.3.5): browsers fill them in.
-    name = forms.CharField(label=_("Name"), max_length=200,
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    email = forms.EmailField(label=_("E-mail address"), max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    organisation = forms.CharField(
-        label=_("Organisation"), max_length=200, required=False, help_text=_("Optional."),
-        widget=forms.TextInput(attrs={"autocomplete": "organization"}))
-    # The label is the consent text: newsletter.registrations records it word for word.
-    consent = forms.BooleanField(
-        label=_("I agree that Palmecentret stores my name, e-mail address and organisation "
-                "to handle my registration for this seminar."),
-        error_messages={"required": _("We can only register you if you agree to this.")},
-    )
-    invitations = forms.BooleanField(
-        label=_("Also send me invitations to Palmecentret's future seminars. I can "
-                "unsubscribe at any time with the link in every invitation."),
-        required=False,
-    )
-
-    def __init__(self, *args, action, waitlist=False, offer_invitations=True, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not offer_invitations:
-            # No seminar invitation list to subscribe to: no box promising one.
-            del self.fields["invitations"]
-        self.helper = FormHelper()
-        self.helper.form_action = action
-        self.helper.form_id = "registration-form"
-        self.helper.add_input(Submit(
-            "register", _("Join the waiting list") if waitlist else _("Register")))
-
-    def consent_text(self, field_name):
-        """The words the visitor saw beside a box, in the language they saw them in."""
-        return str(self.fields[field_name].label)
+from . import subscriptions
 
 
 # --- Newsletter subscriptions (newsletter.subscription_views) ----------------------------
 # Plain Forms, never ModelForms: a unique check on the address would tell a stranger who
 # subscribes. The views hand the cleaned data to newsletter.subscriptions.
-
-from crispy_forms.layout import HTML, Div, Layout  # noqa: E402 - this block's own imports
-from django.conf import settings  # noqa: E402
-from django.urls import Resolver404, resolve  # noqa: E402
-
-from . import subscriptions  # noqa: E402
 
 # The name of the honeypot field: hidden from people (and from screen readers), filled in
 # by bots that fill in every field. The views treat a filled-in one as a bot.
@@ -203,3 +159,46 @@ class PreferencesForm(ListsForm):
             HTML('<p id="preferences-consent" class="mb-2">{{ form.consent_text }}</p>'),
             Submit("save", _("Save my choices"), aria_describedby="preferences-consent"),
         )
+
+
+# --- Seminar registration (newsletter.registration_views) ------------------------------
+
+class SeminarRegistrationForm(forms.Form):
+    """Registering for a seminar. A plain Form, not a ModelForm: a unique check would tell
+    a stranger which addresses have registered (newsletter.registrations handles repeats)."""
+
+    # autocomplete names each field's purpose (WCAG 1.3.5): browsers fill them in.
+    name = forms.CharField(label=_("Name"), max_length=200,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    # Normalised as a subscriber's address is, so that one person's registrations, consent
+    # records and subscriptions are found together (export, erasure).
+    email = AddressField(label=_("E-mail address"))
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=200, required=False, help_text=_("Optional."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    # The label is the consent text: newsletter.registrations records it word for word.
+    consent = forms.BooleanField(
+        label=_("I agree that Palmecentret stores my name, e-mail address and organisation "
+                "to handle my registration for this seminar."),
+        error_messages={"required": _("We can only register you if you agree to this.")},
+    )
+    invitations = forms.BooleanField(
+        label=_("Also send me invitations to Palmecentret's future seminars. I can "
+                "unsubscribe at any time with the link in every invitation."),
+        required=False,
+    )
+
+    def __init__(self, *args, action, waitlist=False, offer_invitations=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not offer_invitations:
+            # No seminar invitation list to subscribe to: no box promising one.
+            del self.fields["invitations"]
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.form_id = "registration-form"
+        self.helper.add_input(Submit(
+            "register", _("Join the waiting list") if waitlist else _("Register")))
+
+    def consent_text(self, field_name):
+        """The words the visitor saw beside a box, in the language they saw them in."""
+        return str(self.fields[field_name].label)

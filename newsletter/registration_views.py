@@ -2,7 +2,6 @@
 
 import logging
 
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -119,10 +118,6 @@ def _subscribe_to_invitations(seminar, form, mailing_list):
                   language=translation.get_language(),
                   source=absolute(seminar.get_absolute_url()),
                   consent_text=form.consent_text("invitations"))
-    except ValidationError:
-        # An address the registration form took but the subscription rules refuse
-        # (e.g. with invisible characters): registered, not subscribed.
-        logger.warning("seminar invitations: address refused for seminar %s", seminar.pk)
     except Exception:
         # The registration is made and mailed by now; the extra subscription failing
         # must not turn that into an error page. Logged with its traceback for staff.

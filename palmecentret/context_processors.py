@@ -17,7 +17,7 @@ def site(request):
         # every link of the page; the alternate links then lead to the plain page.
         query = ""
     alternates = []
-    for code, name in settings.LANGUAGES:
+    for code, _name in settings.LANGUAGES:
         url = translate_url(request.path, code)
         if query:
             url = f"{url}?{query}"

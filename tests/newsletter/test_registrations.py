@@ -1,21 +1,19 @@
 """Registration rules and the mails of each step (mail.outbox), .ics parsed back."""
 
 import datetime
-import re
 import zoneinfo
-from urllib.parse import urlsplit
 
 import icalendar
 import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.db import IntegrityError
-from django.urls import Resolver404, resolve
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from newsletter import registrations
 from newsletter.models import ConsentRecord, Registration, email_hash
 from tests.factories import RegistrationFactory, SeminarFactory
+from tests.newsletter.mail_links import cancel_path
 
 pytestmark = pytest.mark.django_db
 
@@ -34,21 +32,6 @@ def the_calendar(message):
     filename, content, mimetype = attachment
     assert filename.endswith(".ics") and mimetype == "text/calendar"
     return icalendar.Calendar.from_ical(content)
-
-
-def cancel_path(message, language="sv"):
-    """The path of the mail's cancel link, if it leads to the cancel page in `language`
-    (the words of the address are translated: /seminarier/avboka/..., /en/seminars/cancel/...)."""
-    with translation.override(language):
-        for link in re.findall(r"https?://\S+", message.body):
-            path = urlsplit(link).path
-            try:
-                match = resolve(path)
-            except Resolver404:
-                continue
-            if match.view_name == "newsletter:registration-cancel":
-                return path
-    return None
 
 
 def test_alice_gets_a_place_and_a_mail_with_the_seminar_for_her_calendar():

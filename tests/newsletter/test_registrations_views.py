@@ -1,21 +1,22 @@
 """Registration pages: form, registering, thanks, the cancel link, rate limit, query counts."""
 
 import datetime
-import re
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from newsletter import links, tokens
 from newsletter.models import ConsentRecord, Registration, Subscriber
 from newsletter.registration_views import REGISTRATION_RATE
+from newsletter.subscriptions import INVISIBLE_CHARACTERS, export_data, normalise_email
 from tests.factories import MailingListFactory, RegistrationFactory, SeminarFactory
+from tests.newsletter.mail_links import cancel_path
 
 pytestmark = pytest.mark.django_db
 
@@ -39,21 +40,6 @@ def in_swedish(text):
     """What a Swedish visitor reads for the English source text."""
     with translation.override("sv"):
         return gettext(text)
-
-
-def cancel_path_in(message, language="sv"):
-    """The path of the mail's cancel link, if it leads to the cancel page in `language`
-    (the words of the address are translated: /seminarier/avboka/..., /en/seminars/cancel/...)."""
-    with translation.override(language):
-        for link in re.findall(r"https?://\S+", message.body):
-            path = urlsplit(link).path
-            try:
-                match = resolve(path)
-            except Resolver404:
-                continue
-            if match.view_name == "newsletter:registration-cancel":
-                return path
-    return None
 
 
 def test_the_seminar_page_has_the_registration_form(client):
@@ -133,7 +119,7 @@ def test_an_english_visitor_registers_in_english(client):
     response = client.post(register_url(seminar, "en"), ALICE)
     assert response.status_code == 302 and response["Location"].startswith("/en/")
     assert Registration.objects.get().language == "en"
-    assert cancel_path_in(mail.outbox[0], language="en").startswith("/en/seminars/cancel/")
+    assert cancel_path(mail.outbox[0], language="en").startswith("/en/seminars/cancel/")
 
 
 def test_a_full_seminar_offers_the_waiting_list_and_bob_joins_it(client):
@@ -230,11 +216,11 @@ def test_the_cancel_link_shows_one_button_and_a_post_cancels(client):
     seminar = SeminarFactory(capacity=1)
     client.post(register_url(seminar), ALICE)
     client.post(register_url(seminar), BOB)
-    cancel_path = cancel_path_in(mail.outbox[0])
-    assert cancel_path.startswith("/seminarier/avboka/")
+    link = cancel_path(mail.outbox[0])
+    assert link.startswith("/seminarier/avboka/")
     mail.outbox.clear()
 
-    page = client.get(cancel_path)
+    page = client.get(link)
     assert page.status_code == 200 and page["X-Robots-Tag"] == "noindex"
     assert "no-store" in page["Cache-Control"]
     html = main_of(page)
@@ -242,16 +228,16 @@ def test_the_cancel_link_shows_one_button_and_a_post_cancels(client):
     # Following the link (a mail scanner does) cancels nothing.
     assert Registration.objects.get(email="alice@example.org").status == "confirmed"
 
-    response = client.post(cancel_path)
-    assert response.status_code == 302 and response["Location"] == cancel_path
-    assert "<h1>Du är avanmäld</h1>" in client.get(cancel_path).content.decode()
+    response = client.post(link)
+    assert response.status_code == 302 and response["Location"] == link
+    assert "<h1>Du är avanmäld</h1>" in client.get(link).content.decode()
     assert Registration.objects.get(email="alice@example.org").status == "cancelled"
     assert Registration.objects.get(email="bob@example.org").status == "confirmed"
     (promoted,) = mail.outbox
     assert promoted.to == ["bob@example.org"]
 
     # The second click is harmless.
-    assert client.post(cancel_path).status_code == 302
+    assert client.post(link).status_code == 302
     assert len(mail.outbox) == 1
 
 
@@ -330,3 +316,24 @@ def test_the_seminar_page_runs_the_same_queries_with_few_and_many_registrations(
     # The form costs two queries over a closed seminar's page (whatever the site-wide
     # parts cost): the count of places taken, and the invitation list for its box.
     assert few == seminar_page_queries(client, closed) + 2
+
+
+def test_a_registration_keeps_the_address_as_a_subscription_would(client):
+    """Spaces, capitals and a Unicode domain are normalised as on the signup form, so the
+    person's data export and erasure find the registration with their subscription."""
+    seminar = SeminarFactory()
+    response = client.post(register_url(seminar), {**ALICE, "email": " Alice@Exämple.se "})
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.email == "alice@xn--exmple-cua.se"
+    alice = Subscriber.objects.create(email=normalise_email("alice@exämple.se"))
+    exported = export_data(alice)["seminar_registrations"]
+    assert [r["email"] for r in exported] == ["alice@xn--exmple-cua.se"]
+
+
+def test_an_address_with_an_invisible_character_is_refused_clearly(client):
+    seminar = SeminarFactory()
+    response = client.post(register_url(seminar), {**ALICE, "email": "alice@exam\u200bple.org"})
+    assert response.status_code == 400
+    assert not Registration.objects.exists()
+    assert in_swedish(INVISIBLE_CHARACTERS) in response.content.decode()

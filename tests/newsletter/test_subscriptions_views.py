@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
@@ -16,7 +15,7 @@ from django.utils import translation
 
 from newsletter import subscriptions, tokens
 from newsletter.models import ConsentRecord, Subscriber, Subscription
-from tests.factories import MailingListFactory, SubscriberFactory, SubscriptionFactory
+from tests.factories import MailingListFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ history with restore, spreadsheet import and export, and lists that stay fast.""
 import io
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse

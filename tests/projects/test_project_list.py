@@ -132,7 +132,7 @@ def test_bad_input_answers_a_normal_page(client, world, query):
 def test_unknown_filter_value_is_explained_in_the_visitors_language(client, world):
     html = client.get(f"{URL}?country=finns-inte").content.decode()
     assert "Några filter kunde inte användas" in html
-    html = client.get(f"/en/projects/?country=no-such-country").content.decode()
+    html = client.get("/en/projects/?country=no-such-country").content.decode()
     assert "Some filters could not be used" in html
 
 

@@ -5,7 +5,6 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.utils import translation
 
 from projects.aggregates import project_index
 from projects.templatetags.world_map import map_data
