@@ -1,7 +1,7 @@
 """App configs: the portal's own, and Django's admin with our two-factor site as default."""
 
 from django.apps import AppConfig
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_migrate, pre_migrate
 from django.contrib.admin import apps as admin_apps
 from django.utils.autoreload import file_changed
@@ -26,6 +26,11 @@ class PalmecentretConfig(AppConfig):
         # A request's permission to read from the replica ends with its answer.
         request_finished.connect(db_router.reset_replica_reads,
                                  dispatch_uid="palmecentret-reset-replica-reads")
+        # A request reads the content generation once (palmecentret/page_cache.py).
+        request_started.connect(page_cache.request_started_receiver,
+                                dispatch_uid="palmecentret-generation-per-request")
+        request_finished.connect(page_cache.request_finished_receiver,
+                                 dispatch_uid="palmecentret-generation-per-request")
         # Every deployment runs migrate: pages cached by the previous release (its
         # templates, its static file names) are stale from then on.
         # (Sent once per app with models, palmecentret has none: a bump is one cache

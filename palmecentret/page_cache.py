@@ -39,6 +39,7 @@ shared cache (CACHE_URL=redis://...), as the deploy check palmecentret.W005 remi
 import hashlib
 import logging
 import secrets
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -93,10 +94,50 @@ def _new_generation(cache):
     return cache.get(GENERATION_KEY)
 
 
+# The number as this request read it: a request is rendered under one generation, and
+# the parts it takes from palmecentret/site_data.py cost no cache read each.
+# _OUTSIDE: not in a request (commands, the worker): read every time.
+_OUTSIDE, _UNREAD = object(), object()
+_request_generation = ContextVar("page_cache_request_generation", default=_OUTSIDE)
+
+
+def request_started_receiver(sender, **kwargs):
+    _request_generation.set(_UNREAD)
+
+
+def request_finished_receiver(sender, **kwargs):
+    _request_generation.set(_OUTSIDE)
+
+
+def _remember(generation):
+    if _request_generation.get() is not _OUTSIDE:
+        _request_generation.set(generation)
+
+
+def generation():
+    """The current generation number, started if there is none, read once per request;
+    None when the cache is down."""
+    known = _request_generation.get()
+    if known is not _OUTSIDE and known is not _UNREAD:
+        return known
+    try:
+        cache = _cache()
+        number = cache.get(GENERATION_KEY)
+        if number is None:
+            number = _new_generation(cache)
+    except Exception:
+        return None
+    if number is not None:
+        _remember(number)
+    return number
+
+
 def bump():
     """Make every stored page stale. Never raises: a cache that is down must not turn a
     staff member's save into an error (the failure is logged; pages stored before it
     stay until PAGE_CACHE_SECONDS at most)."""
+    if _request_generation.get() is not _OUTSIDE:
+        _request_generation.set(_UNREAD)  # what this request renders next, it renders anew
     cache = _cache()
     try:
         try:
@@ -261,6 +302,7 @@ class PageCacheMiddleware:
             generation = found.get(GENERATION_KEY)
             if generation is None:
                 generation = _new_generation(cache)
+            _remember(generation)
         except Exception:
             logger.warning("page cache unavailable; serving %s from the view", request.path,
                            exc_info=True)

@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy
 
 from members.models import MemberOrganisation, Network
-from projects.models import Country, Programme, Project
+from projects.models import Country, Programme, Project, year_span
 
 # Longer queries are typing accidents or attacks; 200 characters hold any real question.
 MAX_QUERY_LENGTH = 200
@@ -148,8 +148,7 @@ def fallback_words(query):
 
 
 def _years(obj):
-    start, end = obj.start_date, obj.end_date
-    return f"{start:%Y}–{end:%Y}" if end and end.year != start.year else f"{start:%Y}"
+    return year_span(obj.start_date, obj.end_date)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ They only change when staff change content, and every such change bumps the page
 site-wide generation number (palmecentret/page_cache.py: content models' signals, admin
 POSTs, load_demo, migrate). A value is stored in the cache under that number, and each
 process also keeps the one it last used: a request costs one small cache read (the
-number) to know its copy is current. A change makes the next request rebuild it, once for
-all processes when the cache is shared (Redis). Without a working cache it is rebuilt for
-each use: slow, but never wrong.
+number, read once per request by page_cache.generation()) to know its copy is current.
+A change makes the next request rebuild it, once for all processes when the cache is
+shared (Redis). Without a working cache it is rebuilt for each use: slow, but never
+wrong.
 """
 
 import logging
@@ -31,21 +32,10 @@ TIMEOUT = 24 * 60 * 60
 _local = {}
 
 
-def _generation():
-    """The current content generation; None when the cache is down."""
-    generation = page_cache.current_generation()
-    if generation is None:
-        # First use after a start or a cleared cache: bump() starts a number. Both
-        # never raise; a cache that is down leaves it None.
-        page_cache.bump()
-        generation = page_cache.current_generation()
-    return generation
-
-
 def generation_cached(name, build, per_language=False):
     """build()'s value for the current content generation (and language), from this
     process's copy, the shared cache, or build() itself, in that order."""
-    generation = _generation()
+    generation = page_cache.generation()
     if generation is None:
         return build()
     language = get_language() if per_language else None
@@ -82,7 +72,7 @@ def fragment(key, render):
     card is on list, region, country, member and search pages): each page still reads
     which ones it shows from the database, and a change to any content renders them anew.
     """
-    generation = _generation()
+    generation = page_cache.generation()
     if generation is None:
         return render()
     full_key = (generation, get_language(), key)

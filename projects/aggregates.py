@@ -19,6 +19,7 @@ with the same filters (projects/filters.py), so what a visitor can open is never
 """
 
 from collections import defaultdict
+from functools import cached_property
 
 from django.db.models import Count
 
@@ -120,8 +121,13 @@ class ProjectIndex:
         year = min(year, self.last_year + 1)
         return self._started_by[min(year, self.last_year)] & ~self._ended_before[year]
 
+    @cached_property
+    def _position(self):
+        """{pk: bit}, built once per index in each process (not stored with it)."""
+        return {pk: i for i, pk in enumerate(self.ids)}
+
     def mask_of_ids(self, pks):
-        position = {pk: i for i, pk in enumerate(self.ids)}
+        position = self._position
         return _bits((position[pk] for pk in pks if pk in position), self.size)
 
     def count(self, dimension, key):

@@ -200,7 +200,3 @@ class ProjectFilter(django_filters.FilterSet):
                 counts[name] = {key: (base & mask).bit_count()
                                 for key, mask in index.masks[self.INDEXED[name]].items()}
         return all_but(None).bit_count(), counts
-
-    def facet_counts(self):
-        """{dimension: {value key: number of projects}} (see counts())."""
-        return self.counts()[1]

@@ -30,6 +30,14 @@ def count_of(queryset):
     )
 
 
+def year_span(start, end):
+    """The years something runs, as cards and search hits show them: "2019–2023", or
+    "2024" while it has no end date or ends in the year it starts."""
+    if end and end.year != start.year:
+        return f"{start:%Y}–{end:%Y}"
+    return f"{start:%Y}"
+
+
 class RegionQuerySet(models.QuerySet):
     def with_counts(self):
         """Each region's number of countries, published programmes, public projects and
@@ -370,11 +378,8 @@ class Project(models.Model):
 
     @property
     def years(self):
-        """The years it runs, as a card shows them: "2019–2023", or "2024" while it has
-        no end date."""
-        if self.end_date:
-            return f"{self.start_date:%Y}–{self.end_date:%Y}"
-        return f"{self.start_date:%Y}"
+        """The years it runs, as a card shows them (year_span)."""
+        return year_span(self.start_date, self.end_date)
 
     @property
     def hides_partners(self):

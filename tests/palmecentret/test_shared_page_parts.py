@@ -7,9 +7,9 @@ mix, and a cache that is down only makes them slower."""
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
-from palmecentret import site_data
+from palmecentret import page_cache, site_data
 from tests.factories import CountryFactory, MailingListFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +122,38 @@ def test_a_process_keeps_a_bounded_number_of_rendered_parts(monkeypatch):
     assert len(site_data._fragments) == 5
     # The most recent are kept, and a kept one is not rendered again.
     assert site_data.fragment(("test", 19), lambda: "again") == "<p>19</p>"
+
+
+def test_a_page_reads_the_content_generation_once(client, monkeypatch):
+    """The number that says whether the shared parts are current is read once per
+    request, not once per card (each read is a round trip to Redis in production)."""
+    ProjectFactory.create_batch(5)
+    page(client, "/projekt/")
+    reads = []
+    backend = type(caches["default"])
+    real_get = backend.get
+
+    def counting_get(self, key, *args, **kwargs):
+        if key == page_cache.GENERATION_KEY:
+            reads.append(key)
+        return real_get(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get", counting_get)
+    assert page(client, "/projekt/").count("project-card") == 5
+    assert len(reads) == 1
+
+
+def test_a_change_made_while_a_request_runs_is_seen_by_what_it_renders_next(client):
+    """A request that saves content (a staff POST) renders what follows anew."""
+    from django.core.signals import request_finished, request_started
+
+    project = ProjectFactory(title_sv="Fackliga rättigheter")
+    request_started.send(sender=None)
+    try:
+        first = page_cache.generation()
+        assert page_cache.generation() == first
+        project.title_sv = "Rätten att organisera sig"
+        project.save()
+        assert page_cache.generation() != first
+    finally:
+        request_finished.send(sender=None)

@@ -179,3 +179,11 @@ def test_a_country_renamed_a_moment_ago_is_named_anew_in_the_active_filters(clie
     burma.save()
     response = client.get(URL, {"country": "burma"})
     assert [f["value"] for f in response.context["active_filters"]] == ["Myanmar"]
+
+
+def test_a_card_gives_a_project_within_one_year_that_year_alone(client):
+    ProjectFactory(start_date=datetime.date(2024, 3, 1), end_date=datetime.date(2024, 11, 30))
+    ProjectFactory(start_date=datetime.date(2019, 1, 1), end_date=datetime.date(2023, 6, 30))
+    html = client.get(URL).content.decode()
+    assert "· 2024\n" in html and "2024–2024" not in html
+    assert "· 2019–2023\n" in html
