@@ -10,12 +10,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.decorators import ratelimit
 
-from palmecentret.client_ip import client_bucket
 from palmecentret.db_router import reads_from_primary
 
-from . import calendar, registrations, tokens
+from . import calendar, limits, registrations, tokens
 from .emails import absolute
 from .forms import SeminarRegistrationForm
 from .models import MailingList, Registration, Seminar
@@ -30,7 +28,7 @@ INVITATIONS_LIST = "seminarier"
 # address, too few to fill a seminar or to send mail to strangers by the thousand.
 REGISTRATION_RATE = "10/m"
 REGISTRATION_RATE_PER_HOUR = "50/h"
-RETRY_AFTER_SECONDS = 60
+REGISTRATION_RATES = (REGISTRATION_RATE, REGISTRATION_RATE_PER_HOUR)
 
 
 def _crumbs(seminar, *more):
@@ -67,20 +65,16 @@ class RegistrationFormMixin:
                                         **kwargs)
 
 
-def _client_key(group, request):
-    return client_bucket(request)
-
-
 @require_http_methods(["GET", "POST"])
-@ratelimit(key=_client_key, rate=REGISTRATION_RATE, method="POST", block=False)
-@ratelimit(key=_client_key, rate=REGISTRATION_RATE_PER_HOUR, method="POST", block=False)
 def register(request, slug):
     """The registration form on a page of its own (GET), and registering (POST): a valid
     form redirects to the thank-you page, anything else shows the page again with a
     message and status 400."""
     seminar = get_object_or_404(Seminar.objects.public(), slug=slug)
-    if getattr(request, "limited", False):
-        return _too_many(request, seminar)
+    exceeded = limits.first_exceeded(request, "registration", REGISTRATION_RATES,
+                                     limits.client_key)
+    if exceeded:
+        return _too_many(request, seminar, exceeded)
     posted = request.method == "POST"
     context = registration_context(seminar, request.POST if posted else None)
     form = context.get("form")
@@ -125,12 +119,15 @@ def _subscribe_to_invitations(seminar, form, mailing_list):
                          seminar.pk)
 
 
-def _too_many(request, seminar):
+def _too_many(request, seminar, rate):
+    """429 with how long the visitor may have to wait: the period of the limit reached
+    (a minute for the per-minute one, an hour for the hourly one)."""
+    seconds = limits.period_seconds(rate)
     response = render(request, "newsletter/registration/too_many.html",
-                      {"seminar": seminar, "retry_minutes": RETRY_AFTER_SECONDS // 60,
+                      {"seminar": seminar, "retry_minutes": max(seconds // 60, 1),
                        "breadcrumbs": _crumbs(seminar)},
                       status=429)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(seconds)
     return response
 
 

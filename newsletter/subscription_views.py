@@ -3,7 +3,6 @@ confirmation, the preference centre and unsubscribing behind signed links, and '
 my subscription' for someone who lost their mails."""
 
 import logging
-import re
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
@@ -15,12 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.core import is_ratelimited
 
-from palmecentret.client_ip import client_bucket
 from palmecentret.db_router import reads_from_primary
 
-from . import subscriptions, tokens
+from . import limits, subscriptions, tokens
 from .emails import absolute
 from .forms import HONEYPOT, LinkRequestForm, PreferencesForm, SignupForm
 from .models import MailingList, Subscriber
@@ -33,7 +30,6 @@ CONFIRM_TEXT = gettext_lazy("Confirm that you want to receive the lists below at
                             "every mail.")
 UNSUBSCRIBE_TEXT = gettext_lazy("Unsubscribe")
 ONE_CLICK_SOURCE = "List-Unsubscribe-Post (RFC 8058)"
-PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def _crumbs(*more):
@@ -53,29 +49,8 @@ def _page(request, template, context, status=200):
 
 # --- Rate limits --------------------------------------------------------------------------
 
-def _client_key(group, request):
-    return client_bucket(request)
-
-
-def _limited(request, group, rate, key):
-    """Counts this request and says whether it is over the rate (django-ratelimit, in the
-    cache); `key` is a callable (group, request) -> the bucket's name."""
-    return is_ratelimited(request, group=f"newsletter-{group}", key=key, rate=rate,
-                          method="POST", increment=True)
-
-
-def _address_key(address):
-    # The normalised address: every letter case and spacing of it is one bucket.
-    return lambda group, request: address
-
-
-def _period_seconds(rate):
-    number, unit = re.fullmatch(r"\d+/(\d*)([smhd])", rate).groups()
-    return int(number or 1) * PERIOD_SECONDS[unit]
-
-
 def _too_many(request, rate):
-    seconds = _period_seconds(rate)
+    seconds = limits.period_seconds(rate)
     response = _page(request, "too_many.html", {
         "retry_minutes": max(seconds // 60, 1),
         "breadcrumbs": _crumbs(),
@@ -107,7 +82,8 @@ def signup(request):
     visitor or for one address get 429 and store nothing."""
     mailing_lists = subscriptions.public_lists()
     if request.method == "POST":
-        if _limited(request, "signup-ip", settings.NEWSLETTER_SIGNUP_RATE_PER_IP, _client_key):
+        if limits.limited(request, "signup-ip", settings.NEWSLETTER_SIGNUP_RATE_PER_IP,
+                          limits.client_key):
             return _too_many(request, settings.NEWSLETTER_SIGNUP_RATE_PER_IP)
         form = SignupForm(request.POST, mailing_lists=mailing_lists)
         if form.data.get(HONEYPOT):
@@ -117,7 +93,8 @@ def signup(request):
         if form.is_valid():
             data = form.cleaned_data
             rate = settings.NEWSLETTER_SIGNUP_RATE_PER_ADDRESS
-            if _limited(request, "signup-address", rate, _address_key(data["email"])):
+            if limits.limited(request, "signup-address", rate,
+                              limits.address_key(data["email"])):
                 return _too_many(request, rate)
             subscriptions.subscribe(
                 data["email"], name=data["name"], lists=data["lists"],
@@ -323,7 +300,8 @@ def manage_request(request):
     the answer is the same whether the address is known or not."""
     status = 200
     if request.method == "POST":
-        if _limited(request, "link-ip", settings.NEWSLETTER_LINK_RATE_PER_IP, _client_key):
+        if limits.limited(request, "link-ip", settings.NEWSLETTER_LINK_RATE_PER_IP,
+                          limits.client_key):
             return _too_many(request, settings.NEWSLETTER_LINK_RATE_PER_IP)
         form = LinkRequestForm(request.POST)
         if form.data.get(HONEYPOT):
@@ -332,7 +310,7 @@ def manage_request(request):
         if form.is_valid():
             email = form.cleaned_data["email"]
             rate = settings.NEWSLETTER_LINK_RATE_PER_ADDRESS
-            if _limited(request, "link-address", rate, _address_key(email)):
+            if limits.limited(request, "link-address", rate, limits.address_key(email)):
                 return _too_many(request, rate)
             subscriptions.send_link(email)
             return redirect("newsletter:manage-sent")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from newsletter import links, tokens
+from newsletter import links, registration_views, tokens
 from newsletter.models import ConsentRecord, Registration, Subscriber
 from newsletter.registration_views import REGISTRATION_RATE
 from newsletter.subscriptions import INVISIBLE_CHARACTERS, export_data, normalise_email
@@ -210,6 +210,18 @@ def test_many_registrations_from_one_address_are_slowed_down(client, ratelimit_c
     assert last["Retry-After"] == "60"
     assert "För många anmälningar på en gång" in last.content.decode()
     assert Registration.objects.count() == limit
+
+
+def test_after_the_hourly_limit_the_visitor_is_told_to_wait_an_hour(
+        client, ratelimit_clock_stopped, monkeypatch):
+    monkeypatch.setattr(registration_views, "REGISTRATION_RATES", ("10/m", "2/h"))
+    seminar = SeminarFactory()
+    statuses = [client.post(register_url(seminar), {**ALICE, "email": f"p{n}@example.org"})
+                .status_code for n in range(3)]
+    assert statuses == [302, 302, 429]
+    last = client.post(register_url(seminar), {**ALICE, "email": "late@example.org"})
+    assert last["Retry-After"] == "3600"
+    assert "60 minuter" in last.content.decode()
 
 
 def test_the_cancel_link_shows_one_button_and_a_post_cancels(client):
