@@ -30,3 +30,13 @@ def unsubscribe_url(subscriber, mailing_list=None):
 def cancel_registration_url(registration):
     return _link("newsletter:registration-cancel", "cancel", registration.pk,
                  registration.language)
+
+
+def list_unsubscribe_headers(unsubscribe_url):
+    """The headers every list mail carries (RFC 2369 and RFC 8058 one-click): mail
+    programs show an "Unsubscribe" button that POSTs to the link. SITE_URL must be https
+    in production for mail providers to use it."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }

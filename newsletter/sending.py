@@ -170,10 +170,7 @@ def build_message(mailing, subscriber, lists, *, cache=None, connection=None, te
         # The mail's <html lang>: no request, so no context processor sets it.
         "LANGUAGE_CODE": language,
     }
-    headers = {} if test else {
-        "List-Unsubscribe": f"<{unsubscribe}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
+    headers = {} if test else links.list_unsubscribe_headers(unsubscribe)
     return emails.build(TEMPLATE, subscriber.email, context, language=language,
                         headers=headers, connection=connection)
 

@@ -389,16 +389,6 @@ def unsubscribe(subscriber, mailing_list=None, *, source, consent_text=""):
     return left
 
 
-def list_unsubscribe_headers(subscriber, mailing_list=None):
-    """The headers every list mail carries (RFC 2369 and RFC 8058 one-click): mail
-    programs show an "Unsubscribe" button that POSTs to the link. SITE_URL must be https
-    in production for mail providers to use it."""
-    return {
-        "List-Unsubscribe": f"<{links.unsubscribe_url(subscriber, mailing_list)}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-
-
 # --- Personal data: export and erasure ----------------------------------------------------
 
 def _registrations_of(email):
