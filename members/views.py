@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 from django.utils.http import urlencode
 
 from palmecentret.views import BreadcrumbsMixin, PreviewMixin
-from projects.aggregates import project_index
+from projects.aggregates import project_index, reference_objects
 
 from .models import MemberOrganisation, Network
 
@@ -67,7 +67,8 @@ class MemberDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
             all_projects_url=reverse("projects:project-list") + "?"
             + urlencode({"member": member.slug}),
             networks=member.networks.filter(published=True),
-            member_unions=member.children.filter(published=True),
+            member_unions=[m for m in reference_objects()["member"].values()
+                           if m.parent_id == member.pk and m.published],
             **kwargs,
         )
 

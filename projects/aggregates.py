@@ -14,18 +14,20 @@ The index only changes when staff change content: it is kept per content generat
 (palmecentret/site_data.py), so a change makes the next request rebuild it (a few queries
 over the public projects, some 50 ms at 10,000 projects).
 
-Only counts come from here. The projects a page lists are always read from the database
-with the same filters (projects/filters.py), so what a visitor can open is never stale.
+Only counts come from here, and the small reference tables pages name (countries, themes,
+programmes, member organisations, partners: reference_objects()). The projects a page
+lists, and what a project links to, are always read from the database with the same
+filters (projects/filters.py), so what a visitor can open is never stale.
 """
 
 from collections import defaultdict
 from functools import cached_property
 
-from django.db.models import Count
+from django.db.models import Count, F, Value
 
 from palmecentret.site_data import generation_cached
 
-from .models import Country, Funder, Programme, Project, Region, Theme
+from .models import Country, Funder, Partner, Programme, Project, Region, Theme
 
 
 def _bits(positions, size):
@@ -182,3 +184,58 @@ def _facet_options():
 
 def facet_options():
     return generation_cached("facet-options", _facet_options, per_language=True)
+
+
+# A project's links to the small tables its page names: (context name, the through
+# table's column, the reference_objects() key).
+PROJECT_RELATIONS = (
+    ("countries", Project.countries.through, "country_id", "country"),
+    ("themes", Project.themes.through, "theme_id", "theme"),
+    ("member_organisations", Project.member_organisations.through,
+     "memberorganisation_id", "member"),
+    ("partners", Project.partners.through, "partner_id", "partner"),
+)
+
+
+def _reference_objects():
+    """{key: {pk: object}} of the few countries, published programmes, themes, member
+    organisations (published or not: a project page names an unpublished member without
+    a link) and local partners (with their country), each in the order the site lists it
+    in the current language."""
+    from members.models import MemberOrganisation
+
+    return {
+        "country": {c.pk: c for c in Country.objects.order_by("name")},
+        "programme": {p.pk: p for p in Programme.objects.public()},
+        "theme": {t.pk: t for t in Theme.objects.all()},
+        "member": {m.pk: m for m in MemberOrganisation.objects.all()},
+        "partner": {p.pk: p for p in Partner.objects.select_related("country")},
+    }
+
+
+def reference_objects():
+    return generation_cached("reference-objects", _reference_objects, per_language=True)
+
+
+def project_relations(project):
+    """{"countries": [...], "themes": [...], "member_organisations": [...],
+    "partners": [...]} of one project, each list in the site's order.
+
+    Which objects the project links to is read from the database, in one query over the
+    four link tables; the objects themselves (a few dozen rows that only staff change)
+    come from reference_objects(). Four prefetches would read the same, in four queries
+    that each build model instances anew."""
+    links = [
+        through.objects.filter(project_id=project.pk)
+        .annotate(relation=Value(name), target=F(column))
+        .values_list("relation", "target")
+        for name, through, column, _key in PROJECT_RELATIONS
+    ]
+    linked = {name: set() for name, *_rest in PROJECT_RELATIONS}
+    for name, pk in links[0].union(*links[1:], all=True).using(project._state.db):
+        linked[name].add(pk)
+    references = reference_objects()
+    return {
+        name: [obj for pk, obj in references[key].items() if pk in linked[name]]
+        for name, _through, _column, key in PROJECT_RELATIONS
+    }

@@ -11,7 +11,13 @@ from django.views.generic import DetailView, ListView
 from members.models import MemberOrganisation
 from palmecentret.views import BreadcrumbsMixin, PreviewMixin
 
-from .aggregates import facet_options, project_index, regions_with_counts
+from .aggregates import (
+    facet_options,
+    project_index,
+    project_relations,
+    reference_objects,
+    regions_with_counts,
+)
 from .filters import ProjectFilter
 from .models import Country, Partner, Programme, Project, Region
 
@@ -65,9 +71,11 @@ class RegionDetailView(BreadcrumbsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         region = self.object
+        references = reference_objects()  # read once per content generation
         return super().get_context_data(
-            countries=region.countries.all(),
-            programmes=Programme.objects.public().filter(region=region),
+            countries=[c for c in references["country"].values() if c.region_id == region.pk],
+            programmes=[p for p in references["programme"].values()
+                        if p.region_id == region.pk],
             latest_projects=Project.objects.public().in_region(region).for_cards()
             .order_by("-published_at", "-pk")[: self.latest_count],
             all_projects_url=filtered_list_url(region=region.slug),
@@ -172,13 +180,14 @@ class ProjectListView(BreadcrumbsMixin, ListView):
 
 class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "project"
-    queryset = Project.objects.select_related("programme", "funder").prefetch_related(
-        "countries", "themes", "member_organisations",
-        Prefetch("partners", queryset=Partner.objects.select_related("country")),
-    )
+    queryset = Project.objects.select_related("programme", "funder")
 
     def get_breadcrumbs(self):
         return [projects_crumb(), (self.request.path, self.object.title)]
+
+    def get_context_data(self, **kwargs):
+        # countries, themes, member_organisations, partners: read in one query.
+        return super().get_context_data(**project_relations(self.object), **kwargs)
 
 
 def facets_for(filterset, counts):

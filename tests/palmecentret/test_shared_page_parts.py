@@ -1,5 +1,6 @@
 """The parts many pages repeat, rendered once per content generation (palmecentret/
-site_data.py): the footer's signup form and the project cards. With the page cache off,
+site_data.py): the footer's signup form, the project cards and the countries, themes,
+members and partners a project page names. With the page cache off,
 so that what is tested is these parts: a change shows at once, each page keeps what is
 its own (the form's source, the menu item marked current), Swedish and English never
 mix, and a cache that is down only makes them slower."""
@@ -10,7 +11,16 @@ import pytest
 from django.core.cache import cache, caches
 
 from palmecentret import page_cache, site_data
-from tests.factories import CountryFactory, MailingListFactory, ProjectFactory
+from tests.factories import (
+    CountryFactory,
+    MailingListFactory,
+    MemberOrganisationFactory,
+    PartnerFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+    RegionFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +63,110 @@ def test_a_renamed_country_shows_at_once_on_the_cards_of_its_projects(client):
     country.save()
     html = page(client, "/")
     assert "Myanmar" in html and "Burma" not in html
+
+
+def facts(html):
+    """The project page's list of facts, tags stripped."""
+    facts = html[html.index('<dl class="row facts">'):html.index("</dl>")]
+    return re.sub(r" ,", ",", " ".join(re.sub(r"<[^>]+>", " ", facts).split()))
+
+
+@pytest.fixture
+def linked_project():
+    partner_country = CountryFactory(name_sv="Colombia", name_en="Colombia")
+    return ProjectFactory(
+        slug="fackliga-rattigheter",
+        countries=[CountryFactory(name_sv="Österrike", name_en="Austria"),
+                   CountryFactory(name_sv="Sydafrika", name_en="South Africa")],
+        themes=[ThemeFactory(name_sv="Unga", name_en="Young people"),
+                ThemeFactory(name_sv="Demokrati", name_en="Democracy")],
+        member_organisations=[
+            MemberOrganisationFactory(slug="lo", name_sv="LO", published=True),
+            MemberOrganisationFactory(slug="abf", name_sv="ABF", published=False),
+        ],
+        partners=[PartnerFactory(name="Sindicato Andino", place="Bogotá",
+                                 country=partner_country),
+                  PartnerFactory(name="Arbetarförbundet", place="")],
+    )
+
+
+def test_a_project_page_names_what_it_links_to_in_the_sites_order(client, linked_project):
+    # Other projects' links are not its own.
+    ProjectFactory(countries=[CountryFactory(name_sv="Kuba")],
+                   themes=[ThemeFactory(name_sv="Miljö")])
+    swedish = facts(page(client, "/projekt/fackliga-rattigheter/"))
+    assert "Länder Sydafrika, Österrike" in swedish
+    assert "Teman Demokrati, Unga" in swedish
+    assert "ABF, LO" in swedish
+    assert "Lokala partner Arbetarförbundet, Sindicato Andino (Bogotá)" in swedish
+    assert "Kuba" not in swedish and "Miljö" not in swedish
+    english = facts(page(client, "/en/projects/fackliga-rattigheter/"))
+    assert "Countries Austria, South Africa" in english
+    assert "Themes Democracy, Young people" in english
+    html = page(client, "/projekt/fackliga-rattigheter/")
+    assert '<a href="/medlemmar/lo/">LO</a>' in html  # only the published member is linked
+    assert "/medlemmar/abf/" not in html
+
+
+def test_a_project_page_shows_a_change_to_its_links_or_their_names_at_once(client,
+                                                                           linked_project):
+    assert "Sindicato Andino" in page(client, "/projekt/fackliga-rattigheter/")
+    partner = linked_project.partners.get(name="Sindicato Andino")
+    partner.name = "Sindicato de los Andes"
+    partner.save()
+    linked_project.themes.remove(linked_project.themes.get(name_sv="Unga"))
+    linked_project.countries.add(CountryFactory(name_sv="Chile"))
+    html = facts(page(client, "/projekt/fackliga-rattigheter/"))
+    assert "Sindicato de los Andes (Bogotá)" in html and "Sindicato Andino" not in html
+    assert "Teman Demokrati Status" in html
+    assert "Länder Chile, Sydafrika, Österrike" in html
+
+
+def test_a_project_page_reads_its_links_in_one_query_however_many(client, linked_project,
+                                                                   django_assert_num_queries):
+    page(client, "/projekt/fackliga-rattigheter/")  # the names, once per generation
+    # The project (with its programme and funder) and its links.
+    with django_assert_num_queries(2):
+        page(client, "/projekt/fackliga-rattigheter/")
+    linked_project.partners.add(*PartnerFactory.create_batch(5))
+    page(client, "/projekt/fackliga-rattigheter/")
+    with django_assert_num_queries(2):
+        html = page(client, "/projekt/fackliga-rattigheter/")
+    assert html.count("Partnerorganisation") == 5
+
+
+def section(html, title_id):
+    part = html[html.index(f'id="{title_id}"') + len(f'id="{title_id}"'):]
+    part = part[part.index(">") + 1:]
+    return " ".join(re.sub(r"<[^>]+>", " ", part[:part.index("</section>")]).split())
+
+
+def test_region_and_member_pages_show_a_change_to_their_lists_at_once(client):
+    region = RegionFactory(slug="asien")
+    CountryFactory(name_sv="Myanmar", region=region)
+    CountryFactory(name_sv="Filippinerna", region=region)
+    CountryFactory(name_sv="Kuba")  # another region's
+    ProgrammeFactory(name_sv="Asienprogrammet", region=region)
+    ProgrammeFactory(name_sv="Utkastprogrammet", region=region, published=False)
+    html = page(client, "/regioner/asien/")
+    assert section(html, "countries-title") == "Länder Filippinerna Myanmar"
+    assert section(html, "programmes-title") == "Program Asienprogrammet"
+    CountryFactory(name_sv="Kambodja", region=region)
+    draft = region.programmes.get(name_sv="Utkastprogrammet")
+    draft.published = True
+    draft.save()
+    html = page(client, "/regioner/asien/")
+    assert section(html, "countries-title") == "Länder Filippinerna Kambodja Myanmar"
+    assert "Utkastprogrammet" in section(html, "programmes-title")
+
+    lo = MemberOrganisationFactory(slug="lo", name_sv="LO")
+    MemberOrganisationFactory(name_sv="IF Metall", parent=lo)
+    unpublished = MemberOrganisationFactory(name_sv="Kommunal", parent=lo, published=False)
+    html = page(client, "/medlemmar/lo/")
+    assert "IF Metall" in html and "Kommunal" not in html
+    unpublished.published = True
+    unpublished.save()
+    assert "Kommunal" in page(client, "/medlemmar/lo/")
 
 
 def test_swedish_and_english_cards_never_mix(client):
