@@ -109,6 +109,16 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields = []
 
+    def get_form_class(self):
+        # django-filter builds a form class from the filters' fields for every filter
+        # set, and so every request. None of these fields depends on the request: the
+        # class is built once, as an ordinary form class is (a form instance copies its
+        # fields, so nothing one request does reaches another).
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     @classmethod
     def for_request(cls, request):
         """The project list's filters from a request's query string, over the public
