@@ -180,13 +180,14 @@ KINDS = (
         key="projects",
         heading=gettext_lazy("Projects"),
         # Partners are not part of any search document: a project that hides its
-        # partners must not be findable by their names or places.
-        queryset=lambda: Project.objects.public().prefetch_related("countries"),
+        # partners must not be findable by their names or places. A hit reads what a
+        # project card does (its snippet is made in SQL; the fallback reads the body).
+        queryset=lambda: Project.objects.public().for_cards(),
         weighted_fields=PROJECT_FIELDS,
         title_field="title",
         text_fields=("summary", "body"),
         order=("-start_date", "pk"),
-        details=lambda p: [", ".join(c.name for c in p.countries.all()),
+        details=lambda p: [", ".join(p.country_names),
                            capfirst(p.get_status_display()), _years(p)],
         limit=20,
         counted=True,
@@ -429,7 +430,8 @@ def _search_fallback(kind, query, languages):
               for weight, columns in by_weight),
             default=Value(0), output_field=IntegerField(),
         ))
-    matching = kind.queryset().filter(match)
+    # Every field read: the excerpt is made here from the text fields.
+    matching = kind.queryset().defer(None).filter(match)
     rows = _fetch(kind, matching.annotate(search_rank=reduce(operator.add, rank))
                   .order_by("-search_rank", *kind.order))
     hits = [

@@ -219,6 +219,10 @@ def add_matching_projects(country, count):
 
 
 def count_search_queries(client, url):
+    # The first page after a change also reads what every page shares once per content
+    # generation (palmecentret/site_data.py): the footer's lists, the countries' names.
+    # (A different address, so that the page cache does not answer the second.)
+    client.get(url, {"q": "skalprojekt"})
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, {"q": "Skalprojekt"})
     assert response.status_code == 200
@@ -233,12 +237,11 @@ def test_query_count_does_not_grow_with_the_number_of_matches(client, content, l
     small = count_search_queries(client, url)
     add_matching_projects(content["country"], 490)
     large = count_search_queries(client, url)
-    # 1 the best 20 projects (on PostgreSQL with the count of all project hits), 2 their
-    # countries (prefetch), then one each for 3 countries, 4 programmes, 5 member
-    # organisations and 6 networks, and 7 the footer's mailing lists (the first page
-    # after a change). SQLite counts the project hits in a query of its own. The visitor
-    # has no session, so nothing else.
-    assert small == large == (7 if connection.vendor == "postgresql" else 8)
+    # 1 the best 20 projects (on PostgreSQL with the count of all project hits), 2 which
+    # countries they are in, then one each for 3 countries, 4 programmes, 5 member
+    # organisations and 6 networks. SQLite counts the project hits in a query of its
+    # own. The visitor has no session, so nothing else.
+    assert small == large == (6 if connection.vendor == "postgresql" else 7)
 
 
 def test_the_project_count_is_shown(client, content):
