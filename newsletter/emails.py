@@ -1,10 +1,16 @@
 """Every mail the portal sends is a set of templates — subject, plain text and HTML — in
 templates/emails/, rendered in the recipient's language by this one helper."""
 
+import smtplib
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+
+# What a mail server can fail with; anything else is a bug and should be seen as one.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 def absolute(path):

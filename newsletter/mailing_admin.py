@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 from reversion.admin import VersionAdmin
 
-from . import sending
+from . import emails, sending
 from .models import Delivery, Mailing, MailingList, Seminar
 from .registration_views import INVITATIONS_LIST
 
@@ -199,7 +199,7 @@ class MailingAdmin(VersionAdmin, TranslationAdmin):
             return redirect(self._change_url(mailing))
         try:
             count = sending.send_test(mailing, email)
-        except sending.MAIL_ERRORS as error:
+        except emails.MAIL_ERRORS as error:
             messages.error(request, _("The test could not be sent: %(error)s")
                            % {"error": error})
         else:

@@ -3,7 +3,6 @@
 import dataclasses
 import datetime
 import logging
-import smtplib
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -34,9 +33,6 @@ RESEND_AFTER = datetime.timedelta(minutes=10)
 # seminar in exactly one run, on the day before (or the one before that, for a morning
 # seminar that starts earlier in the day than the command runs).
 REMINDER_WINDOW = (datetime.timedelta(hours=24), datetime.timedelta(hours=48))
-
-# What a mail server can fail with; anything else is a bug and should be seen as one.
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 class RegistrationClosed(Exception):
@@ -263,7 +259,7 @@ def _send(template, registration, *, with_calendar):
     try:
         emails.send(template, registration.email, context, language=registration.language,
                     attachments=attachments)
-    except MAIL_ERRORS:
+    except emails.MAIL_ERRORS:
         logger.exception("seminar mail %s to registration %s failed", template,
                          registration.pk)
         return False

@@ -14,7 +14,6 @@ the whole conversation with the mail server and which loses the mail instead.
 
 import dataclasses
 import datetime
-import smtplib
 import time
 
 from django.conf import settings
@@ -34,8 +33,6 @@ PENDING = Delivery.Status.PENDING
 SENT = Delivery.Status.SENT
 FAILED = Delivery.Status.FAILED
 
-# What a mail server can fail with; anything else is a bug and should be seen as one.
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
 # A recipient whose mail the server refused this many times is given up as failed.
 MAX_ATTEMPTS = 3
 # This many failures in a row and the mail server is taken to be down: the batch stops and
@@ -279,7 +276,7 @@ def _deliver(delivery, message, connection):
             return "skipped"
         try:
             message.send()
-        except MAIL_ERRORS as error:
+        except emails.MAIL_ERRORS as error:
             # A connection that failed may be broken: the next message opens a new one.
             connection.close()
             Delivery.objects.filter(pk=delivery.pk).update(

@@ -14,7 +14,6 @@ must be shared between workers in production, as for the rate limits."""
 
 import datetime
 import logging
-import smtplib
 import unicodedata
 
 from django.conf import settings
@@ -50,9 +49,6 @@ Action = ConsentRecord.Action
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 200
 MAX_SOURCE_LENGTH = 500
-
-# What a mail server can fail with; anything else is a bug and should be seen as one.
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 INVALID_ADDRESS = _("Enter a valid email address.")
 INVISIBLE_CHARACTERS = _("The address contains invisible or control characters. "
@@ -263,7 +259,7 @@ def _send_throttled(template, subscriber, context):
     context = {"subscriber": subscriber, "LANGUAGE_CODE": subscriber.language, **context}
     try:
         emails.send(template, subscriber.email, context, language=subscriber.language)
-    except MAIL_ERRORS:
+    except emails.MAIL_ERRORS:
         cache.delete(key)
         logger.exception("newsletter mail %s to subscriber %s failed", template,
                          subscriber.pk)
