@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from palmecentret.db_router import reads_from_primary
 
-from . import limits, subscriptions, tokens
+from . import limits, links, subscriptions, tokens
 from .emails import absolute
 from .forms import HONEYPOT, LinkRequestForm, PreferencesForm, SignupForm
 from .models import MailingList, Subscriber
@@ -161,13 +161,6 @@ def _without_token(request, token):
     return request.path.rsplit(token, 1)[0]
 
 
-def _manage_path(subscriber, language=None):
-    """The preference centre's address on this site (relative, unlike the mails' links)."""
-    with translation.override(language or translation.get_language()):
-        return reverse("newsletter:manage",
-                       kwargs={"token": tokens.make("manage", subscriber.pk)})
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 @reads_from_primary
@@ -186,7 +179,7 @@ def confirm(request, token):
     return _page(request, "confirm.html", {
         "subscriber": subscriber, "waiting": waiting, "active": active,
         "confirm_text": CONFIRM_TEXT,
-        "manage_path": _manage_path(subscriber) if active else None,
+        "manage_path": links.manage_path(subscriber) if active else None,
         "breadcrumbs": _crumbs((request.path, _("Confirm your subscription"))),
     })
 
@@ -227,15 +220,9 @@ def manage(request, token):
         "subscriber": subscriber, "form": form,
         "saved": request.GET.get("saved") == "1" and request.method == "GET",
         "waiting": [m for m in offered if m.pk in waiting],
-        "unsubscribe_path": _unsubscribe_path(subscriber),
+        "unsubscribe_path": links.unsubscribe_path(subscriber),
         "breadcrumbs": _crumbs((request.path, _("Your subscription"))),
     }, status=status)
-
-
-def _unsubscribe_path(subscriber, mailing_list=None):
-    value = [subscriber.pk, mailing_list.pk if mailing_list else None]
-    return reverse("newsletter:unsubscribe",
-                   kwargs={"token": tokens.make("unsubscribe", value)})
 
 
 def _unsubscribe_target(token):
@@ -287,7 +274,7 @@ def unsubscribe(request, token):
     return _page(request, "unsubscribe.html", {
         "mailing_list": mailing_list, "done": done, "subscribed": subscribed,
         "button_text": UNSUBSCRIBE_TEXT,
-        "manage_path": _manage_path(subscriber) if subscriber else None,
+        "manage_path": links.manage_path(subscriber) if subscriber else None,
         "breadcrumbs": _crumbs((request.path, _("Unsubscribe"))),
     })
 
