@@ -158,11 +158,6 @@ class ProjectFilter(django_filters.FilterSet):
     # of public projects, a count is the size of an intersection. Only the words filter
     # asks the database, for the ids its search matches.
 
-    # Dimensions counted per value, with the index's name for each.
-    INDEXED = {"region": "region", "country": "country", "theme": "theme",
-               "member": "member", "programme": "programme", "status": "status",
-               "funder": "funder"}
-
     def _filter_masks(self, index):
         """{filter name: bit set of the public projects it lets through} for every valid
         filter in force."""
@@ -181,7 +176,8 @@ class ProjectFilter(django_filters.FilterSet):
                 masks[name] = index.year_mask(int(value))
             else:
                 key = value if name == "status" else value.pk
-                masks[name] = index.masks[self.INDEXED[name]].get(key, 0)
+                # The index names its dimensions as the filters are named.
+                masks[name] = index.masks[name].get(key, 0)
         return masks
 
     def counts(self):
@@ -208,5 +204,5 @@ class ProjectFilter(django_filters.FilterSet):
                                 for year in index.years()}
             else:
                 counts[name] = {key: (base & mask).bit_count()
-                                for key, mask in index.masks[self.INDEXED[name]].items()}
+                                for key, mask in index.masks[name].items()}
         return all_but(None).bit_count(), counts

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from members.models import MemberOrganisation
 # Formula-safe cells and csv.writer rows as strings, shared with the subscriber export.
-from palmecentret.spreadsheets import Line, spreadsheet_safe
+from palmecentret.spreadsheets import BOM, Line, spreadsheet_safe
 
 from .models import Country, Partner, Project, Theme
 
@@ -607,7 +607,7 @@ def csv_pieces(projects, now=None):
     """UTF-8 CSV with a byte-order mark (so Excel reads å, ä, ö right), one row a project."""
     today = timezone.localdate(now or timezone.now())
     writer = csv.writer(Line())
-    out = ["\ufeff", writer.writerow(CSV_COLUMNS)]
+    out = [BOM, writer.writerow(CSV_COLUMNS)]
     for project, related in iterate(projects):
         out.append(writer.writerow([spreadsheet_safe(cell)
                                     for cell in describe(project, today, related).as_row()]))
