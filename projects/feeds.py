@@ -47,9 +47,10 @@ class ProjectFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         filterset = ProjectFilter.for_request(request)
         shown = [f["value"] for f in active_filters(filterset, request)]
-        title = _("Palmecentret: projects")
         if shown:
-            title = f"{title} – {', '.join(shown)}"
+            title = _("Palmecentret: projects – %(filters)s") % {"filters": ", ".join(shown)}
+        else:
+            title = _("Palmecentret: projects")
         return FeedSource(
             title=title,
             link=_with_query(reverse("projects:project-list"), request),

@@ -150,6 +150,16 @@ def test_the_feed_follows_the_lists_filters_too(client, world, query):
     assert listed
 
 
+def test_a_filtered_feed_is_named_after_its_filters_in_the_visitors_language(client, world):
+    root = parse_xml(client.get(f"{url('project-feed')}?country=burma"))
+    assert root.findtext("atom:title", namespaces=ATOM_NS) == "Palmecentret: projekt – Burma"
+    with translation.override("en"):
+        feed = url("project-feed")
+    root = parse_xml(client.get(f"{feed}?country=burma"))
+    assert (root.findtext("atom:title", namespaces=ATOM_NS)
+            == f"Palmecentret: projects – {world.burma.name_en}")
+
+
 def test_the_list_page_links_its_exports_and_feed_with_its_filters(client, world):
     html = client.get(f"{url('project-list')}?country=burma&page=2&sort=title").content.decode()
     for name in ("project-list-csv", "project-list-json", "project-feed"):
