@@ -168,16 +168,16 @@ def regions_with_counts(queryset=None):
 def _facet_options():
     """[(key, slug or value, name)] per filter dimension in the current language, in the
     order the project list's form shows them."""
-    from members.models import MemberOrganisation
 
-    def named(queryset):
-        return [(obj.pk, obj.slug, obj.name) for obj in queryset.only("slug", "name")]
+    def named(objects):
+        return [(obj.pk, obj.slug, obj.name) for obj in objects]
 
+    references = reference_objects()
     return {
-        "region": named(Region.objects.all()),
-        "country": named(Country.objects.order_by("name")),
-        "theme": named(Theme.objects.all()),
-        "member": named(MemberOrganisation.objects.public()),
+        "region": named(Region.objects.only("slug", "name")),
+        "country": named(references["country"].values()),
+        "theme": named(references["theme"].values()),
+        "member": named(m for m in references["member"].values() if m.published),
         "funder": [(funder.pk, str(funder.pk), funder.name) for funder in Funder.objects.all()],
     }
 
