@@ -40,6 +40,20 @@ def _empty_cache():
         cache.clear()
 
 
+def local_cache(settings, location, page_cache_seconds):
+    """For a fixture to `yield from`: a local-memory cache of the tests' own (whatever
+    the environment says), empty before and after each test, and the page cache on for
+    page_cache_seconds (0: off)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": location}}
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _postgres_only(request):
     if request.node.get_closest_marker("postgres") is None:

@@ -19,6 +19,7 @@ from django.utils.autoreload import file_changed
 from newsletter.models import Subscriber
 from palmecentret import page_cache
 from tests.admin_personas import carl
+from tests.conftest import local_cache
 from tests.factories import (
     CountryFactory,
     MailingListFactory,
@@ -36,12 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def cache_on(settings):
     """A local-memory cache of its own and the page cache on, whatever the environment
     says, emptied before each test."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "page-cache-tests"}}
-    settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
+    yield from local_cache(settings, "page-cache-tests", page_cache_seconds=600)
 
 
 @pytest.fixture

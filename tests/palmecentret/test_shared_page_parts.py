@@ -8,9 +8,10 @@ mix, and a cache that is down only makes them slower."""
 import re
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 
 from palmecentret import page_cache, site_data
+from tests.conftest import local_cache
 from tests.factories import (
     CountryFactory,
     MailingListFactory,
@@ -27,12 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def page_cache_off(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "shared-page-parts-tests"}}
-    settings.PAGE_CACHE_SECONDS = 0
-    cache.clear()
-    yield
-    cache.clear()
+    yield from local_cache(settings, "shared-page-parts-tests", page_cache_seconds=0)
 
 
 def page(client, path):
