@@ -13,7 +13,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
     Case, Count, Expression, F, IntegerField, Q, TextField, Value, When, Window,
 )
@@ -25,7 +25,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy
 
 from members.models import MemberOrganisation, Network
-from projects.models import Country, Programme, Project, year_span
+from projects.models import Country, Programme, Project, add_country_names, year_span
+
+from .site_data import generation_cached
 
 # Longer queries are typing accidents or attacks; 200 characters hold any real question.
 MAX_QUERY_LENGTH = 200
@@ -168,6 +170,13 @@ class Kind:
     # language -> the stored document to search on PostgreSQL; None: computed from
     # weighted_fields for each query.
     document: object = None
+    # True for the kinds with a few dozen public objects that only staff change: a hit's
+    # object comes from search_objects(), read once per content generation. Otherwise
+    # the ranked query reads the hits' objects itself.
+    few: bool = False
+    # Called with the hits' objects and the database alias, where the queryset's own
+    # iterable would have added what a hit shows (the precompiled search reads raw rows).
+    prepare: object = None
 
     def search_document(self, language):
         if self.document is not None:
@@ -192,6 +201,7 @@ KINDS = (
         limit=20,
         counted=True,
         document=project_document,
+        prepare=add_country_names,
     ),
     Kind(
         key="countries",
@@ -202,6 +212,7 @@ KINDS = (
         text_fields=("focus",),
         order=("pk",),
         details=lambda c: [c.region.name],
+        few=True,
     ),
     Kind(
         key="programmes",
@@ -213,6 +224,7 @@ KINDS = (
         text_fields=("summary", "body"),
         order=("-start_date", "pk"),
         details=lambda p: [_years(p)],
+        few=True,
     ),
     Kind(
         key="members",
@@ -223,6 +235,7 @@ KINDS = (
         text_fields=("description",),
         order=("pk",),
         details=lambda m: [m.short_name, capfirst(m.get_kind_display())],
+        few=True,
     ),
     Kind(
         key="networks",
@@ -233,6 +246,7 @@ KINDS = (
         text_fields=("description",),
         order=("pk",),
         details=lambda n: [n.short_name, capfirst(n.get_scope_display())],
+        few=True,
     ),
 )
 
@@ -278,8 +292,10 @@ def search(raw_query):
     """Search every kind for the visitor's query; None when there is nothing to search.
 
     A fixed number of queries whatever the data size: per kind one for the ranked hits
-    (plus one prefetch for a project's countries; on PostgreSQL the same query counts all
-    project hits, on SQLite one more does)."""
+    (plus one for the projects' countries; on PostgreSQL the same query counts all project
+    hits, on SQLite one more does). On PostgreSQL each kind's query is compiled once per
+    process (compiled_search()) and the kinds with few objects take them from the cache
+    (search_objects())."""
     query = clean_query(raw_query)
     if not query:
         return None
@@ -297,9 +313,9 @@ def _section(kind, rows, count=None):
                    total=count() if kind.counted else None, has_more=bool(extra))
 
 
-def _fetch(kind, queryset):
+def _fetch_size(kind):
     # One row more than shown tells whether there are more, without counting them all.
-    return list(queryset[: kind.limit + (0 if kind.counted else 1)])
+    return kind.limit + (0 if kind.counted else 1)
 
 
 def _display(name, languages):
@@ -384,22 +400,91 @@ def postgresql_querysets(kind, query, languages):
     return matching, ranked
 
 
+# What stands for the visitor's words while a kind's search is compiled: a control
+# character, which clean_query() removes from every real query.
+_WORDS = "\x00"
+# {(kind, language, database alias): (sql, params, positions of the words in params,
+#  the (pk, title, snippet) of a row for a kind with few objects)}
+_compiled = {}
+
+
+def compiled_search(kind, languages, alias):
+    """A kind's ranked search as SQL, compiled once per process, language and database.
+
+    Compiling it (the rank, two headlines, the fallback of English text to Swedish) costs
+    more than a millisecond of Python per kind, more than PostgreSQL takes to run it on
+    the small tables. Only the visitor's words change from one search to the next, and
+    they are a parameter: the SQL is compiled with a placeholder for them, which each
+    search fills in (search_rows()). Everything else the query holds is fixed.
+
+    The rows are those of the kind's queryset with search_title, search_snippet (and
+    search_total, the count of every hit), or, for a kind with few objects (Kind.few),
+    (pk, search_title, search_snippet)."""
+    key = (kind.key, get_language(), alias)
+    compiled = _compiled.get(key)
+    if compiled is None:
+        _matching, ranked = postgresql_querysets(kind, _WORDS, languages)
+        if kind.counted:
+            # Every hit counted in the scan that ranks them (COUNT(*) OVER ()), rather
+            # than by a second query that finds them all again.
+            ranked = ranked.annotate(search_total=Window(Count("pk")))
+        if kind.few:
+            ranked = ranked.values_list("pk", "search_title", "search_snippet")
+        compiler = ranked[: _fetch_size(kind)].query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        positions = [i for i, param in enumerate(params) if param == _WORDS]
+        if not positions or _WORDS in sql:
+            raise RuntimeError(f"the {kind.key} search does not take the words as a parameter")
+        columns = None
+        if kind.few:
+            # The columns come in the compiler's order, not necessarily the one asked for.
+            selected = [name for _expression, _sql, name in compiler.select]
+            columns = operator.itemgetter(
+                *(selected.index(name) for name in ("pk", "search_title", "search_snippet")))
+        compiled = _compiled[key] = (sql, tuple(params), positions, columns)
+    return compiled
+
+
+def search_rows(kind, query, languages):
+    """[(object, marked title, snippet)] of the kind's best hits, and the count of all
+    hits (for a counted kind; else None)."""
+    model = kind.queryset().model
+    alias = router.db_for_read(model)
+    sql, params, positions, columns = compiled_search(kind, languages, alias)
+    params = list(params)
+    for position in positions:
+        params[position] = query
+    if not kind.few:
+        found = list(model.objects.raw(sql, params, using=alias))
+        if kind.prepare:
+            kind.prepare(found, alias)
+        total = found[0].search_total if kind.counted and found else 0
+        return [(obj, obj.search_title, obj.search_snippet) for obj in found], total
+    objects = search_objects(kind)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [columns(row) for row in cursor.fetchall()]
+    # An object saved since this generation's objects were read waits for the next.
+    return [(objects[pk], title, snippet) for pk, title, snippet in rows if pk in objects], None
+
+
+def search_objects(kind):
+    """{pk: object} of a kind with few objects (Kind.few), as a hit shows them, for the
+    current content generation."""
+    return generation_cached(f"search-{kind.key}",
+                             lambda: {obj.pk: obj for obj in kind.queryset()})
+
+
 def _search_postgresql(kind, query, languages):
-    _matching, ranked = postgresql_querysets(kind, query, languages)
-    if kind.counted:
-        # Every hit counted in the scan that ranks them (COUNT(*) OVER ()), rather than by
-        # a second query that finds them all again.
-        ranked = ranked.annotate(search_total=Window(Count("pk")))
-    rows = _fetch(kind, ranked)
+    rows, total = search_rows(kind, query, languages)
     hits = [
         Hit(object=obj,
-            title=highlight(getattr(obj, kind.title_field),
-                            _MARKED.findall(obj.search_title or ""), whole_words=True),
-            snippet=mark_up(obj.search_snippet or ""),
+            title=highlight(getattr(obj, kind.title_field), _MARKED.findall(title or ""),
+                            whole_words=True),
+            snippet=mark_up(snippet or ""),
             details=[d for d in kind.details(obj) if d])
-        for obj in rows
+        for obj, title, snippet in rows
     ]
-    total = rows[0].search_total if kind.counted and rows else 0
     return _section(kind, hits, count=lambda: total)
 
 
@@ -432,8 +517,8 @@ def _search_fallback(kind, query, languages):
         ))
     # Every field read: the excerpt is made here from the text fields.
     matching = kind.queryset().defer(None).filter(match)
-    rows = _fetch(kind, matching.annotate(search_rank=reduce(operator.add, rank))
-                  .order_by("-search_rank", *kind.order))
+    rows = list(matching.annotate(search_rank=reduce(operator.add, rank))
+                .order_by("-search_rank", *kind.order)[: _fetch_size(kind)])
     hits = [
         Hit(object=obj,
             title=highlight(getattr(obj, kind.title_field), words),

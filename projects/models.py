@@ -255,24 +255,29 @@ class CardIterable(ModelIterable):
     no related manager per card)."""
 
     def __iter__(self):
-        from .aggregates import facet_options  # the aggregates are built on these models
-
         projects = list(super().__iter__())
-        if not projects:
-            return
-        pairs = (Project.countries.through.objects.using(self.queryset.db)
-                 .filter(project_id__in=[project.pk for project in projects])
-                 .values_list("project_id", "country_id"))
-        countries = facet_options()["country"]  # [(pk, slug, name)], in name order
-        order = {pk: position for position, (pk, _slug, _name) in enumerate(countries)}
-        names = {pk: name for pk, _slug, name in countries}
-        by_project = {}
-        for project_id, country_id in pairs:
-            by_project.setdefault(project_id, []).append(country_id)
-        for project in projects:
-            ids = sorted(by_project.get(project.pk, ()), key=order.__getitem__)
-            project.country_names = [names[pk] for pk in ids]
+        add_country_names(projects, self.queryset.db)
         yield from projects
+
+
+def add_country_names(projects, using):
+    """Set each project's `country_names` (see CardIterable), in one query."""
+    from .aggregates import facet_options  # the aggregates are built on these models
+
+    if not projects:
+        return
+    pairs = (Project.countries.through.objects.using(using)
+             .filter(project_id__in=[project.pk for project in projects])
+             .values_list("project_id", "country_id"))
+    countries = facet_options()["country"]  # [(pk, slug, name)], in name order
+    order = {pk: position for position, (pk, _slug, _name) in enumerate(countries)}
+    names = {pk: name for pk, _slug, name in countries}
+    by_project = {}
+    for project_id, country_id in pairs:
+        by_project.setdefault(project_id, []).append(country_id)
+    for project in projects:
+        ids = sorted(by_project.get(project.pk, ()), key=order.__getitem__)
+        project.country_names = [names[pk] for pk in ids]
 
 
 class Project(models.Model):

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from palmecentret import search as site_search
 from palmecentret.search import KINDS, PROJECT_SEARCH_INDEXES, postgresql_querysets
 from projects.models import Project
 from tests.factories import (
@@ -242,6 +243,53 @@ def test_query_count_does_not_grow_with_the_number_of_matches(client, content, l
     # organisations and 6 networks. SQLite counts the project hits in a query of its
     # own. The visitor has no session, so nothing else.
     assert small == large == (6 if connection.vendor == "postgresql" else 7)
+
+
+def test_a_change_to_a_country_member_or_network_shows_in_search_at_once(client, content):
+    # What a hit of these kinds shows is read once per content generation
+    # (search_objects()); every change to it starts a new one.
+    assert "Folkkraft" in results_part(search(client, "Folkkraft"))
+    content["network"].name_sv = "Folkkraft i Norden"
+    content["network"].save()
+    assert "i Norden" in results_part(search(client, "Folkkraft"))
+
+    assert "Mellanöstern" in results_part(search(client, "Palestina"))
+    region = content["country"].region
+    region.name_sv = "Mellanöstern och Nordafrika"
+    region.save()
+    assert "Mellanöstern och Nordafrika" in results_part(search(client, "Palestina"))
+
+    member = content["member"]
+    member.published = False
+    member.save()
+    assert member.get_absolute_url() not in results_part(search(client, "ABF"))
+    seko = MemberOrganisationFactory(slug="seko", name_sv="Seko", short_name="Seko")
+    assert seko.get_absolute_url() in results_part(search(client, "Seko"))
+
+
+@pytest.mark.postgres
+def test_each_kinds_search_is_compiled_once_per_language(client, content, monkeypatch):
+    compiled = []
+    compile_kind = site_search.postgresql_querysets
+
+    def counting(kind, query, languages):
+        compiled.append((kind.key, languages))
+        return compile_kind(kind, query, languages)
+
+    monkeypatch.setattr(site_search, "_compiled", {})
+    monkeypatch.setattr(site_search, "postgresql_querysets", counting)
+    palestine, folkkraft = content["country"], content["network"]
+    for language in ("sv", "en", "sv"):
+        for q, found, not_found in (("Palestina", palestine, folkkraft),
+                                    ("Folkkraft", folkkraft, palestine)):
+            with translation.override(language):
+                urls = found.get_absolute_url(), not_found.get_absolute_url()
+            html = results_part(search(client, q, language=language))
+            # Each search fills in its own words.
+            assert urls[0] in html
+            assert urls[1] not in html
+    assert sorted(compiled) == sorted([(kind.key, ("sv",)) for kind in KINDS]
+                                      + [(kind.key, ("sv", "en")) for kind in KINDS])
 
 
 def test_the_project_count_is_shown(client, content):
