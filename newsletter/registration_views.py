@@ -31,9 +31,12 @@ REGISTRATION_RATE_PER_HOUR = "50/h"
 REGISTRATION_RATES = (REGISTRATION_RATE, REGISTRATION_RATE_PER_HOUR)
 
 
+def seminars_crumb():
+    return (reverse("newsletter:seminar-list"), _("Seminars"))
+
+
 def _crumbs(seminar, *more):
-    return [(reverse("newsletter:seminar-list"), _("Seminars")),
-            (seminar.get_absolute_url(), seminar.title), *more]
+    return [seminars_crumb(), (seminar.get_absolute_url(), seminar.title), *more]
 
 
 def _registration_form(seminar, data=None):
@@ -173,8 +176,7 @@ def cancel_registration(request, token):
         "seminar": seminar,
         "over": reason == registrations.OVER,
         "can_register_again": reason is None,
-        "breadcrumbs": [(reverse("newsletter:seminar-list"), _("Seminars")),
-                        (request.path, _("Cancel registration"))],
+        "breadcrumbs": [seminars_crumb(), (request.path, _("Cancel registration"))],
     })
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -183,7 +185,7 @@ def cancel_registration(request, token):
 def _cancel_link_problem(request, status):
     response = render(request, "newsletter/registration/cancel_invalid.html",
                       {"gone": status == 404,
-                       "breadcrumbs": [(reverse("newsletter:seminar-list"), _("Seminars"))]},
+                       "breadcrumbs": [seminars_crumb()]},
                       status=status)
     response["X-Robots-Tag"] = "noindex"
     return response

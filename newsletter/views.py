@@ -1,17 +1,11 @@
 """Public pages on seminars and the newsletter."""
 
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from palmecentret.views import BreadcrumbsMixin, PreviewMixin
 
 from .models import Seminar
-from .registration_views import RegistrationFormMixin
-
-
-def seminars_crumb():
-    return (reverse("newsletter:seminar-list"), _("Seminars"))
+from .registration_views import RegistrationFormMixin, seminars_crumb
 
 
 class SeminarListView(BreadcrumbsMixin, ListView):

@@ -171,10 +171,6 @@ class ModelSitemap(BilingualSitemap):
         return {language: f"{before}{item.slug}{after}"
                 for language, (before, after) in self._address.items()}
 
-    def location(self, item):
-        before, after = self._address[translation.get_language()]
-        return f"{before}{item.slug}{after}"
-
     def lastmod(self, item):
         return getattr(item, self.date_field) if self.date_field else None
 

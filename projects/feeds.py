@@ -12,7 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from .filters import ProjectFilter
+from .filters import ProjectFilter, with_list_filters
 from .opendata import xml_safe
 from .models import Project, Region
 from .views import active_filters
@@ -30,10 +30,8 @@ class FeedSource:
 
 
 def _with_query(url, request):
-    query = request.GET.copy()
-    for name in ("page", "sort"):  # a feed is always newest-updated first, in full
-        query.pop(name, None)
-    return f"{url}?{query.urlencode()}" if query else url
+    # A feed is always newest-updated first, in full.
+    return with_list_filters(url, request, without=("page", "sort"))
 
 
 class ProjectFeed(Feed):

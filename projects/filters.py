@@ -206,3 +206,13 @@ class ProjectFilter(django_filters.FilterSet):
                 counts[name] = {key: (base & mask).bit_count()
                                 for key, mask in index.masks[name].items()}
         return all_but(None).bit_count(), counts
+
+
+def with_list_filters(url, request, without=("page",)):
+    """`url` with the project list's filters (and sort) from the request's query string,
+    without the parameters named in `without`: by default the page number, since an
+    export or a feed is the whole filtered list."""
+    query = request.GET.copy()
+    for name in without:
+        query.pop(name, None)
+    return f"{url}?{query.urlencode()}" if query else url

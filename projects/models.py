@@ -42,8 +42,9 @@ class RegionQuerySet(models.QuerySet):
     def with_counts(self):
         """Each region's number of countries, published programmes, public projects and
         ongoing public projects, in the same query."""
-        in_region = Project.objects.public().filter(Exists(Project.countries.through.objects.filter(
-            project=OuterRef("pk"), country__region=OuterRef(OuterRef("pk")))))
+        in_region = Project.objects.public().filter(Exists(
+            Project.countries.through.objects.filter(
+                project=OuterRef("pk"), country__region=OuterRef(OuterRef("pk")))))
         return self.annotate(
             country_count=count_of(Country.objects.filter(region=OuterRef("pk"))),
             programme_count=count_of(Programme.objects.public().filter(region=OuterRef("pk"))),

@@ -582,15 +582,19 @@ class IatiActivitiesFile:
                f"Licence: {_text(licence['name'])} {_text(licence['url'])} -->\n"
                f'<iati-activities version="{IATI_VERSION}" '
                f'generated-datetime="{now.isoformat()}">\n')
-        out = []
+        pending, pending_size = [], 0
         for project, related in iterate(self.projects.order_by("pk")):
+            out = []
             _write(out, activity_element(describe(project, today, related)), 1)
+            activity = "".join(out)
+            pending.append(activity)
+            pending_size += len(activity)
             self.activity_count += 1
-            if sum(map(len, out)) >= PIECE_SIZE:
-                yield "".join(out)
-                out = []
-        out.append("</iati-activities>\n")
-        yield "".join(out)
+            if pending_size >= PIECE_SIZE:
+                yield "".join(pending)
+                pending, pending_size = [], 0
+        pending.append("</iati-activities>\n")
+        yield "".join(pending)
 
     def __iter__(self):
         self.activity_count = self.size = 0

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from palmecentret.views import BreadcrumbsMixin
 
 from . import opendata
-from .filters import ProjectFilter
+from .filters import ProjectFilter, with_list_filters
 from .models import Project, Region
 
 
@@ -48,11 +48,7 @@ def project_list_csv(request):
 @require_safe
 def project_list_json(request):
     projects = _filtered(request)
-    query = request.GET.copy()
-    query.pop("page", None)
-    source = settings.SITE_URL + reverse("projects:project-list")
-    if query:
-        source += "?" + query.urlencode()
+    source = settings.SITE_URL + with_list_filters(reverse("projects:project-list"), request)
     metadata = opendata.json_metadata(projects.count(), source)
     return _open(StreamingHttpResponse(opendata.json_pieces(projects, metadata),
                                        content_type="application/json; charset=utf-8"))

@@ -3,6 +3,8 @@
 from django import template
 from django.urls import reverse
 
+from projects.filters import with_list_filters as _with_list_filters
+
 register = template.Library()
 
 
@@ -10,7 +12,4 @@ register = template.Library()
 def with_list_filters(context, url_name):
     """The URL named `url_name` with the project list's current filters and sort, but
     not its page number (an export or a feed is the whole filtered list)."""
-    query = context["request"].GET.copy()
-    query.pop("page", None)
-    url = reverse(url_name)
-    return f"{url}?{query.urlencode()}" if query else url
+    return _with_list_filters(reverse(url_name), context["request"])

@@ -215,7 +215,8 @@ def test_the_menu_marks_the_section_the_page_is_in(client):
     ProjectFactory(slug="vatten")
 
     def current(html):
-        menu = html[html.index('class="main-nav"'):html.index("</nav>", html.index('class="main-nav"'))]
+        start = html.index('class="main-nav"')
+        menu = html[start:html.index("</nav>", start)]
         return re.findall(r'href="([^"]+)" aria-current="(\w+)"', menu)
 
     assert current(page(client, "/projekt/")) == [("/projekt/", "page")]
