@@ -1,6 +1,7 @@
 """Sending a mailing: recipients, content per language, headers, batches, retries, resuming."""
 
 import datetime
+import re
 import smtplib
 
 import pytest
@@ -179,13 +180,26 @@ def test_every_list_mail_offers_one_click_unsubscribe_and_the_preferences(immedi
         assert header.startswith("<https://palmecentret.example/") and header.endswith(">")
         # The link leaves the list the mail came through, or every list when it came
         # through several.
-        assert header[1:-1] == links.unsubscribe_url(person, news if leaves else None)
-        assert tokens.read("unsubscribe", header[1:-1].rstrip("/").rsplit("/", 1)[1]) == [
-            person.pk, leaves]
+        unsubscribe = header[1:-1]
+        assert page_of(unsubscribe) == page_of(
+            links.unsubscribe_url(person, news if leaves else None))
+        assert tokens.read("unsubscribe", token_of(unsubscribe)) == [person.pk, leaves]
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert links.manage_url(person) in message.body
-        assert links.manage_url(person).replace("&", "&amp;") in html_of(message)
-        assert header[1:-1] in message.body
+        (manage,) = re.findall(re.escape(page_of(links.manage_url(person))) + r"/[^/\s]+/",
+                               message.body)
+        assert tokens.read("manage", token_of(manage)) == person.pk
+        assert manage.replace("&", "&amp;") in html_of(message)
+        assert unsubscribe in message.body
+
+
+# A signed link's token names the second it was made in, which may be the one before the
+# test makes the link it expects: the page and what the token says are compared instead.
+def page_of(url):
+    return url.rstrip("/").rsplit("/", 1)[0]
+
+
+def token_of(url):
+    return url.rstrip("/").rsplit("/", 1)[1]
 
 
 def test_a_seminar_invitation_carries_the_seminars_details_and_registration_link(
