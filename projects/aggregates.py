@@ -14,10 +14,12 @@ The index only changes when staff change content: it is kept per content generat
 (palmecentret/site_data.py), so a change makes the next request rebuild it (a few queries
 over the public projects, some 50 ms at 10,000 projects).
 
-Only counts come from here, and the small reference tables pages name (countries, themes,
-programmes, member organisations, partners: reference_objects()). The projects a page
-lists, and what a project links to, are always read from the database with the same
-filters (projects/filters.py), so what a visitor can open is never stale.
+Counts come from here, and the small reference tables pages name (countries, themes,
+programmes, member organisations, partners: reference_objects()). The bits are in the
+list's default order (newest first), so the index also tells which projects a page of the
+list shows in that order or its reverse (ProjectIndex.page()); the projects themselves,
+and what a project links to, are always read from the database, so what a visitor can
+open is never stale.
 """
 
 from collections import defaultdict
@@ -43,11 +45,14 @@ class ProjectIndex:
 
     masks[dimension][key] for the dimensions region, country, theme, member, funder and
     programme (keyed by pk) and status (keyed by value); year_mask(year) for the projects
-    running at some time in a year; ids[i] is the pk of bit i."""
+    running at some time in a year; ids[i] is the pk of bit i. Bit 0 is the newest
+    project, in the project list's "newest" order (ORDER)."""
+
+    ORDER = ("-start_date", "-pk")
 
     def __init__(self):
         public = Project.objects.public()
-        rows = list(public.order_by("pk").values_list(
+        rows = list(public.order_by(*self.ORDER).values_list(
             "pk", "status", "funder_id", "programme_id", "start_date", "end_date"))
         self.ids = [row[0] for row in rows]
         self.size = size = len(rows)
@@ -131,6 +136,23 @@ class ProjectIndex:
     def mask_of_ids(self, pks):
         position = self._position
         return _bits((position[pk] for pk in pks if pk in position), self.size)
+
+    def page(self, mask, start, stop, reverse=False):
+        """The pks of the projects start..stop-1 of a selection (a bit set), in ORDER, or
+        in its reverse: as the SQL ordered by ORDER and sliced [start:stop] would give
+        them, at the cost of a scan over the bits in C."""
+        bits = format(mask, f"0{self.size}b")  # the last position first
+        if not reverse:
+            bits = bits[::-1]
+        found, at = [], -1
+        for _ in range(stop):
+            at = bits.find("1", at + 1)
+            if at < 0:
+                break
+            found.append(at)
+        if reverse:
+            return [self.ids[self.size - 1 - at] for at in found[start:]]
+        return [self.ids[at] for at in found[start:]]
 
     def count(self, dimension, key):
         return self.masks[dimension].get(key, 0).bit_count()

@@ -1,6 +1,8 @@
 """The project list's filters: parsed and validated by django-filter from a plain GET URL
 that can be bookmarked and shared, with counts per filter value."""
 
+from functools import cached_property
+
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
@@ -59,6 +61,8 @@ def active_in_year(year):
 
 class ProjectFilter(django_filters.FilterSet):
     SORTS = {
+        # The project index keeps its bits in this order (ProjectIndex.ORDER), and
+        # pages "newest" and "oldest" from them (INDEX_ORDERS).
         "newest": ("-start_date", "-pk"),
         "oldest": ("start_date", "pk"),
         "title": ("title", "pk"),
@@ -180,22 +184,29 @@ class ProjectFilter(django_filters.FilterSet):
                 masks[name] = index.masks[name].get(key, 0)
         return masks
 
+    @cached_property
+    def _indexed(self):
+        """(the project index, {filter name: bit set} of the valid filters in force)."""
+        from .aggregates import project_index
+
+        index = project_index()
+        return index, self._filter_masks(index)
+
+    def _all_but(self, name):
+        """The bit set of the projects every filter in force but `name` lets through."""
+        index, masks = self._indexed
+        selected = index.all
+        for other, mask in masks.items():
+            if other != name:
+                selected &= mask
+        return selected
+
     def counts(self):
         """(number of projects listed, {dimension: {value key: number of projects}}),
         where a value's number is what the visitor would get by changing only that
         filter to it."""
-        from .aggregates import project_index
-
-        index = project_index()
-        masks = self._filter_masks(index)
-
-        def all_but(name):
-            selected = index.all
-            for other, mask in masks.items():
-                if other != name:
-                    selected &= mask
-            return selected
-
+        index, _masks = self._indexed
+        all_but = self._all_but
         counts = {}
         for name in self.FACETS:
             base = all_but(name)
@@ -206,6 +217,24 @@ class ProjectFilter(django_filters.FilterSet):
                 counts[name] = {key: (base & mask).bit_count()
                                 for key, mask in index.masks[name].items()}
         return all_but(None).bit_count(), counts
+
+    # The sorts the project index keeps its bits in (False) or the reverse of (True).
+    INDEX_ORDERS = {"newest": False, "oldest": True}
+
+    def pages_from_index(self):
+        """Whether the project index knows the listed projects' order: the default sort
+        or its reverse, and no words filter (whose matches the index knows only as a
+        set, not by rank)."""
+        self.errors  # noqa: B018 - validates the form, fills cleaned_data
+        data = self.form.cleaned_data
+        return not data.get("q") and data.get("sort") in self.INDEX_ORDERS
+
+    def index_page(self, start, stop):
+        """The pks of the listed projects start..stop-1 in the chosen order, from the
+        project index (where pages_from_index())."""
+        index, _masks = self._indexed
+        return index.page(self._all_but(None), start, stop,
+                          reverse=self.INDEX_ORDERS[self.form.cleaned_data["sort"]])
 
 
 def with_list_filters(url, request, without=("page",)):

@@ -167,6 +167,14 @@ class ProjectListView(BreadcrumbsMixin, ListView):
         paginator = self.get_paginator(queryset, page_size)
         paginator.count = self.total
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        if self.filterset.pages_from_index():
+            # In the default order (and its reverse) the index also knows which projects
+            # the page shows: they are read by primary key, without the SQL of the
+            # filters' joins and the sort (the queryset, the whole list, stays unread).
+            start = (page.number - 1) * page_size
+            pks = self.filterset.index_page(start, start + page_size)
+            found = Project.objects.public().for_cards().in_bulk(pks)
+            page.object_list = [found[pk] for pk in pks if pk in found]
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

@@ -192,3 +192,63 @@ def test_a_card_gives_a_project_within_one_year_that_year_alone(client):
     html = client.get(URL).content.decode()
     assert "· 2024\n" in html and "2024–2024" not in html
     assert "· 2019–2023\n" in html
+
+
+# --- Pages from the project index ---------------------------------------------------------
+
+@pytest.fixture
+def many():
+    """55 projects over two countries and two themes, many sharing a start date (so the
+    order rests on the pk too), with drafts and internal ones among them."""
+    asia = RegionFactory(slug="asien")
+    countries = [CountryFactory(slug="filippinerna", region=asia),
+                 CountryFactory(slug="burma", region=asia)]
+    themes = [ThemeFactory(slug="unga"), ThemeFactory(slug="jamstalldhet")]
+    for n in range(55):
+        ProjectFactory(
+            countries=[countries[n % 2]] + ([countries[1]] if n % 5 == 0 else []),
+            themes=[themes[n % 3 % 2]],
+            start_date=datetime.date(2015 + n % 4, 1 + n % 3, 1),
+            end_date=datetime.date(2019 + n % 4, 12, 31),
+            status=[Project.Status.ONGOING, Project.Status.COMPLETED][n % 2],
+            published=n % 11 != 3,
+            visibility=Project.Visibility.INTERNAL if n % 13 == 4 else Project.Visibility.PUBLIC,
+        )
+
+
+@pytest.mark.parametrize("query", [
+    "", "sort=oldest", "country=burma", "country=burma&theme=unga", "region=asien&sort=oldest",
+    "theme=jamstalldhet&status=completed", "year=2017", "year=2017&sort=oldest&country=burma",
+])
+def test_a_page_in_the_default_order_is_the_one_the_database_would_sort(client, many, query):
+    # The default sort and its reverse take the page's projects from the project index;
+    # they must be exactly those, in exactly the order, that the filters and ORDER BY in
+    # SQL give (as every other sort still does).
+    for page in (1, 2, 3):
+        response = client.get(f"{URL}?{query}&page={page}")
+        listed = [p.pk for p in response.context["projects"]]
+        everything = [p.pk for p in response.context["paginator"].object_list]
+        start = (response.context["page_obj"].number - 1) * 20
+        assert listed == everything[start:start + 20]
+        assert response.context["filterset"].pages_from_index()
+    assert listed  # the pages were not all empty
+
+
+@pytest.mark.parametrize("query", ["sort=title", "sort=budget", "q=projekt", "sort=nonsense"])
+def test_other_orders_and_the_words_filter_are_sorted_by_the_database(client, many, query):
+    response = client.get(f"{URL}?{query}&page=2")
+    assert not response.context["filterset"].pages_from_index()
+    everything = [p.pk for p in response.context["paginator"].object_list]
+    assert [p.pk for p in response.context["projects"]] == everything[20:40]
+
+
+def test_a_project_published_a_moment_ago_heads_the_list_at_once(client, many):
+    client.get(URL)
+    newest = ProjectFactory(title_sv="Alldeles nytt projekt", published=False,
+                            start_date=datetime.date(2030, 1, 1),
+                            end_date=datetime.date(2031, 12, 31))
+    assert "Alldeles nytt projekt" not in titles(client.get(URL))
+    newest.published = True
+    newest.save()
+    assert titles(client.get(URL))[0] == "Alldeles nytt projekt"
+    assert titles(client.get(f"{URL}?sort=oldest&page=3"))[-1] == "Alldeles nytt projekt"
