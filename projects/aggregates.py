@@ -25,7 +25,8 @@ open is never stale.
 from collections import defaultdict
 from functools import cached_property
 
-from django.db.models import Count, F, Value
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Count
 
 from palmecentret.site_data import generation_cached
 
@@ -246,18 +247,23 @@ def project_relations(project):
     Which objects the project links to is read from the database, in one query over the
     four link tables; the objects themselves (a few dozen rows that only staff change)
     come from reference_objects(). Four prefetches would read the same, in four queries
-    that each build model instances anew."""
-    links = [
-        through.objects.filter(project_id=project.pk)
-        .annotate(relation=Value(name), target=F(column))
-        .values_list("relation", "target")
-        for name, through, column, _key in PROJECT_RELATIONS
-    ]
-    linked = {name: set() for name, *_rest in PROJECT_RELATIONS}
-    for name, pk in links[0].union(*links[1:], all=True).using(project._state.db):
-        linked[name].add(pk)
+    that each build model instances anew. The query is written out from the link
+    tables' names rather than composed with the ORM: compiling a union of four
+    querysets cost more than a millisecond per page, several times the query itself."""
+    connection = connections[project._state.db or DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    sql = " UNION ALL ".join(
+        f"SELECT {number}, {quote(column)} FROM {quote(through._meta.db_table)} "
+        f"WHERE {quote(through._meta.get_field('project').column)} = %s"
+        for number, (_name, through, column, _key) in enumerate(PROJECT_RELATIONS)
+    )
+    linked = [set() for _relation in PROJECT_RELATIONS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [project.pk] * len(PROJECT_RELATIONS))
+        for number, pk in cursor.fetchall():
+            linked[number].add(pk)
     references = reference_objects()
     return {
-        name: [obj for pk, obj in references[key].items() if pk in linked[name]]
-        for name, _through, _column, key in PROJECT_RELATIONS
+        name: [obj for pk, obj in references[key].items() if pk in linked[number]]
+        for number, (name, _through, _column, key) in enumerate(PROJECT_RELATIONS)
     }
