@@ -30,7 +30,7 @@ from django.db.models import Count
 
 from palmecentret.site_data import generation_cached
 
-from .models import Country, Funder, Partner, Programme, Project, Region, Theme
+from .models import Country, Funder, Partner, Programme, Project, Region, Theme, link_table
 
 
 def _bits(positions, size):
@@ -251,11 +251,11 @@ def project_relations(project):
     tables' names rather than composed with the ORM: compiling a union of four
     querysets cost more than a millisecond per page, several times the query itself."""
     connection = connections[project._state.db or DEFAULT_DB_ALIAS]
-    quote = connection.ops.quote_name
     sql = " UNION ALL ".join(
-        f"SELECT {number}, {quote(column)} FROM {quote(through._meta.db_table)} "
-        f"WHERE {quote(through._meta.get_field('project').column)} = %s"
-        for number, (_name, through, column, _key) in enumerate(PROJECT_RELATIONS)
+        "SELECT {}, {} FROM {} WHERE {} = %s".format(number, target, table, project_column)
+        for number, (table, project_column, target) in enumerate(
+            link_table(connection, through, column)
+            for _name, through, column, _key in PROJECT_RELATIONS)
     )
     linked = [set() for _relation in PROJECT_RELATIONS]
     with connection.cursor() as cursor:

@@ -2,7 +2,7 @@
 local partners and projects."""
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.query import ModelIterable
 from django.db.models.functions import Coalesce
@@ -261,15 +261,28 @@ class CardIterable(ModelIterable):
         yield from projects
 
 
+def link_table(connection, through, column):
+    """The quoted names of a project link table (through), of its project column and of
+    `column`, for the statements the busiest pages send written out: compiling them with
+    the ORM on every page cost more than PostgreSQL takes to run them."""
+    quote = connection.ops.quote_name
+    return (quote(through._meta.db_table), quote(through._meta.get_field("project").column),
+            quote(column))
+
+
 def add_country_names(projects, using):
     """Set each project's `country_names` (see CardIterable), in one query."""
     from .aggregates import facet_options  # the aggregates are built on these models
 
     if not projects:
         return
-    pairs = (Project.countries.through.objects.using(using)
-             .filter(project_id__in=[project.pk for project in projects])
-             .values_list("project_id", "country_id"))
+    connection = connections[using]
+    table, of_project, country = link_table(connection, Project.countries.through, "country_id")
+    pks = [project.pk for project in projects]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {of_project}, {country} FROM {table} "
+                       f"WHERE {of_project} IN ({', '.join(['%s'] * len(pks))})", pks)
+        pairs = cursor.fetchall()
     countries = facet_options()["country"]  # [(pk, slug, name)], in name order
     order = {pk: position for position, (pk, _slug, _name) in enumerate(countries)}
     names = {pk: name for pk, _slug, name in countries}
