@@ -251,12 +251,11 @@ def project_relations(project):
     tables' names rather than composed with the ORM: compiling a union of four
     querysets cost more than a millisecond per page, several times the query itself."""
     connection = connections[project._state.db or DEFAULT_DB_ALIAS]
-    sql = " UNION ALL ".join(
-        "SELECT {}, {} FROM {} WHERE {} = %s".format(number, target, table, project_column)
-        for number, (table, project_column, target) in enumerate(
-            link_table(connection, through, column)
-            for _name, through, column, _key in PROJECT_RELATIONS)
-    )
+    selects = []
+    for number, (_name, through, column, _key) in enumerate(PROJECT_RELATIONS):
+        table, of_project, target = link_table(connection, through, column)
+        selects.append(f"SELECT {number}, {target} FROM {table} WHERE {of_project} = %s")
+    sql = " UNION ALL ".join(selects)
     linked = [set() for _relation in PROJECT_RELATIONS]
     with connection.cursor() as cursor:
         cursor.execute(sql, [project.pk] * len(PROJECT_RELATIONS))
