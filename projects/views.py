@@ -143,6 +143,28 @@ class ProgrammeDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
         )
 
 
+class IndexedProjects:
+    """The listed projects in the default order or its reverse, which the project index
+    knows (ProjectFilter.pages_from_index()): the paginator's slice of them is read by
+    primary key, without the SQL of the filters' joins and the sort, and the whole
+    list is never built as a queryset."""
+
+    def __init__(self, filterset, total):
+        self.filterset = filterset
+        self.total = total
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, page):
+        pks = self.filterset.index_page(page.start, page.stop)
+        found = Project.objects.public().for_cards().in_bulk(pks)
+        return [found[pk] for pk in pks if pk in found]
+
+
 class ProjectListView(BreadcrumbsMixin, ListView):
     """Projects with combinable filters, counts per filter value, sorting and pages."""
 
@@ -159,6 +181,8 @@ class ProjectListView(BreadcrumbsMixin, ListView):
         # (projects/aggregates.py): no grouped counts in SQL, and the paginator need not
         # count the list again.
         self.total, self.counts = self.filterset.counts()
+        if self.filterset.pages_from_index():
+            return IndexedProjects(self.filterset, self.total)
         return self.filterset.qs.for_cards()
 
     def paginate_queryset(self, queryset, page_size):
@@ -167,14 +191,6 @@ class ProjectListView(BreadcrumbsMixin, ListView):
         paginator = self.get_paginator(queryset, page_size)
         paginator.count = self.total
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        if self.filterset.pages_from_index():
-            # In the default order (and its reverse) the index also knows which projects
-            # the page shows: they are read by primary key, without the SQL of the
-            # filters' joins and the sort (the queryset, the whole list, stays unread).
-            start = (page.number - 1) * page_size
-            pks = self.filterset.index_page(start, start + page_size)
-            found = Project.objects.public().for_cards().in_bulk(pks)
-            page.object_list = [found[pk] for pk in pks if pk in found]
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
