@@ -1,9 +1,12 @@
 """Public pages on where Palmecentret works: regions, countries, programmes, projects."""
 
+from functools import lru_cache
+
 from django.db.models import Prefetch
 from django.http import QueryDict
-from django.utils.html import format_html_join
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -240,12 +243,20 @@ def facets_for(filterset, counts):
 
 def _options_html(choices):
     """A facet's <option> elements. Built here rather than in a template loop: the list
-    page shows a few hundred of them, and this is a tenth of the loop's cost."""
-    return format_html_join(
-        "\n", '<option value="{}"{}>{} ({})</option>',
-        ((c["value"], " selected" if c["selected"] else "", c["label"], c["count"])
-         for c in choices),
-    )
+    page shows a few hundred of them, and this is a tenth of the loop's cost. The same
+    few hundred values and names come back on every page: each is escaped once
+    (_escaped), and the elements are joined as format_html_join would, without its
+    escaping of every part each time."""
+    return mark_safe("\n".join(
+        f'<option value="{_escaped(str(c["value"]))}"{" selected" if c["selected"] else ""}>'
+        f'{_escaped(str(c["label"]))} ({c["count"]:d})</option>'
+        for c in choices
+    ))
+
+
+# Pure, and the facets have a few hundred distinct values and names: their escaped forms
+# are kept rather than made again on every page.
+_escaped = lru_cache(maxsize=4096)(escape)
 
 
 def active_filters(filterset, request):

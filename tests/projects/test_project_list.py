@@ -93,6 +93,19 @@ def test_counts_per_filter_value_follow_the_other_filters(client, world):
     assert "Jämställdhet (1)" in html
 
 
+def test_filter_options_are_escaped_and_the_chosen_one_selected(client, world):
+    # Names staff type are text, not markup, in the options, however often they come.
+    ProjectFactory(member_organisations=[
+        MemberOrganisationFactory(slug="a-och-b", name_sv='A & B <"Förbundet">')])
+    for _ in range(2):
+        html = client.get(f"{URL}?member=a-och-b&theme=unga").content.decode()
+        assert ('<option value="a-och-b" selected>A &amp; B &lt;&quot;Förbundet&quot;&gt; (0)'
+                "</option>") in html
+        assert '<option value="abf">ABF (2)</option>' in html
+        assert '<option value="unga" selected>Unga (0)</option>' in html
+        assert "<Förbundet>" not in html
+
+
 def test_the_filtered_list_is_a_plain_get_url_that_keeps_filters_in_the_pages(client, world):
     for n in range(25):
         ProjectFactory(title_sv=f"Extra {n}", themes=[world_theme()])
