@@ -1,6 +1,7 @@
 """Values computed once per content generation and kept in the cache: the project index
 and filter names (projects/aggregates.py), the page parts every page repeats (the footer's
-signup form), and rendered fragments that many pages share (project cards).
+signup form), and rendered fragments that many pages share (project cards, the menu and
+the fixed parts of the page frame: {% fragment %} in palmecentret/templatetags/page_tags.py).
 
 They only change when staff change content, and every such change bumps the page cache's
 site-wide generation number (palmecentret/page_cache.py: content models' signals, admin
@@ -69,8 +70,9 @@ _fragments_lock = threading.Lock()
 def fragment(key, render):
     """render()'s HTML for `key` under the current content generation and language,
     rendered once per process. For parts of pages that many pages repeat (a project's
-    card is on list, region, country, member and search pages): each page still reads
-    which ones it shows from the database, and a change to any content renders them anew.
+    card is on list, region, country, member and search pages; the menu, the brand and
+    search box, the footer's links on every page): each page still reads which cards it
+    shows from the database, and a change to any content renders them anew.
     """
     generation = page_cache.generation()
     if generation is None:

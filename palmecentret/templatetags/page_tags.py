@@ -1,10 +1,15 @@
 """Template tags for the page frame: capture a block's output once, use it many times
-(the title and description feed <title>, Open Graph and Twitter tags); the main menu."""
+(the title and description feed <title>, Open Graph and Twitter tags); the main menu;
+the parts of the frame that are the same on every page, rendered once."""
 
 from django import template
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from palmecentret.site_data import fragment as site_fragment
 
 register = template.Library()
 
@@ -20,18 +25,59 @@ MAIN_MENU = [
 ]
 
 
-@register.inclusion_tag("includes/main_nav.html", takes_context=True)
+# {(language, script prefix): [the menu items' URLs]}: the URL configuration does not
+# change while the process runs.
+_menu_urls = {}
+
+
+def menu_urls():
+    key = (get_language(), get_script_prefix())
+    urls = _menu_urls.get(key)
+    if urls is None:
+        urls = _menu_urls[key] = [reverse(name) for name, _label in MAIN_MENU]
+    return urls
+
+
+@register.simple_tag(takes_context=True)
 def main_nav(context):
-    """The menu's items in the page's language, the one the page is in marked: "page" on
-    the item's own page, "true" on a page below it."""
+    """The menu in the page's language, the item the page is in marked: "page" on the
+    item's own page, "true" on a page below it. It differs between pages only in that
+    mark, so it is rendered once per language and marked item (site_data.fragment)."""
     request = context.get("request")
     path = request.path if request else ""
-    items = []
-    for name, label in MAIN_MENU:
-        url = reverse(name)
-        current = "page" if path == url else "true" if path.startswith(url) else ""
-        items.append({"url": url, "label": label, "current": current})
-    return {"items": items}
+    urls = menu_urls()
+    current = [("page" if path == url else "true" if path.startswith(url) else "")
+               for url in urls]
+    items = [{"url": url, "label": label, "current": mark}
+             for url, (_name, label), mark in zip(urls, MAIN_MENU, current)]
+    return site_fragment(("main-nav", tuple(current)),
+                         lambda: render_to_string("includes/main_nav.html", {"items": items}))
+
+
+class FragmentNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        return site_fragment(("tag", self.name),
+                             lambda: mark_safe(self.nodelist.render(context)))
+
+
+@register.tag
+def fragment(parser, token):
+    """{% fragment "name" %}...{% endfragment %}: the contents rendered once per content
+    generation and language (palmecentret/site_data.py), for the parts of the page frame
+    that are the same on every page in a language. They must not show anything of the
+    page, the request or the visitor: every page gets the first page's rendering."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('Usage: {% fragment "name" %}...{% endfragment %}')
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, bits[1][1:-1])
 
 
 class CaptureNode(template.Node):

@@ -1,9 +1,9 @@
 """The parts many pages repeat, rendered once per content generation (palmecentret/
-site_data.py): the footer's signup form, the project cards and the countries, themes,
-members and partners a project page names. With the page cache off,
-so that what is tested is these parts: a change shows at once, each page keeps what is
-its own (the form's source, the menu item marked current), Swedish and English never
-mix, and a cache that is down only makes them slower."""
+site_data.py): the footer's signup form, the fixed parts of the page frame, the project
+cards and the countries, themes, members and partners a project page names. With the
+page cache off, so that what is tested is these parts: a change shows at once, each page
+keeps what is its own (the form's source, the menu item marked current), Swedish and
+English never mix, and a cache that is down only makes them slower."""
 
 import re
 
@@ -223,6 +223,24 @@ def test_the_menu_marks_the_section_the_page_is_in(client):
     assert current(page(client, "/projekt/vatten/")) == [("/projekt/", "true")]
     assert current(page(client, "/en/projects/")) == [("/en/projects/", "page")]
     assert current(page(client, "/")) == []
+
+
+def test_the_frame_parts_every_page_shares_follow_the_language(client):
+    # The brand, search box, stylesheets and the footer's links are rendered once per
+    # language ({% fragment %} in base.html): each language keeps its own.
+    for path, expected, other in [
+        ("/projekt/", ('action="/sok/"', "Sök på webbplatsen", "Till toppen av sidan"),
+         "Back to top of page"),
+        ("/en/projects/", ('action="/en/search/"', "Search the site", "Back to top of page"),
+         "Till toppen av sidan"),
+        ("/", ('action="/sok/"', "Sök på webbplatsen", "Till toppen av sidan"),
+         "Back to top of page"),
+    ]:
+        html = page(client, path)
+        for text in expected:
+            assert text in html, (path, text)
+        assert other not in html
+        assert html.count('rel="stylesheet"') == 3
 
 
 def test_a_process_keeps_a_bounded_number_of_rendered_parts(monkeypatch):
