@@ -69,9 +69,11 @@ class FragmentNode(template.Node):
 @register.tag
 def fragment(parser, token):
     """{% fragment "name" %}...{% endfragment %}: the contents rendered once per content
-    generation and language (palmecentret/site_data.py), for the parts of the page frame
-    that are the same on every page in a language. They must not show anything of the
-    page, the request or the visitor: every page gets the first page's rendering."""
+    generation and language (palmecentret/site_data.py), for parts that depend on nothing
+    else: the parts of the page frame that are the same on every page, a section that
+    shows only content (the regions and their counts on the home page). They must not
+    show anything of the page's address, the request or the visitor: every page gets the
+    first page's rendering."""
     bits = token.split_contents()
     if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
         raise template.TemplateSyntaxError('Usage: {% fragment "name" %}...{% endfragment %}')

@@ -165,6 +165,16 @@ def test_region_and_member_pages_show_a_change_to_their_lists_at_once(client):
     assert "Kommunal" in page(client, "/medlemmar/lo/")
 
 
+def test_the_home_pages_regions_show_a_new_country_or_project_at_once(client):
+    region = RegionFactory(slug="asien", name_sv="Asien", name_en="Asia")
+    country = CountryFactory(name_sv="Myanmar", region=region)
+    ProjectFactory(countries=[country])
+    assert "Asien 1 land, 1 projekt" in section(page(client, "/"), "regions-title")
+    ProjectFactory(countries=[CountryFactory(name_sv="Filippinerna", region=region)])
+    assert "Asien 2 länder, 2 projekt" in section(page(client, "/"), "regions-title")
+    assert "Asia 2 countries, 2 projects" in section(page(client, "/en/"), "regions-title")
+
+
 def test_swedish_and_english_cards_never_mix(client):
     ProjectFactory(title_sv="Fackliga rättigheter", title_en="Trade union rights",
                    summary_sv="Om fackföreningar.", summary_en="About trade unions.")
