@@ -57,29 +57,33 @@ def main_nav(context):
 class FragmentNode(template.Node):
     child_nodelists = ("nodelist",)
 
-    def __init__(self, nodelist, name):
+    def __init__(self, nodelist, name, vary_on):
         self.nodelist = nodelist
         self.name = name
+        self.vary_on = vary_on
 
     def render(self, context):
-        return site_fragment(("tag", self.name),
-                             lambda: mark_safe(self.nodelist.render(context)))
+        key = ("tag", self.name, *(value.resolve(context) for value in self.vary_on))
+        return site_fragment(key, lambda: mark_safe(self.nodelist.render(context)))
 
 
 @register.tag
 def fragment(parser, token):
-    """{% fragment "name" %}...{% endfragment %}: the contents rendered once per content
-    generation and language (palmecentret/site_data.py), for parts that depend on nothing
-    else: the parts of the page frame that are the same on every page, a section that
-    shows only content (the regions and their counts on the home page). They must not
-    show anything of the page's address, the request or the visitor: every page gets the
-    first page's rendering."""
+    """{% fragment "name" [value ...] %}...{% endfragment %}: the contents rendered once
+    per content generation, language and values (palmecentret/site_data.py), for parts
+    that depend on nothing else: the parts of the page frame that are the same on every
+    page, a section that shows only content (the regions and their counts on the home
+    page; a region's countries and programmes, with the region's pk as the value). They
+    must not show anything of the page's address, the request or the visitor that the
+    values do not name: every page with the same values gets the first one's rendering."""
     bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError('Usage: {% fragment "name" %}...{% endfragment %}')
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(
+            'Usage: {% fragment "name" [value ...] %}...{% endfragment %}')
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(nodelist, bits[1][1:-1])
+    return FragmentNode(nodelist, bits[1][1:-1],
+                        [parser.compile_filter(bit) for bit in bits[2:]])
 
 
 class CaptureNode(template.Node):

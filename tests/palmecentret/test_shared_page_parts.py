@@ -141,12 +141,16 @@ def test_region_and_member_pages_show_a_change_to_their_lists_at_once(client):
     region = RegionFactory(slug="asien")
     CountryFactory(name_sv="Myanmar", region=region)
     CountryFactory(name_sv="Filippinerna", region=region)
-    CountryFactory(name_sv="Kuba")  # another region's
+    CountryFactory(name_sv="Kuba", region=RegionFactory(slug="latinamerika"))
     ProgrammeFactory(name_sv="Asienprogrammet", region=region)
     ProgrammeFactory(name_sv="Utkastprogrammet", region=region, published=False)
     html = page(client, "/regioner/asien/")
     assert section(html, "countries-title") == "Länder Filippinerna Myanmar"
     assert section(html, "programmes-title") == "Program Asienprogrammet"
+    # Each region its own lists, however often either is shown.
+    html = page(client, "/regioner/latinamerika/")
+    assert section(html, "countries-title") == "Länder Kuba"
+    assert section(html, "programmes-title") == "Program Inga program ännu."
     CountryFactory(name_sv="Kambodja", region=region)
     draft = region.programmes.get(name_sv="Utkastprogrammet")
     draft.published = True
