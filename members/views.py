@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 from django.utils.http import urlencode
 
 from palmecentret.views import BreadcrumbsMixin, PreviewMixin
-from projects.aggregates import project_index, reference_objects
+from projects.aggregates import newest_cards, project_index, reference_objects
 
 from .models import MemberOrganisation, Network
 
@@ -57,13 +57,13 @@ class MemberDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         member = self.object
+        index = project_index()
         return super().get_context_data(
-            # The reverse manager carries the projects app's own QuerySet methods, so the
-            # visibility rule stays there and members needs no import of projects.
-            projects=member.projects.public().for_cards()[:LISTED],
+            # The first of the list that "all projects" links to, in its order.
+            projects=newest_cards(index.masks["member"].get(member.pk, 0), LISTED),
             # From the project index, as on the list's filter (projects/aggregates.py):
             # no count over the join table per request.
-            project_count=project_index().count("member", member.pk),
+            project_count=index.count("member", member.pk),
             all_projects_url=reverse("projects:project-list") + "?"
             + urlencode({"member": member.slug}),
             networks=member.networks.filter(published=True),

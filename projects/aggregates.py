@@ -171,6 +171,21 @@ def project_index():
     return generation_cached("project-index", ProjectIndex)
 
 
+def cards_by_pk(pks):
+    """The public projects with these pks, for cards (ProjectQuerySet.for_cards), in the
+    pks' order; one a moment ago unpublished is left out."""
+    found = Project.objects.public().for_cards().in_bulk(pks)
+    return [found[pk] for pk in pks if pk in found]
+
+
+def newest_cards(mask, count):
+    """The first `count` public projects of a selection (a bit set of the project index:
+    a member organisation's, say) in the project list's default order, newest first: the
+    same projects, in the same order, as the first page of the list filtered that way,
+    which the page that shows them links to. Read by pk from the index's page."""
+    return cards_by_pk(project_index().page(mask, 0, count))
+
+
 def regions_with_counts(queryset=None):
     """The regions (queryset, default all) with country_count, programme_count,
     project_count and ongoing_count set, as Region.objects.with_counts() annotates them,

@@ -15,7 +15,9 @@ from members.models import MemberOrganisation
 from palmecentret.views import BreadcrumbsMixin, PreviewMixin
 
 from .aggregates import (
+    cards_by_pk,
     facet_options,
+    newest_cards,
     project_index,
     project_relations,
     reference_objects,
@@ -98,18 +100,17 @@ class CountryDetailView(BreadcrumbsMixin, DetailView):
     def get_context_data(self, **kwargs):
         country = self.object
         projects = Project.objects.public().in_country(country)
-        ongoing = projects.exclude(status=Project.Status.COMPLETED)
-        completed = projects.filter(status=Project.Status.COMPLETED)
-        # The counts from the project index (projects/aggregates.py).
+        # The projects and their counts from the project index (projects/aggregates.py).
         index = project_index()
         in_country = index.masks["country"].get(country.pk, 0)
         completed_mask = index.masks["status"].get(Project.Status.COMPLETED, 0)
+        ongoing, completed = in_country & ~completed_mask, in_country & completed_mask
         return super().get_context_data(
             programmes=Programme.objects.public().filter(countries=country),
-            ongoing_projects=ongoing.for_cards()[:LISTED],
-            ongoing_count=(in_country & ~completed_mask).bit_count(),
-            completed_projects=completed.for_cards()[:LISTED],
-            completed_count=(in_country & completed_mask).bit_count(),
+            ongoing_projects=newest_cards(ongoing, LISTED),
+            ongoing_count=ongoing.bit_count(),
+            completed_projects=newest_cards(completed, LISTED),
+            completed_count=completed.bit_count(),
             all_projects_url=filtered_list_url(country=country.slug),
             # Only partners of projects that show their partners: a partner at risk is
             # never named, not even here.
@@ -137,10 +138,10 @@ class ProgrammeDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
                 (self.request.path, self.object.name)]
 
     def get_context_data(self, **kwargs):
-        projects = self.object.projects.public()
+        in_programme = project_index().masks["programme"].get(self.object.pk, 0)
         return super().get_context_data(
-            projects=projects.for_cards()[:LISTED],
-            project_count=project_index().count("programme", self.object.pk),
+            projects=newest_cards(in_programme, LISTED),
+            project_count=in_programme.bit_count(),
             all_projects_url=filtered_list_url(programme=self.object.slug),
             **kwargs,
         )
@@ -163,9 +164,7 @@ class IndexedProjects:
         return self.total
 
     def __getitem__(self, page):
-        pks = self.filterset.index_page(page.start, page.stop)
-        found = Project.objects.public().for_cards().in_bulk(pks)
-        return [found[pk] for pk in pks if pk in found]
+        return cards_by_pk(self.filterset.index_page(page.start, page.stop))
 
 
 class ProjectListView(BreadcrumbsMixin, ListView):
