@@ -1,4 +1,4 @@
-"""make bench: the portal under wrk load on PostgreSQL with production settings, checked against its targets."""
+"""make bench: the portal in production settings under wrk load, checked against targets."""
 
 # What it does, in order (bench/README.md explains how to read the output):
 #   1. a fresh PostgreSQL database; migrate and collectstatic with production settings;
@@ -939,8 +939,9 @@ def tool_version(command):
 
 def git_state():
     commit = tool_version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True, text=True).stdout.strip()
     return f"{commit}{' (uncommitted changes)' if dirty else ''}"
 
 

@@ -1,4 +1,4 @@
-"""The benchmark's look inside the portal: picks real URLs, makes the export user, counts queries, profiles one page."""
+"""The benchmark's look inside the portal: real URLs, export user, query counts, profiles."""
 
 # Run by bench/run.py with the benchmark's environment (production settings, the bench
 # database), as `python bench/site_probe.py <command> ...`. It prints JSON on stdout so

@@ -35,7 +35,8 @@ class MemberOrganisation(models.Model):
         null=True, blank=True, related_name="children",
         help_text=_("For LO's member unions: LO."),
     )
-    member_since = models.PositiveSmallIntegerField(_("member since (year)"), null=True, blank=True)
+    member_since = models.PositiveSmallIntegerField(_("member since (year)"), null=True,
+                                                    blank=True)
     is_founder = models.BooleanField(_("founder of Palmecentret"), default=False)
     published = models.BooleanField(_("published"), default=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)

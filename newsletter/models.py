@@ -158,14 +158,17 @@ class Seminar(models.Model):
         verbose_name = _("seminar")
         verbose_name_plural = _("seminars")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gte=F("starts_at")),
-                                   name="newsletter_seminar_ends_after_start",
-                                   violation_error_message=_("A seminar cannot end before it starts.")),
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=F("starts_at")),
+                name="newsletter_seminar_ends_after_start",
+                violation_error_message=_("A seminar cannot end before it starts."),
+            ),
             models.CheckConstraint(
                 condition=Q(registration_deadline__isnull=True)
                 | Q(registration_deadline__lte=F("ends_at")),
                 name="newsletter_seminar_deadline_before_end",
-                violation_error_message=_("The registration deadline must be before the seminar ends."),
+                violation_error_message=_(
+                    "The registration deadline must be before the seminar ends."),
             ),
         ]
 

@@ -21,7 +21,8 @@ def site(request):
         url = translate_url(request.path, code)
         if query:
             url = f"{url}?{query}"
-        alternates.append({"code": code, "name": get_language_info(code)["name_local"], "url": url, "current": code == current,
+        alternates.append({"code": code, "name": get_language_info(code)["name_local"],
+                           "url": url, "current": code == current,
                            "absolute_url": settings.SITE_URL + url})
     return {
         "language_alternates": alternates,

@@ -38,7 +38,8 @@ def _required(name):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test under tests/browser/ ``browser``, so ``-m "not browser"`` leaves them out."""
+    """Mark every test under tests/browser/ ``browser``, so ``-m "not browser"`` leaves them
+    out."""
     # This hook sees the whole session's items, not only this folder's.
     for item in items:
         if HERE in Path(item.path).resolve().parents:

@@ -1,4 +1,4 @@
-"""The home and about pages in both languages, as a browser, a keyboard and a small phone see them."""
+"""Home and about pages in both languages, as a browser, a keyboard and a small phone see them."""
 
 import io
 from urllib.parse import urlsplit
@@ -38,7 +38,8 @@ def visit(page, path):
 
 
 @pytest.mark.parametrize(("path", "language", "other_path"), PAGES)
-def test_page_loads_all_its_assets_from_this_site(page, offsite_requests, path, language, other_path):
+def test_page_loads_all_its_assets_from_this_site(page, offsite_requests, path, language,
+                                                  other_path):
     failed = []
     page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
     page.on("requestfailed", lambda r: failed.append(f"{r.failure} {r.url}"))
@@ -115,9 +116,11 @@ def test_no_horizontal_scrolling_on_a_small_phone(page, path, language, other_pa
         too_wide = page.evaluate(
             """(width) => [...document.body.querySelectorAll("*")]
                 .filter(el => el.getBoundingClientRect().right > width + 0.5)
-                .filter(el => ![...el.children].some(c => c.getBoundingClientRect().right > width + 0.5))
+                .filter(el => ![...el.children]
+                    .some(c => c.getBoundingClientRect().right > width + 0.5))
                 .slice(0, 10)
-                .map(el => `${el.outerHTML.slice(0, 100)} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`)""",
+                .map(el => `${el.outerHTML.slice(0, 100)} `
+                    + `(right edge ${Math.round(el.getBoundingClientRect().right)} px)`)""",
             PHONE_WIDTH,
         )
         pytest.fail(

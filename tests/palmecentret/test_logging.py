@@ -96,7 +96,8 @@ def test_redaction_covers_addresses_in_urls_and_keeps_other_text():
 def test_development_logs_plain_lines():
     result = emit(DEBUG="true", SECRET_KEY="")
     first = result.stdout.splitlines()[0]
-    assert " WARNING palmecentret.security login failed: username='eve\\nINFO forged line'" in first
+    assert (" WARNING palmecentret.security login failed: "
+            "username='eve\\nINFO forged line'") in first
     assert not first.startswith("{")
     assert "svensson" not in result.stdout.lower()
 

@@ -196,7 +196,8 @@ def test_every_page_carries_its_sharing_and_search_engine_tags(client, content, 
     assert re.search(r'<meta property="og:description" content="[^"]+">', html)
     assert f'<link rel="canonical" href="http://127.0.0.1:8000{url}">' in html
     english_url = page_url(name, key, content, "en")
-    assert f'<link rel="alternate" hreflang="en" href="http://127.0.0.1:8000{english_url}">' in html
+    assert (f'<link rel="alternate" hreflang="en" href="http://127.0.0.1:8000{english_url}">'
+            in html)
     assert f'<link rel="alternate" hreflang="sv" href="http://127.0.0.1:8000{url}">' in html
     assert ('aria-label="Brödsmulor"' in html) == (name != "home")
     assert 'href="/static/css/print.css" media="print"' in html

@@ -66,7 +66,8 @@ def public_urls(client):
     for base in ("/projekt/", "/en/projects/"):
         urls |= {f"{base}?country=palestina", f"{base}?theme=unga", f"{base}?member=abf",
                  f"{base}?region=mena", f"{base}?programme=palestinaprogrammet",
-                 f"{base}?q=Hemliga", f"{base}?q=Utkast", f"{base}?q=Interna", f"{base}?sort=title"}
+                 f"{base}?q=Hemliga", f"{base}?q=Utkast", f"{base}?q=Interna",
+                 f"{base}?sort=title"}
     return sorted(urls)
 
 
@@ -117,7 +118,8 @@ def test_staff_preview_a_draft_with_a_clear_banner(client, content, editor):
     assert '<meta name="robots" content="noindex">' in html
     assert "no-cache" in response["Cache-Control"]
     # A published project shows no banner.
-    assert "Inte publicerad." not in client.get(content["open"].get_absolute_url()).content.decode()
+    html = client.get(content["open"].get_absolute_url()).content.decode()
+    assert "Inte publicerad." not in html
 
 
 def test_staff_without_the_view_permission_get_404(client, content):

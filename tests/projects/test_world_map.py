@@ -63,7 +63,8 @@ def test_swedish_regions_page_links_each_country_we_work_in_with_its_swedish_nam
     assert map_links(svg) == {"/lander/palestina/": "Palestina", "/lander/sydafrika/": "Sydafrika"}
 
 
-def test_english_regions_page_names_and_links_countries_in_english(client, palestine, south_africa):
+def test_english_regions_page_names_and_links_countries_in_english(client, palestine,
+                                                                    south_africa):
     svg = world_map(client.get("/en/regions/"))
 
     assert map_links(svg) == {"/en/countries/palestina/": "Palestine",

@@ -1145,7 +1145,8 @@ class Command(BaseCommand):
 
         done = 0
         for offset in range(0, len(missing), BATCH_SIZE):
-            batch = [self._generated_project(n, pools) for n in missing[offset:offset + BATCH_SIZE]]
+            batch = [self._generated_project(n, pools)
+                     for n in missing[offset:offset + BATCH_SIZE]]
             projects = Project.objects.bulk_create([p for p, _ in batch], batch_size=BATCH_SIZE)
             if any(p.pk is None for p in projects):
                 # Backends that cannot return ids from a bulk insert: look them up.
