@@ -4,7 +4,7 @@ the parts of the frame that are the same on every page, rendered once."""
 
 from django import template
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -25,16 +25,16 @@ MAIN_MENU = [
 ]
 
 
-# {(language, script prefix): [the menu items' URLs]}: the URL configuration does not
-# change while the process runs.
+# {(language, script prefix, URL configuration): (the menu items' URLs)}: what reverse()
+# gives for them does not change while the process runs.
 _menu_urls = {}
 
 
 def menu_urls():
-    key = (get_language(), get_script_prefix())
+    key = (get_language(), get_script_prefix(), get_urlconf())
     urls = _menu_urls.get(key)
     if urls is None:
-        urls = _menu_urls[key] = [reverse(name) for name, _label in MAIN_MENU]
+        urls = _menu_urls[key] = tuple(reverse(name) for name, _label in MAIN_MENU)
     return urls
 
 
@@ -50,7 +50,7 @@ def main_nav(context):
                for url in urls]
     items = [{"url": url, "label": label, "current": mark}
              for url, (_name, label), mark in zip(urls, MAIN_MENU, current)]
-    return site_fragment(("main-nav", tuple(current)),
+    return site_fragment(("main-nav", urls, tuple(current)),
                          lambda: render_to_string("includes/main_nav.html", {"items": items}))
 
 
