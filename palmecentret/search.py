@@ -369,20 +369,19 @@ def filter_projects(queryset, raw_query):
 
 
 def postgresql_querysets(kind, query, languages):
-    """The matching objects of a kind, and the same ranked with their headlines (their
-    WHERE clause is the indexed `document @@ query`)."""
+    """The matching objects of a kind, ranked, with their headlines (the WHERE clause is
+    the indexed `document @@ query`, as in filter_projects())."""
     queryset, match, documents = _documents(kind.queryset(), kind.search_document, query,
                                             languages)
     ranks = [SearchRank(F(alias), tsquery) for alias, tsquery in documents]
     tsqueries = [tsquery for _alias, tsquery in documents]
-    matching = queryset.filter(match)
     either = reduce(operator.or_, tsqueries)
     text = reduce(
         lambda a, b: Concat(a, Value("\n"), b, output_field=TextField()),
         (Coalesce(_display(n, languages), Value(""), output_field=TextField())
          for n in kind.text_fields),
     )
-    ranked = matching.annotate(
+    ranked = queryset.filter(match).annotate(
         search_rank=Greatest(*ranks) if len(ranks) > 1 else ranks[0],
         # The title's headline only tells which of its words matched (stemmed); they are
         # then marked in the real title, which ts_headline would strip of any markup.
@@ -397,7 +396,7 @@ def postgresql_querysets(kind, query, languages):
             fragment_delimiter=" … ",
         ),
     ).order_by("-search_rank", *kind.order)
-    return matching, ranked
+    return ranked
 
 
 # What stands for the visitor's words while a kind's search is compiled: a control
@@ -423,7 +422,7 @@ def compiled_search(kind, languages, alias):
     key = (kind.key, get_language(), alias)
     compiled = _compiled.get(key)
     if compiled is None:
-        _matching, ranked = postgresql_querysets(kind, _WORDS, languages)
+        ranked = postgresql_querysets(kind, _WORDS, languages)
         if kind.counted:
             # Every hit counted in the scan that ranks them (COUNT(*) OVER ()), rather
             # than by a second query that finds them all again.

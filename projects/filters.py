@@ -12,6 +12,7 @@ from django_filters.fields import ModelChoiceField
 from members.models import MemberOrganisation
 from palmecentret.site_data import generation_cached
 
+from .aggregates import ProjectIndex, project_index
 from .models import Country, Funder, Programme, Project, Region, Theme
 
 
@@ -61,9 +62,9 @@ def active_in_year(year):
 
 class ProjectFilter(django_filters.FilterSet):
     SORTS = {
-        # The project index keeps its bits in this order (ProjectIndex.ORDER), and
-        # pages "newest" and "oldest" from them (INDEX_ORDERS).
-        "newest": ("-start_date", "-pk"),
+        # The project index keeps its bits in this order, and pages "newest" and its
+        # reverse "oldest" from them (INDEX_ORDERS).
+        "newest": ProjectIndex.ORDER,
         "oldest": ("start_date", "pk"),
         "title": ("title", "pk"),
         "budget": ("-budget_sek", "-pk"),
@@ -187,8 +188,6 @@ class ProjectFilter(django_filters.FilterSet):
     @cached_property
     def _indexed(self):
         """(the project index, {filter name: bit set} of the valid filters in force)."""
-        from .aggregates import project_index
-
         index = project_index()
         return index, self._filter_masks(index)
 

@@ -151,17 +151,11 @@ class IndexedProjects:
     """The listed projects in the default order or its reverse, which the project index
     knows (ProjectFilter.pages_from_index()): the paginator's slice of them is read by
     primary key, without the SQL of the filters' joins and the sort, and the whole
-    list is never built as a queryset."""
+    list is never built as a queryset. (Their number the paginator is given by the
+    view, from the index too.)"""
 
-    def __init__(self, filterset, total):
+    def __init__(self, filterset):
         self.filterset = filterset
-        self.total = total
-
-    def count(self):
-        return self.total
-
-    def __len__(self):
-        return self.total
 
     def __getitem__(self, page):
         return cards_by_pk(self.filterset.index_page(page.start, page.stop))
@@ -184,7 +178,7 @@ class ProjectListView(BreadcrumbsMixin, ListView):
         # count the list again.
         self.total, self.counts = self.filterset.counts()
         if self.filterset.pages_from_index():
-            return IndexedProjects(self.filterset, self.total)
+            return IndexedProjects(self.filterset)
         return self.filterset.qs.for_cards()
 
     def paginate_queryset(self, queryset, page_size):

@@ -46,12 +46,15 @@ def main_nav(context):
     request = context.get("request")
     path = request.path if request else ""
     urls = menu_urls()
-    current = [("page" if path == url else "true" if path.startswith(url) else "")
-               for url in urls]
-    items = [{"url": url, "label": label, "current": mark}
-             for url, (_name, label), mark in zip(urls, MAIN_MENU, current)]
-    return site_fragment(("main-nav", urls, tuple(current)),
-                         lambda: render_to_string("includes/main_nav.html", {"items": items}))
+    current = tuple("page" if path == url else "true" if path.startswith(url) else ""
+                    for url in urls)
+
+    def render():
+        items = [{"url": url, "label": label, "current": mark}
+                 for url, (_name, label), mark in zip(urls, MAIN_MENU, current)]
+        return render_to_string("includes/main_nav.html", {"items": items})
+
+    return site_fragment(("main-nav", urls, current), render)
 
 
 class FragmentNode(template.Node):
