@@ -160,3 +160,21 @@ def test_gunicorn_serves_production_and_logs_json_lines(production_server):
     assert any(m.startswith("Listening at: http://127.0.0.1:") for m in messages)
     assert "Using worker: sync" in messages
     assert "anna" not in log_path.read_text()
+
+
+_FROZEN = """
+import gc
+import palmecentret.wsgi
+print(gc.get_freeze_count(), len(gc.get_objects()))
+"""
+
+
+def test_the_loaded_portal_is_set_aside_from_full_garbage_collections():
+    # A worker's full collection would otherwise walk every object of Django and the
+    # apps, some 40 ms in the middle of a request (palmecentret/wsgi.py).
+    result = subprocess.run([sys.executable, "-c", _FROZEN], cwd=ROOT, env=environment(),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    frozen, collected = map(int, result.stdout.split())
+    assert frozen > 50_000
+    assert collected < frozen / 20
