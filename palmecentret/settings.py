@@ -142,6 +142,14 @@ DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=10)
 if DATABASE_STATEMENT_TIMEOUT < 0:
     sys.exit("palmecentret: DATABASE_STATEMENT_TIMEOUT must be 0 (off) or more seconds.")
 _conn_max_age = env.int("CONN_MAX_AGE", default=60)
+# A statement a connection has run this many times is prepared on the server: PostgreSQL
+# then plans it once per connection instead of on every run, and planning is most of the
+# database's work for a page's small queries. Needs the values sent apart from the SQL
+# (psycopg's server-side binding, on whenever this is set). 0 turns it off (for a pooler
+# in transaction mode that cannot keep prepared statements, as PgBouncer before 1.21).
+DATABASE_PREPARE_THRESHOLD = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
+if DATABASE_PREPARE_THRESHOLD < 0:
+    sys.exit("palmecentret: DATABASE_PREPARE_THRESHOLD must be 0 (off) or more.")
 
 
 def _web_connection(config):
@@ -154,6 +162,9 @@ def _web_connection(config):
         options.setdefault("connect_timeout", 5)
         options["options"] = (f"{options.get('options', '')} -c statement_timeout="
                               f"{round(DATABASE_STATEMENT_TIMEOUT * 1000)}").strip()
+        if DATABASE_PREPARE_THRESHOLD:
+            options.setdefault("server_side_binding", True)
+            options.setdefault("prepare_threshold", DATABASE_PREPARE_THRESHOLD)
     return config
 
 

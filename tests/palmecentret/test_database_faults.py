@@ -439,6 +439,34 @@ def test_web_connections_get_the_statement_timeout_and_batch_commands_lift_it(
     assert timeouts("write_iati", str(tmp_path / "activities.xml")) == lifted
 
 
+# --- Prepared statements ------------------------------------------------------------------
+
+COUNT_PREPARED = """
+import django
+django.setup()
+from django.db import connection
+from projects.models import Country
+
+for _ in range(10):
+    names = [country.name for country in Country.objects.filter(slug="sydafrika")]
+with connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM pg_prepared_statements"
+                   " WHERE statement LIKE %s", ['%FROM "projects_country"%'])
+    print("prepared", cursor.fetchone()[0])
+"""
+
+
+@pytest.mark.postgres
+def test_a_query_run_again_and_again_is_prepared_unless_turned_off(db):
+    # Planned once per connection instead of on every page (DATABASE_PREPARE_THRESHOLD).
+    prepared = run_django(COUNT_PREPARED)
+    assert prepared.returncode == 0, prepared.stderr
+    assert "prepared 1" in prepared.stdout
+    plain = run_django(COUNT_PREPARED, DATABASE_PREPARE_THRESHOLD="0")
+    assert plain.returncode == 0, plain.stderr
+    assert "prepared 0" in plain.stdout
+
+
 def test_a_negative_statement_timeout_stops_the_start():
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT,

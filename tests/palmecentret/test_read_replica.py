@@ -68,7 +68,8 @@ def test_a_replica_url_adds_the_replica_set_up_like_the_primary_and_the_router()
     for config in (primary, replica):
         assert config["CONN_MAX_AGE"] == 120 and config["CONN_HEALTH_CHECKS"] is True
         assert config["OPTIONS"] == {"connect_timeout": 5,
-                                     "options": "-c statement_timeout=7000"}
+                                     "options": "-c statement_timeout=7000",
+                                     "server_side_binding": True, "prepare_threshold": 5}
     # A test run reads its test database through the replica alias.
     assert replica["TEST"]["MIRROR"] == "default"
 
