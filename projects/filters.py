@@ -54,6 +54,11 @@ class KnownModelChoiceFilter(django_filters.ModelChoiceFilter):
 
     field_class = KnownChoiceField
 
+    def __init__(self, *args, queryset, **kwargs):
+        # A filter set deep-copies its filters for every request, a queryset with them;
+        # a callable (as django-filter allows: it gets the request) is kept as it is.
+        super().__init__(*args, queryset=lambda request: queryset.all(), **kwargs)
+
 
 def active_in_year(year):
     """Projects running at some time during the year."""
