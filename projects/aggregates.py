@@ -190,13 +190,14 @@ def regions_with_counts(queryset=None):
     """The regions (queryset, default all) with country_count, programme_count,
     project_count and ongoing_count set, as Region.objects.with_counts() annotates them,
     from the project index instead of four subqueries per region."""
-    index = project_index()
     if queryset is None:
-        # The same few rows on the home, about and region pages: read once per generation
-        # (their names follow the language when read, so one list serves both).
-        regions = generation_cached("regions", lambda: list(Region.objects.all()))
-    else:
-        regions = list(queryset)
+        # The same few rows on the home, about and region pages: read and counted once
+        # per generation (their names follow the language when read, so one list serves
+        # both).
+        return generation_cached(
+            "regions-with-counts", lambda: regions_with_counts(Region.objects.all()))
+    index = project_index()
+    regions = list(queryset)
     for region in regions:
         (region.country_count, region.programme_count, region.project_count,
          region.ongoing_count) = index.region_figures(region.pk)

@@ -5,7 +5,9 @@ While the database is away, /healthz says 503 and pages are the branded 503 page
 is back the same gunicorn, never restarted, answers everything again without a single
 error (persistent connections with CONN_HEALTH_CHECKS). A statement that runs too long
 is cancelled after DATABASE_STATEMENT_TIMEOUT, and a database that does not answer at
-all is given up after the connect timeout: a slow database cannot hold the workers."""
+all is given up after the connect timeout: a slow database cannot hold the workers.
+Also how web connections are set up: their statement timeout, and the statements they
+prepare (DATABASE_PREPARE_THRESHOLD)."""
 
 import http.client
 import itertools
