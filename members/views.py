@@ -8,7 +8,8 @@ from django.views.generic import DetailView, ListView
 from django.utils.http import urlencode
 
 from palmecentret.views import BreadcrumbsMixin, PreviewMixin
-from projects.aggregates import newest_cards, project_index, reference_objects
+from projects.aggregates import project_index, reference_objects
+from projects.cards import newest_cards
 
 from .models import MemberOrganisation, Network
 

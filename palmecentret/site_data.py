@@ -74,18 +74,34 @@ def fragment(key, render):
     search box, the footer's links on every page): each page still reads which cards it
     shows from the database, and a change to any content renders them anew.
     """
+    return fragments([key], lambda missing: {key: render()})[0]
+
+
+def fragments(keys, render_missing):
+    """The HTML for each of `keys`, in their order, as fragment() keeps it: those not
+    rendered yet are rendered together by render_missing(missing keys), which returns
+    {key: html} (the project cards of a page read their rows in one query) and may leave
+    out a key that has nothing to show; that key is then left out here too."""
     generation = page_cache.generation()
     if generation is None:
-        return render()
-    full_key = (generation, get_language(), key)
+        rendered = render_missing(list(keys))
+        return [rendered[key] for key in keys if key in rendered]
+    language = get_language()
+    found = {}
     with _fragments_lock:
-        html = _fragments.get(full_key)
-        if html is not None:
-            _fragments.move_to_end(full_key)
-            return html
-    html = render()
-    with _fragments_lock:
-        _fragments[full_key] = html
-        if len(_fragments) > FRAGMENT_LIMIT:
-            _fragments.popitem(last=False)
-    return html
+        for key in keys:
+            full_key = (generation, language, key)
+            html = _fragments.get(full_key)
+            if html is not None:
+                _fragments.move_to_end(full_key)
+                found[key] = html
+    missing = [key for key in keys if key not in found]
+    if missing:
+        rendered = render_missing(missing)
+        found.update(rendered)
+        with _fragments_lock:
+            for key, html in rendered.items():
+                _fragments[(generation, language, key)] = html
+            while len(_fragments) > FRAGMENT_LIMIT:
+                _fragments.popitem(last=False)
+    return [found[key] for key in keys if key in found]

@@ -23,6 +23,7 @@ from django.views.generic import TemplateView
 
 from members.models import MemberOrganisation, Network
 from projects.aggregates import regions_with_counts
+from projects.cards import latest_cards
 from projects.models import Funder, Programme, Project
 
 from .db_router import REPLICA
@@ -80,9 +81,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             regions=regions_with_counts(),
-            latest_projects=Project.objects.public()
-            .for_cards()
-            .order_by("-published_at", "-pk")[: self.latest_count],
+            latest_projects=latest_cards(Project.objects.public(), self.latest_count),
             **kwargs,
         )
 

@@ -17,9 +17,9 @@ over the public projects, some 50 ms at 10,000 projects).
 Counts come from here, and the small reference tables pages name (countries, themes,
 programmes, member organisations, partners: reference_objects()). The bits are in the
 list's default order (newest first), so the index also tells which projects a page of the
-list shows in that order or its reverse (ProjectIndex.page()); the projects themselves,
-and what a project links to, are always read from the database, so what a visitor can
-open is never stale.
+list shows in that order or its reverse (ProjectIndex.page()); the database confirms they
+are public (projects/cards.py), and what a project links to is always read from it, so
+what a visitor can open is never stale.
 """
 
 from collections import defaultdict
@@ -169,21 +169,6 @@ class ProjectIndex:
 
 def project_index():
     return generation_cached("project-index", ProjectIndex)
-
-
-def cards_by_pk(pks):
-    """The public projects with these pks, for cards (ProjectQuerySet.for_cards), in the
-    pks' order; one a moment ago unpublished is left out."""
-    found = Project.objects.public().for_cards().in_bulk(pks)
-    return [found[pk] for pk in pks if pk in found]
-
-
-def newest_cards(mask, count):
-    """The first `count` public projects of a selection (a bit set of the project index:
-    a member organisation's, say) in the project list's default order, newest first: the
-    same projects, in the same order, as the first page of the list filtered that way,
-    which the page that shows them links to. Read by pk from the index's page."""
-    return cards_by_pk(project_index().page(mask, 0, count))
 
 
 def regions_with_counts(queryset=None):

@@ -15,14 +15,13 @@ from members.models import MemberOrganisation
 from palmecentret.views import BreadcrumbsMixin, PreviewMixin
 
 from .aggregates import (
-    cards_by_pk,
     facet_options,
-    newest_cards,
     project_index,
     project_relations,
     reference_objects,
     regions_with_counts,
 )
+from .cards import cards_by_pk, latest_cards, newest_cards, project_cards
 from .filters import ProjectFilter
 from .models import Country, Partner, Programme, Project, Region
 
@@ -81,8 +80,8 @@ class RegionDetailView(BreadcrumbsMixin, DetailView):
             countries=[c for c in references["country"].values() if c.region_id == region.pk],
             programmes=[p for p in references["programme"].values()
                         if p.region_id == region.pk],
-            latest_projects=Project.objects.public().in_region(region).for_cards()
-            .order_by("-published_at", "-pk")[: self.latest_count],
+            latest_projects=latest_cards(Project.objects.public().in_region(region),
+                                         self.latest_count),
             all_projects_url=filtered_list_url(region=region.slug),
             **kwargs,
         )
@@ -147,18 +146,18 @@ class ProgrammeDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
         )
 
 
-class IndexedProjects:
-    """The listed projects in the default order or its reverse, which the project index
-    knows (ProjectFilter.pages_from_index()): the paginator's slice of them is read by
-    primary key, without the SQL of the filters' joins and the sort, and the whole
-    list is never built as a queryset. (Their number the paginator is given by the
-    view, from the index too.)"""
+class PagedCards:
+    """The list's projects as the paginator sees them: a page's slice of them is read
+    as pks by `pks_between(start, stop)` and shown as cards (projects/cards.py), and the
+    whole list is never built. (Their number the paginator is given by the view, from the
+    project index.)"""
 
-    def __init__(self, filterset):
-        self.filterset = filterset
+    def __init__(self, pks_between, cards):
+        self.pks_between = pks_between
+        self.cards = cards
 
     def __getitem__(self, page):
-        return cards_by_pk(self.filterset.index_page(page.start, page.stop))
+        return self.cards(self.pks_between(page.start, page.stop))
 
 
 class ProjectListView(BreadcrumbsMixin, ListView):
@@ -178,8 +177,12 @@ class ProjectListView(BreadcrumbsMixin, ListView):
         # count the list again.
         self.total, self.counts = self.filterset.counts()
         if self.filterset.pages_from_index():
-            return IndexedProjects(self.filterset)
-        return self.filterset.qs.for_cards()
+            # The projects in the default order or its reverse, which the project index
+            # knows (ProjectFilter.pages_from_index()): a page is read by pk, without the
+            # SQL of the filters' joins and the sort, and the database confirms it.
+            return PagedCards(self.filterset.index_page, cards_by_pk)
+        pks = self.filterset.qs.values_list("pk", flat=True)
+        return PagedCards(lambda start, stop: list(pks[start:stop]), project_cards)
 
     def paginate_queryset(self, queryset, page_size):
         # A page number that is not a number or past the end gets the nearest real page

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from projects.models import Project
+from tests.cards import card_urls
 from tests.factories import MemberOrganisationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_the_page_shows_the_first_projects_of_the_list_it_links_to(client):
     ProjectFactory(start_date=datetime.date(2030, 1, 1),  # someone else's, and newer
                    end_date=datetime.date(2031, 1, 1))
 
-    shown = [p.pk for p in client.get(member.get_absolute_url()).context["projects"]]
-    listed = [p.pk for p in client.get("/projekt/?member=abf").context["projects"]]
+    shown = card_urls(client.get(member.get_absolute_url()))
+    listed = card_urls(client.get("/projekt/?member=abf"))
     assert len(shown) == 12
     assert shown == listed[:12]

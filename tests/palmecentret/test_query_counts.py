@@ -12,6 +12,7 @@ from members.models import MemberOrganisation
 from projects.models import Country, Programme, Project
 
 pytestmark = pytest.mark.django_db
+BUDGET = 25
 
 
 def page_urls():
@@ -46,11 +47,16 @@ def page_urls():
 
 
 def count_queries(client, urls):
+    """{page: queries} with what the process keeps per content generation in place (the
+    second request), checking the first request, which also reads it, stays in budget."""
     counts = {}
     for name, url in urls.items():
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, (name, url, response.status_code)
+        for first in (True, False):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, (name, url, response.status_code)
+            if first:
+                assert len(queries) <= BUDGET, (name, url, len(queries))
         counts[name] = len(queries)
     return counts
 
@@ -69,5 +75,5 @@ def test_query_counts_do_not_grow_with_the_number_of_projects(client, settings):
     # A budget, so a page that starts looping over rows is noticed even if it happened
     # to loop the same number of times at both sizes (each page: session-less visitor,
     # its own object(s), prefetches of related lists, pagination count, facet counts).
-    too_many = {name: n for name, n in large.items() if n > 25}
+    too_many = {name: n for name, n in large.items() if n > BUDGET}
     assert not too_many

@@ -11,6 +11,9 @@ import pytest
 from django.core.cache import caches
 
 from palmecentret import page_cache, site_data
+from projects.aggregates import facet_options
+from projects.cards import cards_by_pk, project_cards, public_among
+from projects.models import Project
 from tests.conftest import local_cache
 from tests.factories import (
     CountryFactory,
@@ -265,6 +268,39 @@ def test_a_process_keeps_a_bounded_number_of_rendered_parts(monkeypatch):
     assert len(site_data._fragments) == 5
     # The most recent are kept, and a kept one is not rendered again.
     assert site_data.fragment(("test", 19), lambda: "again") == "<p>19</p>"
+
+
+def test_the_cards_a_page_has_not_rendered_yet_are_read_together(django_assert_num_queries):
+    # A page's cards that this process has not rendered yet cost two queries however many
+    # they are (their rows, their countries), the others none; each card is the project
+    # it was asked for, in the order asked, and one no longer public is left out.
+    older, newer, third = (ProjectFactory(title_sv=title) for title in ("Äldre", "Nyare",
+                                                                         "Tredje"))
+    draft = ProjectFactory(title_sv="Utkast", published=False)
+    facet_options()  # the country names, read once per content generation
+    with django_assert_num_queries(2):
+        cards = project_cards([newer.pk, draft.pk, older.pk])
+    assert ["Nyare" in cards[0], "Äldre" in cards[1], len(cards)] == [True, True, 2]
+    with django_assert_num_queries(2):  # the third card's
+        cards = project_cards([older.pk, third.pk, newer.pk])
+    with django_assert_num_queries(0):
+        assert project_cards([older.pk, third.pk, newer.pk]) == cards
+    assert ["Äldre" in cards[0], "Tredje" in cards[1], "Nyare" in cards[2]] == [True] * 3
+
+
+def test_a_page_of_the_project_index_shows_only_projects_public_now():
+    # The cards of a page of the project index are of the projects the database says are
+    # public at that moment, whatever the index (kept per content generation) held.
+    shown = ProjectFactory(title_sv="Synligt")
+    draft = ProjectFactory(title_sv="Utkast", published=False)
+    internal = ProjectFactory(title_sv="Internt", visibility=Project.Visibility.INTERNAL)
+    gone = ProjectFactory(title_sv="Borttaget")
+    pks = [draft.pk, gone.pk, shown.pk, internal.pk]
+    gone.delete()
+    assert public_among(pks) == {shown.pk}
+    cards = cards_by_pk(pks)
+    assert len(cards) == 1 and "Synligt" in cards[0]
+    assert public_among([]) == set()
 
 
 def test_a_page_reads_the_content_generation_once(client, monkeypatch):

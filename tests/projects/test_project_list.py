@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Project
+from tests.cards import card_titles, card_urls
 from tests.factories import (
     CountryFactory,
     FunderFactory,
@@ -49,13 +50,9 @@ def world():
                    visibility=Project.Visibility.INTERNAL)
 
 
-def titles(response):
-    return [p.title for p in response.context["projects"]]
-
-
 def test_lists_public_projects_only(client, world):
     response = client.get(URL)
-    assert sorted(titles(response)) == ["Fack i Serbien", "Kvinnor i Burma", "Unga i Manila"]
+    assert sorted(card_titles(response)) == ["Fack i Serbien", "Kvinnor i Burma", "Unga i Manila"]
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -72,7 +69,7 @@ def test_lists_public_projects_only(client, world):
     ("q=serbien", ["Fack i Serbien"]),
 ])
 def test_filters_combine(client, world, query, expected):
-    assert sorted(titles(client.get(f"{URL}?{query}"))) == expected
+    assert sorted(card_titles(client.get(f"{URL}?{query}"))) == expected
 
 
 def test_a_project_in_two_matching_countries_is_listed_once(client, world):
@@ -127,7 +124,7 @@ def world_theme():
     ("title", "Fack i Serbien"),
 ])
 def test_sorting(client, world, sort, first):
-    assert titles(client.get(f"{URL}?sort={sort}"))[0] == first
+    assert card_titles(client.get(f"{URL}?sort={sort}"))[0] == first
 
 
 @pytest.mark.parametrize("query", [
@@ -162,7 +159,7 @@ def test_a_page_past_the_end_shows_the_last_page(client, world):
 def test_programme_filter_from_the_programme_page(client, world):
     programme = ProgrammeFactory(slug="asienprogrammet")
     ProjectFactory(title_sv="I programmet", programme=programme)
-    assert titles(client.get(f"{URL}?programme=asienprogrammet")) == ["I programmet"]
+    assert card_titles(client.get(f"{URL}?programme=asienprogrammet")) == ["I programmet"]
 
 
 def test_english_list_under_en(client, world):
@@ -173,12 +170,13 @@ def test_english_list_under_en(client, world):
 def test_filter_values_are_checked_without_a_query_of_their_own(client, world,
                                                                   django_assert_num_queries):
     filters = {"country": "filippinerna", "theme": "unga", "member": "abf", "region": "asien"}
-    # The filters' objects are read once per content generation: by the first list that
-    # uses them (sorted otherwise, so that the page cache does not answer the second).
+    # The filters' objects are read once per content generation, and so is a card: by the
+    # first list that uses them (sorted otherwise, so that the page cache does not answer
+    # the second).
     client.get(URL, {**filters, "sort": "title"})
-    with django_assert_num_queries(2):  # the page of projects and their countries
+    with django_assert_num_queries(1):  # which of the page's projects are public
         response = client.get(URL, filters)
-    assert titles(response) == ["Unga i Manila"]
+    assert card_titles(response) == ["Unga i Manila"]
 
 
 def test_a_country_added_a_moment_ago_can_be_filtered_on_at_once(client, world):
@@ -186,7 +184,7 @@ def test_a_country_added_a_moment_ago_can_be_filtered_on_at_once(client, world):
     kosovo = CountryFactory(slug="kosovo", name_sv="Kosovo")
     ProjectFactory(slug="p4", title_sv="Unga i Pristina", countries=[kosovo])
     response = client.get(URL, {"country": "kosovo"})
-    assert titles(response) == ["Unga i Pristina"]
+    assert card_titles(response) == ["Unga i Pristina"]
     assert not response.context["filterset"].form.errors
 
 
@@ -239,8 +237,8 @@ def test_a_page_in_the_default_order_is_the_one_the_database_would_sort(client, 
     # SQL give (as every other sort still does): the filter set's queryset.
     for page in (1, 2, 3):
         response = client.get(f"{URL}?{query}&page={page}")
-        listed = [p.pk for p in response.context["projects"]]
-        everything = [p.pk for p in response.context["filterset"].qs]
+        listed = card_urls(response)
+        everything = [p.get_absolute_url() for p in response.context["filterset"].qs]
         start = (response.context["page_obj"].number - 1) * 20
         assert listed == everything[start:start + 20]
         assert response.context["filterset"].pages_from_index()
@@ -251,8 +249,8 @@ def test_a_page_in_the_default_order_is_the_one_the_database_would_sort(client, 
 def test_other_orders_and_the_words_filter_are_sorted_by_the_database(client, many, query):
     response = client.get(f"{URL}?{query}&page=2")
     assert not response.context["filterset"].pages_from_index()
-    everything = [p.pk for p in response.context["paginator"].object_list]
-    assert [p.pk for p in response.context["projects"]] == everything[20:40]
+    everything = [p.get_absolute_url() for p in response.context["filterset"].qs]
+    assert card_urls(response) == everything[20:40]
 
 
 def test_a_project_published_a_moment_ago_heads_the_list_at_once(client, many):
@@ -260,8 +258,8 @@ def test_a_project_published_a_moment_ago_heads_the_list_at_once(client, many):
     newest = ProjectFactory(title_sv="Alldeles nytt projekt", published=False,
                             start_date=datetime.date(2030, 1, 1),
                             end_date=datetime.date(2031, 12, 31))
-    assert "Alldeles nytt projekt" not in titles(client.get(URL))
+    assert "Alldeles nytt projekt" not in card_titles(client.get(URL))
     newest.published = True
     newest.save()
-    assert titles(client.get(URL))[0] == "Alldeles nytt projekt"
-    assert titles(client.get(f"{URL}?sort=oldest&page=3"))[-1] == "Alldeles nytt projekt"
+    assert card_titles(client.get(URL))[0] == "Alldeles nytt projekt"
+    assert card_titles(client.get(f"{URL}?sort=oldest&page=3"))[-1] == "Alldeles nytt projekt"

@@ -1,0 +1,21 @@
+"""The project cards a page shows (includes/project_card.html), read from its HTML as a
+visitor sees them."""
+
+import html
+import re
+
+CARD_LINK = re.compile(r'<h3 class="h5 card-title"><a href="([^"]+)">([^<]*)</a></h3>')
+
+
+def cards(response):
+    """[(url, title)] of the page's project cards, in the page's order."""
+    return [(url, html.unescape(title))
+            for url, title in CARD_LINK.findall(response.content.decode())]
+
+
+def card_titles(response):
+    return [title for _url, title in cards(response)]
+
+
+def card_urls(response):
+    return [url for url, _title in cards(response)]
