@@ -22,9 +22,9 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from members.models import MemberOrganisation, Network
-from projects.aggregates import regions_with_counts
+from projects.aggregates import project_index, regions_with_counts
 from projects.cards import latest_cards
-from projects.models import Funder, Programme, Project
+from projects.models import Funder, Programme
 
 from .db_router import REPLICA
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
@@ -81,7 +81,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             regions=regions_with_counts(),
-            latest_projects=latest_cards(Project.objects.public(), self.latest_count),
+            latest_projects=latest_cards(project_index().all, self.latest_count),
             **kwargs,
         )
 

@@ -71,7 +71,7 @@ def newest_cards(mask, count):
     return cards_by_pk(project_index().page(mask, 0, count))
 
 
-def latest_cards(queryset, count):
-    """The cards of the `count` projects of a queryset of public projects published last."""
-    return project_cards(list(
-        queryset.order_by("-published_at", "-pk").values_list("pk", flat=True)[:count]))
+def latest_cards(mask, count):
+    """The cards of the `count` projects of a selection (a bit set of the project index:
+    a region's, or all) published last, newest first."""
+    return cards_by_pk(project_index().latest(mask, count))

@@ -80,7 +80,7 @@ class RegionDetailView(BreadcrumbsMixin, DetailView):
             countries=[c for c in references["country"].values() if c.region_id == region.pk],
             programmes=[p for p in references["programme"].values()
                         if p.region_id == region.pk],
-            latest_projects=latest_cards(Project.objects.public().in_region(region),
+            latest_projects=latest_cards(project_index().masks["region"].get(region.pk, 0),
                                          self.latest_count),
             all_projects_url=filtered_list_url(region=region.slug),
             **kwargs,

@@ -4,7 +4,8 @@ visitor sees them."""
 import html
 import re
 
-CARD_LINK = re.compile(r'<h3 class="h5 card-title"><a href="([^"]+)">([^<]*)</a></h3>')
+CARD_LINK = re.compile(r'<article class="[^"]*\bproject-card\b[^"]*">\s*<div class="card-body">'
+                       r'\s*<h3 class="h5 card-title"><a href="([^"]+)">([^<]*)</a></h3>')
 
 
 def cards(response):

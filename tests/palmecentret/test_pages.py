@@ -1,12 +1,15 @@
 """Every public page answers in Swedish at the root and in English under /en/."""
 
+import datetime
 import re
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from projects.models import Project
+from tests.cards import card_urls
 from tests.factories import (
     CountryFactory,
     MailingListFactory,
@@ -134,6 +137,31 @@ def test_home_shows_regions_with_counts_and_latest_projects(client, content):
     assert "1 projekt" in html
     assert "Fackliga rättigheter" in html
     assert "Det samhälle vi vill ha skapar trygga människor" in html
+
+
+def test_home_and_region_show_the_projects_published_last(client):
+    # "Latest projects": the ones published last (then the newest pk), whatever they are
+    # about or when they start; one without a publishing date comes last.
+    asia, europe = RegionFactory(slug="asien"), RegionFactory(slug="europa")
+    in_asia, in_europe = CountryFactory(region=asia), CountryFactory(region=europe)
+    projects = [ProjectFactory(countries=[in_europe if n % 3 == 0 else in_asia],
+                               start_date=datetime.date(2000 + n, 1, 1))
+                for n in range(16)]
+    ProjectFactory(countries=[in_asia], published=False)
+    published = timezone.now() - datetime.timedelta(days=30)
+    for n, project in enumerate(projects):  # ties on the date: the newest pk first
+        Project.objects.filter(pk=project.pk).update(
+            published_at=None if n == 15 else published - datetime.timedelta(days=n // 2))
+    latest = Project.objects.public().order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+    def urls(projects):
+        return [project.get_absolute_url() for project in projects[:6]]
+
+    assert card_urls(client.get("/")) == urls(latest)
+    assert card_urls(client.get(asia.get_absolute_url())) == urls(
+        latest.filter(countries__region=asia))
+    assert card_urls(client.get(europe.get_absolute_url())) == urls(
+        latest.filter(countries__region=europe))
 
 
 def test_about_names_the_founders_from_the_data(client):
