@@ -1,6 +1,7 @@
 """The project list's filters: parsed and validated by django-filter from a plain GET URL
 that can be bookmarked and shared, with counts per filter value."""
 
+import copy
 from functools import cached_property
 
 import django_filters
@@ -21,6 +22,33 @@ def _exists(through_model, **lookups):
     """A correlated EXISTS on a many-to-many table: filters without joins, so a project
     in two matching countries is still listed once."""
     return Exists(through_model.objects.filter(project=OuterRef("pk"), **lookups))
+
+
+class CopiedPerRequest:
+    """A filter the filter set copies for each request (a FilterSet deep-copies its
+    filters so that each instance has its own, as they point back to it): the copy shares
+    the filter's settings (label, choices, queryset, field), which nothing changes, and
+    has its own link to the filter set and its own bound `method`. A deep copy of the
+    list's nine filters took as long as the rest of the filter set's work."""
+
+    def __deepcopy__(self, memo):
+        clone = copy.copy(self)
+        memo[id(self)] = clone
+        if clone.method is not None:
+            clone.method = clone.method  # a FilterMethod that calls the clone's parent
+        return clone
+
+
+class CharFilter(CopiedPerRequest, django_filters.CharFilter):
+    pass
+
+
+class ChoiceFilter(CopiedPerRequest, django_filters.ChoiceFilter):
+    pass
+
+
+class NumberFilter(CopiedPerRequest, django_filters.NumberFilter):
+    pass
 
 
 class KnownChoiceField(ModelChoiceField):
@@ -50,7 +78,7 @@ class KnownChoiceField(ModelChoiceField):
                                   code="invalid_choice", params={"value": value}) from None
 
 
-class KnownModelChoiceFilter(django_filters.ModelChoiceFilter):
+class KnownModelChoiceFilter(CopiedPerRequest, django_filters.ModelChoiceFilter):
     """A ModelChoiceFilter whose value is looked up by KnownChoiceField; `known_as` names
     the list of objects in the cache."""
 
@@ -99,7 +127,7 @@ class ProjectFilter(django_filters.FilterSet):
         ("updated", _("Recently updated")),
     ]
 
-    q = django_filters.CharFilter(label=_("Words"), method="filter_words", max_length=200)
+    q = CharFilter(label=_("Words"), method="filter_words", max_length=200)
     region = KnownModelChoiceFilter(
         label=_("Region"), queryset=Region.objects.all(), known_as="region",
         to_field_name="slug", method="filter_region",
@@ -120,12 +148,12 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Programme"), queryset=Programme.objects.public(), known_as="programme",
         to_field_name="slug",
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Project.Status.choices)
+    status = ChoiceFilter(label=_("Status"), choices=Project.Status.choices)
     funder = KnownModelChoiceFilter(label=_("Funder"), queryset=Funder.objects.all(),
                                     known_as="funder")
-    year = django_filters.NumberFilter(label=_("Year"), method="filter_year", min_value=1992,
+    year = NumberFilter(label=_("Year"), method="filter_year", min_value=1992,
                                        max_value=2100)
-    sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES,
+    sort = ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES,
                                        method="sort_by", empty_label=None)
 
     # Dimensions that get counts per value, in the order the form shows them.

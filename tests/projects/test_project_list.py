@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from projects.filters import ProjectFilter
 from projects.models import Project
 from tests.cards import card_titles, card_urls
 from tests.factories import (
@@ -70,6 +71,19 @@ def test_lists_public_projects_only(client, world):
 ])
 def test_filters_combine(client, world, query, expected):
     assert sorted(card_titles(client.get(f"{URL}?{query}"))) == expected
+
+
+def test_filter_sets_of_requests_served_at_once_keep_their_own_filters(rf, world):
+    # Each request's filter set has its own filters (in a threaded worker two are alive
+    # at once), though they share their settings with the class's.
+    burma = ProjectFilter.for_request(rf.get(URL, {"country": "burma", "sort": "title"}))
+    youth = ProjectFilter.for_request(rf.get(URL, {"theme": "unga", "sort": "budget"}))
+    for filterset in (burma, youth):
+        assert all(f.parent is filterset for f in filterset.filters.values())
+        assert filterset.filters["sort"].filter.method == filterset.sort_by
+    assert [p.title for p in youth.qs] == ["Unga i Manila", "Fack i Serbien"]
+    assert [p.title for p in burma.qs] == ["Kvinnor i Burma"]
+    assert all(getattr(f, "parent", None) is None for f in ProjectFilter.base_filters.values())
 
 
 def test_a_project_in_two_matching_countries_is_listed_once(client, world):
