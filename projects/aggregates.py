@@ -227,7 +227,8 @@ def _facet_options():
         "country": named(references["country"].values()),
         "theme": named(references["theme"].values()),
         "member": named(m for m in references["member"].values() if m.published),
-        "funder": [(funder.pk, str(funder.pk), funder.name) for funder in Funder.objects.all()],
+        "funder": [(funder.pk, str(funder.pk), funder.name)
+                   for funder in references["funder"].values()],
     }
 
 
@@ -247,15 +248,16 @@ PROJECT_RELATIONS = (
 
 
 def _reference_objects():
-    """{key: {pk: object}} of the few countries, published programmes, themes, member
-    organisations (published or not: a project page names an unpublished member without
-    a link) and local partners (with their country), each in the order the site lists it
+    """{key: {pk: object}} of the few countries, programmes and member organisations
+    (published or not: a project page names an unpublished one without a link), themes,
+    funders and local partners (with their country), each in the order the site lists it
     in the current language."""
     from members.models import MemberOrganisation
 
     return {
         "country": {c.pk: c for c in Country.objects.order_by("name")},
-        "programme": {p.pk: p for p in Programme.objects.public()},
+        "programme": {p.pk: p for p in Programme.objects.all()},
+        "funder": {f.pk: f for f in Funder.objects.all()},
         "theme": {t.pk: t for t in Theme.objects.all()},
         "member": {m.pk: m for m in MemberOrganisation.objects.all()},
         "partner": {p.pk: p for p in Partner.objects.select_related("country")},

@@ -79,7 +79,7 @@ class RegionDetailView(BreadcrumbsMixin, DetailView):
         return super().get_context_data(
             countries=[c for c in references["country"].values() if c.region_id == region.pk],
             programmes=[p for p in references["programme"].values()
-                        if p.region_id == region.pk],
+                        if p.region_id == region.pk and p.published],
             latest_projects=latest_cards(project_index().masks["region"].get(region.pk, 0),
                                          self.latest_count),
             all_projects_url=filtered_list_url(region=region.slug),
@@ -203,14 +203,20 @@ class ProjectListView(BreadcrumbsMixin, ListView):
 
 class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "project"
-    queryset = Project.objects.select_related("programme", "funder")
+    queryset = Project.objects.all()
 
     def get_breadcrumbs(self):
         return [projects_crumb(), (self.request.path, self.object.title)]
 
     def get_context_data(self, **kwargs):
-        # countries, themes, member_organisations, partners: read in one query.
-        return super().get_context_data(**project_relations(self.object), **kwargs)
+        project = self.object
+        # Its programme and funder, and (read in one query) its countries, themes,
+        # member organisations and partners, from the small tables' per-version copies.
+        references = reference_objects()
+        return super().get_context_data(
+            programme=references["programme"].get(project.programme_id),
+            funder=references["funder"].get(project.funder_id),
+            **project_relations(project), **kwargs)
 
 
 def facets_for(filterset, counts):

@@ -17,6 +17,7 @@ from projects.models import Project
 from tests.conftest import local_cache
 from tests.factories import (
     CountryFactory,
+    FunderFactory,
     MailingListFactory,
     MemberOrganisationFactory,
     PartnerFactory,
@@ -121,10 +122,27 @@ def test_a_project_page_shows_a_change_to_its_links_or_their_names_at_once(clien
     assert "Länder Chile, Sydafrika, Österrike" in html
 
 
+def test_a_project_page_names_its_programme_and_funder_and_links_a_published_programme(
+        client):
+    published = ProgrammeFactory(slug="asienprogrammet", name_sv="Asienprogrammet")
+    draft = ProgrammeFactory(slug="utkastprogrammet", name_sv="Utkastprogrammet",
+                             published=False)
+    ProjectFactory(slug="i-programmet", programme=published,
+                   funder=FunderFactory(name_sv="Forumfonden", name_en="The Forum fund"))
+    ProjectFactory(slug="i-utkastet", programme=draft)
+    html = page(client, "/projekt/i-programmet/")
+    assert f'<a href="{published.get_absolute_url()}">Asienprogrammet</a>' in html
+    assert "Finansiär Forumfonden" in facts(html)
+    assert "Funder The Forum fund" in facts(page(client, "/en/projects/i-programmet/"))
+    html = page(client, "/projekt/i-utkastet/")
+    assert "Program Utkastprogrammet" in facts(html)
+    assert draft.get_absolute_url() not in html and "Finansiär" not in facts(html)
+
+
 def test_a_project_page_reads_its_links_in_one_query_however_many(client, linked_project,
                                                                    django_assert_num_queries):
     page(client, "/projekt/fackliga-rattigheter/")  # the names, once per generation
-    # The project (with its programme and funder) and its links.
+    # The project, and its links.
     with django_assert_num_queries(2):
         page(client, "/projekt/fackliga-rattigheter/")
     linked_project.partners.add(*PartnerFactory.create_batch(5))
