@@ -51,7 +51,7 @@ LISTED = 12
 
 class MemberDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "member"
-    queryset = MemberOrganisation.objects.select_related("parent")
+    queryset = MemberOrganisation.objects.all()
 
     def get_breadcrumbs(self):
         return [members_crumb(), (self.request.path, self.object.name)]
@@ -59,7 +59,15 @@ class MemberDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
     def get_context_data(self, **kwargs):
         member = self.object
         index = project_index()
+        # The organisation it belongs to and its networks from the small tables'
+        # per-version copies; which networks it is in, from the database.
+        references = reference_objects()
+        in_networks = set(Network.members.through.objects.filter(memberorganisation=member.pk)
+                          .values_list("network", flat=True))
         return super().get_context_data(
+            parent=references["member"].get(member.parent_id),
+            networks=[network for pk, network in references["network"].items()
+                      if pk in in_networks and network.published],
             # The first of the list that "all projects" links to, in its order.
             projects=newest_cards(index.masks["member"].get(member.pk, 0), LISTED),
             # From the project index, as on the list's filter (projects/aggregates.py):
@@ -67,8 +75,7 @@ class MemberDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
             project_count=index.count("member", member.pk),
             all_projects_url=reverse("projects:project-list") + "?"
             + urlencode({"member": member.slug}),
-            networks=member.networks.filter(published=True),
-            member_unions=[m for m in reference_objects()["member"].values()
+            member_unions=[m for m in references["member"].values()
                            if m.parent_id == member.pk and m.published],
             **kwargs,
         )

@@ -248,11 +248,11 @@ PROJECT_RELATIONS = (
 
 
 def _reference_objects():
-    """{key: {pk: object}} of the few countries, programmes and member organisations
-    (published or not: a project page names an unpublished one without a link), themes,
-    funders and local partners (with their country), each in the order the site lists it
-    in the current language."""
-    from members.models import MemberOrganisation
+    """{key: {pk: object}} of the few countries, programmes, member organisations and
+    networks (published or not: a project page names an unpublished programme or member
+    without a link), themes, funders and local partners (with their country), each in the
+    order the site lists it in the current language."""
+    from members.models import MemberOrganisation, Network
 
     return {
         "country": {c.pk: c for c in Country.objects.order_by("name")},
@@ -260,6 +260,7 @@ def _reference_objects():
         "funder": {f.pk: f for f in Funder.objects.all()},
         "theme": {t.pk: t for t in Theme.objects.all()},
         "member": {m.pk: m for m in MemberOrganisation.objects.all()},
+        "network": {n.pk: n for n in Network.objects.all()},
         "partner": {p.pk: p for p in Partner.objects.select_related("country")},
     }
 

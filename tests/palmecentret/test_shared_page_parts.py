@@ -20,6 +20,7 @@ from tests.factories import (
     FunderFactory,
     MailingListFactory,
     MemberOrganisationFactory,
+    NetworkFactory,
     PartnerFactory,
     ProgrammeFactory,
     ProjectFactory,
@@ -188,6 +189,30 @@ def test_region_and_member_pages_show_a_change_to_their_lists_at_once(client):
     unpublished.published = True
     unpublished.save()
     assert "Kommunal" in page(client, "/medlemmar/lo/")
+
+
+def test_a_member_page_names_its_organisation_and_published_networks_at_once(client):
+    lo = MemberOrganisationFactory(slug="lo", name_sv="Landsorganisationen")
+    metall = MemberOrganisationFactory(slug="if-metall", name_sv="IF Metall", parent=lo)
+    solidar = NetworkFactory(slug="solidar", name_sv="Solidar", name_en="Solidar")
+    draft = NetworkFactory(slug="utkast", name_sv="Utkastnätverket", published=False)
+    NetworkFactory(name_sv="Ett annat nätverk").members.set([lo])
+    solidar.members.set([metall])
+    draft.members.set([metall])
+    html = page(client, "/medlemmar/if-metall/")
+    assert f'Medlem i <a href="{lo.get_absolute_url()}">Landsorganisationen</a>' in html
+    assert section(html, "networks-title") == "Nätverk Solidar"
+    lo.name_sv = "LO"
+    lo.save()
+    NetworkFactory(name_sv="Arbetarrörelsens nätverk").members.set([metall])
+    draft.published = True
+    draft.save()
+    html = page(client, "/medlemmar/if-metall/")
+    assert f'Medlem i <a href="{lo.get_absolute_url()}">LO</a>' in html
+    assert section(html, "networks-title") == (
+        "Nätverk Arbetarrörelsens nätverk Solidar Utkastnätverket")
+    solidar.members.remove(metall)
+    assert "Solidar" not in section(page(client, "/medlemmar/if-metall/"), "networks-title")
 
 
 def test_the_home_pages_regions_show_a_new_country_or_project_at_once(client):
