@@ -7,7 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from django.utils.http import urlencode
 
-from palmecentret.views import BreadcrumbsMixin, PreviewMixin
+from palmecentret.views import BreadcrumbsMixin, CompiledLookupMixin, PreviewMixin
 from projects.aggregates import project_index, reference_objects
 from projects.cards import newest_cards
 
@@ -49,7 +49,7 @@ class MemberListView(BreadcrumbsMixin, ListView):
 LISTED = 12
 
 
-class MemberDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
+class MemberDetailView(CompiledLookupMixin, PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "member"
     queryset = MemberOrganisation.objects.all()
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from members.models import MemberOrganisation
-from palmecentret.views import BreadcrumbsMixin, PreviewMixin
+from palmecentret.views import BreadcrumbsMixin, CompiledLookupMixin, PreviewMixin
 
 from .aggregates import (
     facet_options,
@@ -66,7 +66,7 @@ class RegionListView(BreadcrumbsMixin, ListView):
         )
 
 
-class RegionDetailView(BreadcrumbsMixin, DetailView):
+class RegionDetailView(CompiledLookupMixin, BreadcrumbsMixin, DetailView):
     model = Region
     latest_count = 6
 
@@ -201,7 +201,7 @@ class ProjectListView(BreadcrumbsMixin, ListView):
         )
 
 
-class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
+class ProjectDetailView(CompiledLookupMixin, PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "project"
     queryset = Project.objects.all()
 
