@@ -215,6 +215,27 @@ def test_a_member_page_names_its_organisation_and_published_networks_at_once(cli
     assert "Solidar" not in section(page(client, "/medlemmar/if-metall/"), "networks-title")
 
 
+def test_a_country_page_names_the_members_and_partners_of_its_public_projects(client):
+    kenya, uganda = CountryFactory(slug="kenya"), CountryFactory(slug="uganda")
+    lo, abf, kommunal, draft = (MemberOrganisationFactory(name_sv=name) for name in
+                                ("LO", "ABF", "Kommunal", "Utkastförbundet"))
+    draft.published = False
+    draft.save()
+    open_partner = PartnerFactory(name="Öppen partner", country=kenya)
+    hidden_partner = PartnerFactory(name="Skyddad partner", country=kenya)
+    ProjectFactory(countries=[kenya, uganda], member_organisations=[lo, draft],
+                   partners=[open_partner])
+    ProjectFactory(countries=[kenya], member_organisations=[abf], partners=[hidden_partner],
+                   visibility=Project.Visibility.HIDE_PARTNERS)
+    ProjectFactory(countries=[kenya], member_organisations=[kommunal], published=False)
+    ProjectFactory(countries=[uganda], member_organisations=[kommunal])
+    html = page(client, "/lander/kenya/")
+    assert section(html, "members-title") == "Medlemsorganisationer som är verksamma här ABF LO"
+    assert section(html, "partners-title") == "Lokala partner Öppen partner"
+    ProjectFactory(countries=[kenya], member_organisations=[kommunal])
+    assert "Kommunal" in section(page(client, "/lander/kenya/"), "members-title")
+
+
 def test_the_home_pages_regions_show_a_new_country_or_project_at_once(client):
     region = RegionFactory(slug="asien", name_sv="Asien", name_en="Asia")
     country = CountryFactory(name_sv="Myanmar", region=region)
