@@ -21,7 +21,7 @@ from .aggregates import (
     regions_with_counts,
 )
 from .cards import cards_by_pk, latest_cards, newest_cards, project_cards
-from .filters import ProjectFilter
+from .filters import ProjectFilter, with_list_filters
 from .models import Country, Partner, Programme, Project, Region
 
 
@@ -194,10 +194,16 @@ class ProjectListView(BreadcrumbsMixin, ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
+        sort = self.filterset.form.data.get("sort")
         return super().get_context_data(
             filterset=self.filterset,
             facets=facets_for(self.filterset, self.counts),
+            sort_options_html=_options_html([
+                {"value": value, "label": label, "selected": value == sort}
+                for value, label in self.filterset.SORT_CHOICES]),
             active_filters=active_filters(self.filterset, self.request),
+            # The list's filters and sort for its exports and feed (not its page number).
+            list_query=with_list_filters("", self.request),
             **kwargs,
         )
 
@@ -245,14 +251,15 @@ def facets_for(filterset, counts):
 
 
 def _options_html(choices):
-    """A facet's <option> elements. Built here rather than in a template loop: the list
-    page shows a few hundred of them, and this is a tenth of the loop's cost. The same
-    few hundred values and names come back on every page: each is escaped once
-    (_escaped), and the elements are joined as format_html_join would, without its
-    escaping of every part each time."""
+    """A select's <option> elements, with the number of projects where a choice has
+    one (`count`). Built here rather than in a template loop: the list page shows a few
+    hundred of them, and this is a tenth of the loop's cost. The same few hundred values
+    and names come back on every page: each is escaped once (_escaped), and the elements
+    are joined as format_html_join would, without its escaping of every part each
+    time."""
     return mark_safe("\n".join(
         f'<option value="{_escaped(str(c["value"]))}"{" selected" if c["selected"] else ""}>'
-        f'{_escaped(str(c["label"]))} ({c["count"]:d})</option>'
+        f'{_escaped(str(c["label"]))}{" (%d)" % c["count"] if "count" in c else ""}</option>'
         for c in choices
     ))
 

@@ -115,6 +115,11 @@ def test_filter_options_are_escaped_and_the_chosen_one_selected(client, world):
         assert '<option value="abf">ABF (2)</option>' in html
         assert '<option value="unga" selected>Unga (0)</option>' in html
         assert "<Förbundet>" not in html
+    sorts = client.get(f"{URL}?sort=budget").content.decode().split('name="sort"')[1]
+    assert '<option value="budget" selected>Största budget</option>' in sorts
+    assert '<option value="newest">Nyaste först</option>' in sorts
+    sorts = client.get(f"{URL}").content.decode().split('name="sort"')[1]
+    assert '<option value="newest" selected>Nyaste först</option>' in sorts
 
 
 def test_the_filtered_list_is_a_plain_get_url_that_keeps_filters_in_the_pages(client, world):
