@@ -15,11 +15,12 @@ The index only changes when staff change content: it is kept per content generat
 over the public projects, some 50 ms at 10,000 projects).
 
 Counts come from here, and the small reference tables pages name (countries, themes,
-programmes, member organisations, partners: reference_objects()). The bits are in the
-list's default order (newest first), so the index also tells which projects a page of the
-list shows in that order or its reverse (ProjectIndex.page()); the database confirms they
-are public (projects/cards.py), and what a project links to is always read from it, so
-what a visitor can open is never stale.
+programmes, funders, member organisations, networks, partners: reference_objects()). The
+bits are in the list's default order (newest first), so the index also tells which
+projects a page of the list shows in that order or its reverse (ProjectIndex.page()), and
+which were published last (latest()); the database confirms they are public
+(projects/cards.py), and what a project links to is always read from it, so what a
+visitor can open is never stale.
 """
 
 from collections import defaultdict
@@ -34,9 +35,9 @@ from .models import Country, Funder, Partner, Programme, Project, Region, Theme,
 
 
 def _published_key(row):
-    """Sorts a ProjectIndex row (pk, ..., published_at) by when the project was published,
-    then by pk; one without the date (never stamped: published before it was recorded)
-    before all others."""
+    """Orders ProjectIndex rows (pk, ..., published_at) by when the project was published,
+    then by pk; one without the date (never stamped) below all others, so last among the
+    latest."""
     pk, published = row[0], row[-1]
     return (1, published, pk) if published else (0, pk)
 

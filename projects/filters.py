@@ -84,11 +84,6 @@ class KnownModelChoiceFilter(CopiedPerRequest, django_filters.ModelChoiceFilter)
 
     field_class = KnownChoiceField
 
-    def __init__(self, *args, queryset, **kwargs):
-        # A filter set deep-copies its filters for every request, a queryset with them;
-        # a callable (as django-filter allows: it gets the request) is kept as it is.
-        super().__init__(*args, queryset=lambda request: queryset.all(), **kwargs)
-
 
 class FilterForm(forms.Form):
     """The filter set's form, which only validates the query string (the list's template
@@ -152,9 +147,9 @@ class ProjectFilter(django_filters.FilterSet):
     funder = KnownModelChoiceFilter(label=_("Funder"), queryset=Funder.objects.all(),
                                     known_as="funder")
     year = NumberFilter(label=_("Year"), method="filter_year", min_value=1992,
-                                       max_value=2100)
-    sort = ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES,
-                                       method="sort_by", empty_label=None)
+                        max_value=2100)
+    sort = ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES, method="sort_by",
+                        empty_label=None)
 
     # Dimensions that get counts per value, in the order the form shows them.
     FACETS = ("region", "country", "theme", "member", "status", "funder", "year")

@@ -235,9 +235,6 @@ class ProjectQuerySet(models.QuerySet):
             Exists(Country.objects.filter(region=region, projects=OuterRef("pk")))
         )
 
-    def in_country(self, country):
-        return self.filter(countries=country)
-
     def for_cards(self):
         """Everything a project card (includes/project_card.html) shows, in two queries
         whatever the number of cards: its own fields, without the long body, and the
