@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, reduce
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -15,17 +16,17 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, connections, router
 from django.db.models import (
-    Case, Expression, F, Func, IntegerField, Q, Subquery, TextField, Value, When,
+    Case, Expression, F, Func, IntegerField, OuterRef, Q, Subquery, TextField, Value, When,
 )
 from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
+from psycopg.sql import Literal
 
 from members.models import MemberOrganisation, Network
-from projects.models import Country, Programme, Project, add_country_names, year_span
+from projects.models import Country, Programme, Project, set_country_names, year_span
 
 from .site_data import generation_cached
 
@@ -90,6 +91,21 @@ class StoredDocument(Expression):
 
 def project_document(language):
     return StoredDocument(language)
+
+
+class ParsedOnce(SearchQuery):
+    """websearch_to_tsquery() of the visitor's words as a scalar subquery: PostgreSQL
+    parses and stems the words once per statement, not once for every row it ranks.
+
+    The words are a parameter of a statement prepared once per connection, and in such a
+    statement's generic plan the call is not folded into a constant: ts_rank() would parse
+    them again for each of the thousands of hits (half of ranking's cost). A subquery
+    without outer references is run once (an InitPlan), and the GIN index still serves
+    the match."""
+
+    def as_sql(self, compiler, connection, **kwargs):
+        sql, params = super().as_sql(compiler, connection, **kwargs)
+        return f"(SELECT {sql})", params
 
 
 def clean_query(raw):
@@ -174,8 +190,11 @@ class Kind:
     # object comes from search_objects(), read once per content generation. Otherwise
     # the ranked query reads the hits' objects itself.
     few: bool = False
-    # Called with the hits' objects and the database alias, where the queryset's own
-    # iterable would have added what a hit shows (the precompiled search reads raw rows).
+    # () -> {name: expression}: what a hit shows from other tables, read with the hits in
+    # the same statement (only for the rows shown); then prepare(objects) turns it into
+    # what the queryset's own iterable would have added (the compiled search reads raw
+    # rows).
+    links: object = None
     prepare: object = None
 
     @cached_property
@@ -207,7 +226,11 @@ KINDS = (
         limit=20,
         counted=True,
         document=project_document,
-        prepare=add_country_names,
+        links=lambda: {"search_country_ids": ArraySubquery(
+            Project.countries.through.objects.filter(project=OuterRef("pk"))
+            .values("country_id"))},
+        prepare=lambda projects: set_country_names(
+            projects, operator.attrgetter("search_country_ids")),
     ),
     Kind(
         key="countries",
@@ -297,20 +320,20 @@ def search_languages():
 def search(raw_query):
     """Search every kind for the visitor's query; None when there is nothing to search.
 
-    A fixed number of queries whatever the data size: per kind one for the ranked hits
-    (plus one for the projects' countries; on PostgreSQL the same query counts all project
-    hits, on SQLite one more does). On PostgreSQL each kind's query is compiled once per
-    process (compiled_search()) and the kinds with few objects take them from the cache
-    (search_objects())."""
+    A fixed number of queries whatever the data size. On PostgreSQL two: the projects'
+    (the best 20 with their countries, and the count of all project hits), and one
+    statement for all the kinds with few objects (Kind.few), whose objects come from the
+    cache (search_objects()); each statement is compiled once per process
+    (compiled_search()). On SQLite one per kind, and one more to count the project hits."""
     query = clean_query(raw_query)
     if not query:
         return None
     languages = search_languages()
     if connection.vendor == "postgresql":
-        run = _search_postgresql
+        sections = _search_postgresql(query, languages)
     else:
-        run = _search_fallback
-    return Results(query=query, sections=[run(kind, query, languages) for kind in KINDS])
+        sections = [_search_fallback(kind, query, languages) for kind in KINDS]
+    return Results(query=query, sections=sections)
 
 
 def _section(kind, rows, count=None):
@@ -348,7 +371,7 @@ def _documents(queryset, document, query, languages):
     match, documents = Q(), []
     for language in languages:
         alias = f"search_document_{language}"
-        tsquery = SearchQuery(query, search_type="websearch", config=CONFIGS[language])
+        tsquery = ParsedOnce(query, search_type="websearch", config=CONFIGS[language])
         # alias(), not annotate(): the document is matched and ranked, never sent back.
         queryset = queryset.alias(**{alias: document(language)})
         match |= Q(**{alias: tsquery})
@@ -393,6 +416,8 @@ def postgresql_querysets(kind, query, languages):
         everyone = matching.order_by().annotate(
             search_total=Func(F("pk"), function="COUNT")).values("search_total")
         matching = queryset.filter(pk__in=best).annotate(search_total=Subquery(everyone))
+    if kind.links:
+        matching = matching.annotate(**kind.links())
     tsqueries = [tsquery for _alias, tsquery in documents]
     either = reduce(operator.or_, tsqueries)
     text = reduce(
@@ -421,9 +446,35 @@ def postgresql_querysets(kind, query, languages):
 # What stands for the visitor's words while a kind's search is compiled: a control
 # character, which clean_query() removes from every real query.
 _WORDS = "\x00"
-# {(kind, language, database alias): (sql, params, positions of the words in params,
-#  the (pk, title, snippet) of a row for a kind with few objects)}
+# {key: sql}, the keys as in compiled_search() and compiled_few()
 _compiled = {}
+# The columns a kind with few objects gives each hit (compiled_few()).
+_FEW_COLUMNS = ("pk", "search_title", "search_snippet")
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _words_only(sql, params):
+    """Compiled SQL with each parameter but the visitor's words written in as a literal,
+    and each place the words go as %(words)s: a statement run with one parameter.
+
+    Every other parameter (configurations, highlight options, fallbacks, the visibility
+    left out) is fixed when the search is compiled. Sent as parameters they cost psycopg
+    more than the statement's execution on the small tables: past 50 parameters or 4 kB
+    it parses the SQL for placeholders again on every run instead of once."""
+    params = iter(params)
+
+    def bind(match):
+        if match.group() == "%%":
+            return "%%"
+        param = next(params)
+        if param == _WORDS:
+            return "%(words)s"
+        return Literal(param).as_string().replace("%", "%%")
+
+    bound = _PLACEHOLDER.sub(bind, sql)
+    if next(params, None) is not None or "%(words)s" not in bound:
+        raise RuntimeError("the search does not take the words as a parameter")
+    return bound
 
 
 def compiled_search(kind, languages, alias):
@@ -431,55 +482,76 @@ def compiled_search(kind, languages, alias):
 
     Compiling it (the rank, two headlines, the fallback of English text to Swedish) costs
     more than a millisecond of Python per kind, more than PostgreSQL takes to run it on
-    the small tables. Only the visitor's words change from one search to the next, and
-    they are a parameter: the SQL is compiled with a placeholder for them, which each
-    search fills in (search_rows()). Everything else the query holds is fixed.
+    the small tables. Only the visitor's words change from one search to the next: the
+    SQL is compiled with a placeholder for them, %(words)s (_words_only()), and each
+    search gives them as its one parameter. Everything else the query holds is fixed.
 
     The rows are those of the kind's queryset with search_title, search_snippet (and
     search_total, the count of every hit), or, for a kind with few objects (Kind.few),
-    (pk, search_title, search_snippet)."""
+    the _FEW_COLUMNS alone."""
     key = (kind.key, get_language(), alias)
     compiled = _compiled.get(key)
     if compiled is None:
         ranked = postgresql_querysets(kind, _WORDS, languages)
         if kind.few:
-            ranked = ranked.values_list("pk", "search_title", "search_snippet")
-        compiler = ranked[: _fetch_size(kind)].query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        positions = [i for i, param in enumerate(params) if param == _WORDS]
-        if not positions or _WORDS in sql:
+            ranked = ranked.values_list(*_FEW_COLUMNS)
+        sql, params = ranked[: _fetch_size(kind)].query.get_compiler(using=alias).as_sql()
+        if _WORDS in sql:
             raise RuntimeError(f"the {kind.key} search does not take the words as a parameter")
-        columns = None
-        if kind.few:
-            # The columns come in the compiler's order, not necessarily the one asked for.
-            selected = [name for _expression, _sql, name in compiler.select]
-            columns = operator.itemgetter(
-                *(selected.index(name) for name in ("pk", "search_title", "search_snippet")))
-        compiled = _compiled[key] = (sql, tuple(params), positions, columns)
+        compiled = _compiled[key] = _words_only(sql, params)
     return compiled
 
 
-def search_rows(kind, query, languages):
-    """[(object, marked title, snippet)] of the kind's best hits, and the count of all
-    hits (for a counted kind; else None)."""
+def compiled_few(kinds, languages, alias):
+    """The searches of the kinds with few objects as one statement: each kind's
+    compiled_search() in turn (UNION ALL), its rows numbered in the order its own ORDER BY
+    gave them. A row is (the kind's place in `kinds`, its number, *_FEW_COLUMNS). One
+    statement instead of one per kind: each round trip to the database costs the worker
+    more than PostgreSQL spends ranking these tables."""
+    key = ("few", tuple(kind.key for kind in kinds), get_language(), alias)
+    compiled = _compiled.get(key)
+    if compiled is None:
+        quote = connections[alias].ops.quote_name
+        columns = ", ".join(f"k.{quote(name)}" for name in _FEW_COLUMNS)
+        compiled = _compiled[key] = " UNION ALL ".join(
+            f"SELECT {place}, row_number() OVER (), {columns} "
+            f"FROM ({compiled_search(kind, languages, alias)}) k"
+            for place, kind in enumerate(kinds)
+        ) + " ORDER BY 1, 2"
+    return compiled
+
+
+def many_rows(kind, query, languages):
+    """[(object, marked title, snippet)] of the best hits of a kind with many objects,
+    and the count of all its hits (for a counted kind; else None)."""
     model = kind.model
     alias = router.db_for_read(model)
-    sql, params, positions, columns = compiled_search(kind, languages, alias)
-    params = list(params)
-    for position in positions:
-        params[position] = query
-    if not kind.few:
-        found = list(model.objects.raw(sql, params, using=alias))
-        if kind.prepare:
-            kind.prepare(found, alias)
-        total = found[0].search_total if kind.counted and found else 0
-        return [(obj, obj.search_title, obj.search_snippet) for obj in found], total
-    objects = search_objects(kind)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [columns(row) for row in cursor.fetchall()]
-    # An object saved since this generation's objects were read waits for the next.
-    return [(objects[pk], title, snippet) for pk, title, snippet in rows if pk in objects], None
+    sql = compiled_search(kind, languages, alias)
+    found = list(model.objects.raw(sql, {"words": query}, using=alias))
+    if kind.prepare:
+        kind.prepare(found)
+    total = (found[0].search_total if found else 0) if kind.counted else None
+    return [(obj, obj.search_title, obj.search_snippet) for obj in found], total
+
+
+def few_rows(kinds, query, languages):
+    """{kind key: [(object, marked title, snippet)]} of the kinds with few objects."""
+    rows = {kind.key: [] for kind in kinds}
+    by_alias = {}
+    for kind in kinds:
+        by_alias.setdefault(router.db_for_read(kind.model), []).append(kind)
+    for alias, together in by_alias.items():
+        sql = compiled_few(together, languages, alias)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, {"words": query})
+            found = cursor.fetchall()
+        objects = [search_objects(kind) for kind in together]
+        for place, _number, pk, title, snippet in found:
+            # An object saved since this generation's objects were read waits for the next.
+            obj = objects[place].get(pk)
+            if obj is not None:
+                rows[together[place].key].append((obj, title, snippet))
+    return rows
 
 
 def search_objects(kind):
@@ -489,17 +561,21 @@ def search_objects(kind):
                              lambda: {obj.pk: obj for obj in kind.queryset()})
 
 
-def _search_postgresql(kind, query, languages):
-    rows, total = search_rows(kind, query, languages)
-    hits = [
-        Hit(object=obj,
-            title=highlight(getattr(obj, kind.title_field), _MARKED.findall(title or ""),
-                            whole_words=True),
-            snippet=mark_up(snippet or ""),
-            details=[d for d in kind.details(obj) if d])
-        for obj, title, snippet in rows
-    ]
-    return _section(kind, hits, count=lambda: total)
+def _search_postgresql(query, languages):
+    few = few_rows([kind for kind in KINDS if kind.few], query, languages)
+    sections = []
+    for kind in KINDS:
+        rows, total = (few[kind.key], None) if kind.few else many_rows(kind, query, languages)
+        hits = [
+            Hit(object=obj,
+                title=highlight(getattr(obj, kind.title_field), _MARKED.findall(title or ""),
+                                whole_words=True),
+                snippet=mark_up(snippet or ""),
+                details=[d for d in kind.details(obj) if d])
+            for obj, title, snippet in rows
+        ]
+        sections.append(_section(kind, hits, count=lambda total=total: total))
+    return sections
 
 
 def _search_fallback(kind, query, languages):

@@ -269,8 +269,6 @@ def link_table(connection, through, column):
 
 def add_country_names(projects, using):
     """Set each project's `country_names` (see CardIterable), in one query."""
-    from .aggregates import facet_options  # the aggregates are built on these models
-
     if not projects:
         return
     connection = connections[using]
@@ -280,14 +278,22 @@ def add_country_names(projects, using):
         cursor.execute(f"SELECT {of_project}, {country} FROM {table} "
                        f"WHERE {of_project} IN ({', '.join(['%s'] * len(pks))})", pks)
         pairs = cursor.fetchall()
-    countries = facet_options()["country"]  # [(pk, slug, name)], in name order
-    order = {pk: position for position, (pk, _slug, _name) in enumerate(countries)}
-    names = {pk: name for pk, _slug, name in countries}
     by_project = {}
     for project_id, country_id in pairs:
         by_project.setdefault(project_id, []).append(country_id)
+    set_country_names(projects, lambda project: by_project.get(project.pk, ()))
+
+
+def set_country_names(projects, country_ids):
+    """Set each project's `country_names` from `country_ids(project)`, the ids of its
+    countries: their names in the current language, in the order the filters list them."""
+    from .aggregates import facet_options  # the aggregates are built on these models
+
+    countries = facet_options()["country"]  # [(pk, slug, name)], in name order
+    order = {pk: position for position, (pk, _slug, _name) in enumerate(countries)}
+    names = {pk: name for pk, _slug, name in countries}
     for project in projects:
-        ids = sorted(by_project.get(project.pk, ()), key=order.__getitem__)
+        ids = sorted(country_ids(project), key=order.__getitem__)
         project.country_names = [names[pk] for pk in ids]
 
 

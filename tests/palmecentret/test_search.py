@@ -114,6 +114,37 @@ def test_finds_countries_programmes_members_and_networks(client, content, q, key
     assert content[key].get_absolute_url() in found
 
 
+def section_part(html, key):
+    """One kind's result section of a search page."""
+    start = html.find(f'aria-labelledby="results-{key}"')
+    assert start >= 0, f"no {key} section"
+    return html[start:html.find("</section>", start)]
+
+
+def test_each_kind_lists_its_own_hits_best_first(client, content):
+    by_name = MemberOrganisationFactory(slug="folkkraftsforbundet",
+                                        name_sv="Folkkraftsförbundet Folkkraft")
+    by_text = MemberOrganisationFactory(slug="studiecirkeln", name_sv="Studiecirkeln",
+                                        description_sv="Arbetar med Folkkraft i Norden.")
+    html = search(client, "Folkkraft")
+    members, networks = section_part(html, "members"), section_part(html, "networks")
+    assert content["network"].get_absolute_url() in networks
+    assert by_name.get_absolute_url() not in networks
+    # A hit in the name outranks one in the description.
+    assert 0 <= members.find(by_name.get_absolute_url()) < members.find(
+        by_text.get_absolute_url())
+    assert content["network"].get_absolute_url() not in members
+
+
+def test_a_project_hit_names_its_countries_a_to_z(client, content):
+    colombia = CountryFactory(slug="colombia", name_sv="Colombia", name_en="Colombia",
+                              iso_code="CO", region=content["country"].region)
+    ProjectFactory(slug="tva-lander", title_sv="Tvålandersprojektet",
+                   countries=[content["country"], colombia])
+    projects = section_part(search(client, "Tvålandersprojektet"), "projects")
+    assert "Colombia, Palestina" in projects
+
+
 def test_english_page_finds_english_text(client, content):
     with translation.override("en"):
         url = content["rights"].get_absolute_url()
@@ -240,11 +271,12 @@ def test_query_count_does_not_grow_with_the_number_of_matches(client, content, l
     small = count_search_queries(client, url)
     add_matching_projects(content["country"], 490)
     large = count_search_queries(client, url)
-    # 1 the best 20 projects (on PostgreSQL with the count of all project hits), 2 which
-    # countries they are in, then one each for 3 countries, 4 programmes, 5 member
-    # organisations and 6 networks. SQLite counts the project hits in a query of its
-    # own. The visitor has no session, so nothing else.
-    assert small == large == (6 if connection.vendor == "postgresql" else 7)
+    # On PostgreSQL 1 the best 20 projects with their countries and the count of all
+    # project hits, 2 countries, programmes, member organisations and networks in one
+    # statement. SQLite asks 1 the projects, 2 their countries, one each for 3 countries,
+    # 4 programmes, 5 member organisations and 6 networks, and counts the project hits in
+    # 7. The visitor has no session, so nothing else.
+    assert small == large == (2 if connection.vendor == "postgresql" else 7)
 
 
 def test_a_change_to_a_country_member_or_network_shows_in_search_at_once(client, content):
