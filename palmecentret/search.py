@@ -323,8 +323,9 @@ def search(raw_query):
     A fixed number of queries whatever the data size. On PostgreSQL two: the projects'
     (the best 20 with their countries, and the count of all project hits), and one
     statement for all the kinds with few objects (Kind.few), whose objects come from the
-    cache (search_objects()); each statement is compiled once per process
-    (compiled_search()). On SQLite one per kind, and one more to count the project hits."""
+    cache (search_objects()); each statement is compiled once per process and language
+    (compiled_search(), compiled_few()). On SQLite one per kind, and one more to count the
+    project hits."""
     query = clean_query(raw_query)
     if not query:
         return None
@@ -472,7 +473,10 @@ def _words_only(sql, params):
         return Literal(param).as_string().replace("%", "%%")
 
     bound = _PLACEHOLDER.sub(bind, sql)
-    if next(params, None) is not None or "%(words)s" not in bound:
+    end = object()
+    if next(params, end) is not end:
+        raise RuntimeError("the compiled search has more parameters than placeholders")
+    if "%(words)s" not in bound:
         raise RuntimeError("the search does not take the words as a parameter")
     return bound
 
