@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import secrets
+import select
 import socket
 import subprocess
 import sys
@@ -27,7 +28,7 @@ import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.urls import reverse
 from django.utils import translation
 
@@ -391,7 +392,7 @@ SHOW_TIMEOUTS = """
 import django
 django.setup()
 from django.core.management import call_command
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 def show():
     with connection.cursor() as cursor:
@@ -441,12 +442,58 @@ def test_web_connections_get_the_statement_timeout_and_batch_commands_lift_it(
     assert timeouts("write_iati", str(tmp_path / "activities.xml")) == lifted
 
 
+# --- The health check itself -----------------------------------------------------------
+
+@pytest.fixture
+def kept_connection(db):
+    """A web worker's persistent connection, apart from the test's own transaction."""
+    wrapper = connections.create_connection(DEFAULT_DB_ALIAS)
+    wrapper.ensure_connection()
+    checks = []
+    full_check = wrapper.is_usable
+    wrapper.is_usable = lambda: checks.append("SELECT 1") or full_check()
+    yield wrapper, checks
+    wrapper.close()
+
+
+def next_request(wrapper):
+    """What Django does between two requests (request_finished, request_started) and
+    then at the new request's first query."""
+    wrapper.close_if_unusable_or_obsolete()
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+def test_a_healthy_kept_connection_is_reused_without_a_round_trip(kept_connection):
+    wrapper, checks = kept_connection
+    first = next_request(wrapper)
+    assert wrapper.health_check_enabled
+    assert [next_request(wrapper) for _ in range(3)] == [first] * 3
+    assert checks == []
+
+
+@pytest.mark.postgres
+def test_a_connection_the_server_ended_is_checked_and_replaced(kept_connection):
+    wrapper, checks = kept_connection
+    first = next_request(wrapper)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [first])
+    # The server's goodbye reaches the worker's socket.
+    wait_for(lambda: select.select([wrapper.connection.fileno()], [], [], 0)[0], 5,
+             "the ended connection turns readable")
+    second = next_request(wrapper)  # no error: a new connection
+    assert checks == ["SELECT 1"]
+    assert second != first
+
+
 # --- Prepared statements ------------------------------------------------------------------
 
 COUNT_PREPARED = """
 import django
 django.setup()
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from projects.models import Country
 
 for _ in range(10):
