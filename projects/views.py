@@ -7,10 +7,10 @@ from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from palmecentret.links import fixed_url
 from palmecentret.views import BreadcrumbsMixin, CompiledLookupMixin, PreviewMixin
 
 from .aggregates import (
@@ -31,15 +31,15 @@ LISTED = 12
 
 
 def filtered_list_url(**filters):
-    return reverse("projects:project-list") + "?" + urlencode(filters)
+    return fixed_url("projects:project-list") + "?" + urlencode(filters)
 
 
 def regions_crumb():
-    return (reverse("projects:region-list"), _("Regions"))
+    return (fixed_url("projects:region-list"), _("Regions"))
 
 
 def projects_crumb():
-    return (reverse("projects:project-list"), _("Projects"))
+    return (fixed_url("projects:project-list"), _("Projects"))
 
 
 class RegionListView(BreadcrumbsMixin, ListView):

@@ -4,11 +4,10 @@ the parts of the frame that are the same on every page, rendered once."""
 
 from django import template
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from palmecentret.links import fixed_url
 from palmecentret.site_data import fragment as site_fragment
 
 register = template.Library()
@@ -25,19 +24,6 @@ MAIN_MENU = [
 ]
 
 
-# {(language, script prefix, URL configuration): (the menu items' URLs)}: what reverse()
-# gives for them does not change while the process runs.
-_menu_urls = {}
-
-
-def menu_urls():
-    key = (get_language(), get_script_prefix(), get_urlconf())
-    urls = _menu_urls.get(key)
-    if urls is None:
-        urls = _menu_urls[key] = tuple(reverse(name) for name, _label in MAIN_MENU)
-    return urls
-
-
 @register.simple_tag(takes_context=True)
 def main_nav(context):
     """The menu in the page's language, the item the page is in marked: "page" on the
@@ -45,7 +31,7 @@ def main_nav(context):
     mark, so it is rendered once per language and marked item (site_data.fragment)."""
     request = context.get("request")
     path = request.path if request else ""
-    urls = menu_urls()
+    urls = tuple(fixed_url(name) for name, _label in MAIN_MENU)
     current = tuple("page" if path == url else "true" if path.startswith(url) else ""
                     for url in urls)
 

@@ -9,6 +9,9 @@ import re
 
 import pytest
 from django.core.cache import caches
+from django.template import Context, Template
+from django.urls import NoReverseMatch, set_script_prefix
+from django.utils import translation
 
 from palmecentret import page_cache, site_data
 from projects.aggregates import facet_options
@@ -400,3 +403,35 @@ def test_a_change_made_while_a_request_runs_is_seen_by_what_it_renders_next(clie
         assert page_cache.generation() != first
     finally:
         page_cache.request_finished_receiver(sender=None)
+
+
+def render_urls(source, **context):
+    return Template(source).render(Context(context)).split()
+
+
+def test_fixed_page_addresses_follow_the_language_and_script_prefix():
+    # {% url %} keeps a fixed page's address once per process (palmecentret/links.py):
+    # kept per language and script prefix, never one for another.
+    source = "{% url 'projects:project-list' %} {% url 'newsletter:signup' %}"
+    for _ in range(2):
+        with translation.override("sv"):
+            assert render_urls(source) == ["/projekt/", "/nyhetsbrev/"]
+        with translation.override("en"):
+            assert render_urls(source) == ["/en/projects/", "/en/newsletter/"]
+    set_script_prefix("/portal/")
+    try:
+        with translation.override("en"):
+            assert render_urls(source) == ["/portal/en/projects/", "/portal/en/newsletter/"]
+    finally:
+        set_script_prefix("/")
+
+
+def test_addresses_with_arguments_or_kept_as_a_variable_are_reversed_as_ever():
+    source = ("{% url 'projects:project-detail' slug %} "
+              "{% url 'projects:project-detail' slug=other as link %}{{ link }} "
+              "{% url 'no-such-page' as missing %}[{{ missing }}]")
+    with translation.override("sv"):
+        assert render_urls(source, slug="a", other="b") == [
+            "/projekt/a/", "/projekt/b/", "[]"]
+    with pytest.raises(NoReverseMatch):
+        Template("{% url 'no-such-page' %}").render(Context())
