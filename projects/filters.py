@@ -15,7 +15,7 @@ from members.models import MemberOrganisation
 from palmecentret.site_data import generation_cached
 
 from .aggregates import ProjectIndex, project_index
-from .models import Country, Funder, Programme, Project, Region, Theme
+from .models import Country, Funder, Programme, Project, Region, Theme, public_projects
 
 
 def _exists(through_model, **lookups):
@@ -175,7 +175,7 @@ class ProjectFilter(django_filters.FilterSet):
         projects: one definition for the page, its CSV/JSON exports and its feed."""
         data = request.GET.copy()
         data.setdefault("sort", "newest")
-        return cls(data, queryset=Project.objects.public(), request=request)
+        return cls(data, queryset=public_projects(), request=request)
 
     def filter_words(self, queryset, name, value):
         # Imported here: the site-wide search builds on this app's models.

@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from projects.filters import ProjectFilter
-from projects.models import Project
+from projects.models import Project, public_projects
 from tests.cards import card_titles, card_urls
 from tests.factories import (
     CountryFactory,
@@ -282,3 +283,18 @@ def test_a_project_published_a_moment_ago_heads_the_list_at_once(client, many):
     newest.save()
     assert card_titles(client.get(URL))[0] == "Alldeles nytt projekt"
     assert card_titles(client.get(f"{URL}?sort=oldest&page=3"))[-1] == "Alldeles nytt projekt"
+
+
+def order_by(queryset):
+    return str(queryset.query).rsplit("ORDER BY", 1)[1]
+
+
+def test_the_lists_public_projects_are_a_new_queryset_each_time_in_its_language(world):
+    # public_projects() clones one queryset built per language (projects/models.py).
+    with translation.override("sv"):
+        assert list(public_projects().filter(slug="p1").values_list("slug", flat=True)) == ["p1"]
+        assert sorted(public_projects().values_list("slug", flat=True)) == ["p1", "p2", "p3"]
+        assert '"title_sv"' in order_by(public_projects())
+    with translation.override("en"):
+        assert '"title_en"' in order_by(public_projects())
+        assert public_projects().count() == 3
