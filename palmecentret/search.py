@@ -19,6 +19,7 @@ from django.db.models import (
     Case, Expression, F, Func, IntegerField, OuterRef, Q, Subquery, TextField, Value, When,
 )
 from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
+from django.db.models.query import RawQuerySet
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -531,7 +532,7 @@ def many_rows(kind, query, languages):
     model = kind.model
     alias = router.db_for_read(model)
     sql = compiled_search(kind, languages, alias)
-    found = list(model.objects.raw(sql, {"words": query}, using=alias))
+    found = list(RawQuerySet(sql, model=model, params={"words": query}, using=alias))
     if kind.prepare:
         kind.prepare(found)
     total = (found[0].search_total if found else 0) if kind.counted else None

@@ -7,6 +7,7 @@ from functools import lru_cache
 import segno
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections, router
+from django.db.models.query import RawQuerySet
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -73,7 +74,9 @@ class CompiledLookupMixin:
             compiled = self._compiled_lookups[key] = (sql, params, params.index(self._SLUG))
         sql, params, at = compiled
         params = (*params[:at], slug, *params[at + 1:])
-        found = list(model._default_manager.db_manager(using).raw(sql, params))
+        # A RawQuerySet as manager.raw() makes it, without the manager's queryset first
+        # (modeltranslation builds a class for each: 0.06 ms of a 2.4 ms page).
+        found = list(RawQuerySet(sql, model=model, params=params, using=using))
         if not found:
             raise Http404(_("No %(verbose_name)s found matching the query")
                           % {"verbose_name": model._meta.verbose_name})
