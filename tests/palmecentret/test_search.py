@@ -145,6 +145,15 @@ def test_a_project_hit_names_its_countries_a_to_z(client, content):
     assert "Colombia, Palestina" in projects
 
 
+def test_a_project_hit_shows_its_status_in_the_pages_language(client, content):
+    ProjectFactory(slug="statusprojektet", title_sv="Statusprojektet",
+                   title_en="Statusprojektet", status=Project.Status.ONGOING,
+                   countries=[content["country"]])
+    assert "Pågående" in section_part(search(client, "Statusprojektet"), "projects")
+    english = section_part(search(client, "Statusprojektet", language="en"), "projects")
+    assert "Ongoing" in english and "Pågående" not in english
+
+
 def test_english_page_finds_english_text(client, content):
     with translation.override("en"):
         url = content["rights"].get_absolute_url()
