@@ -2,8 +2,9 @@
 
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from palmecentret.links import slug_url
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -63,7 +64,7 @@ class MemberOrganisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("members:member-detail", kwargs={"slug": self.slug})
+        return slug_url("members:member-detail", self.slug)
 
     @property
     def is_public(self):
@@ -112,7 +113,7 @@ class Network(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("members:network-detail", kwargs={"slug": self.slug})
+        return slug_url("members:network-detail", self.slug)
 
     @property
     def is_public(self):

@@ -22,14 +22,12 @@ from members.models import MemberOrganisation, Network
 from newsletter.models import Seminar
 from projects.models import Country, Programme, Project, Region
 
+from .links import around_slug
 from .site_data import generation_cached
 
 # Addresses per sitemap page: each object gives one per language. Well under the
 # protocol's 50,000, so that a page is a small answer.
 LIMIT = 5000
-# Stands for the slug while an object's address is built (never a real slug: slugs
-# have no capital letters).
-SLUG = "SLUG-PLACEHOLDER"
 
 
 class BilingualSitemap(Sitemap):
@@ -157,14 +155,12 @@ class ModelSitemap(BilingualSitemap):
 
     @cached_property
     def _address(self):
-        """{language: (before the slug, after it)}: the address pattern reversed once
-        per language, not once per object."""
+        """{language: (before the slug, after it)}: the address pattern once per
+        language, not once per object."""
         patterns = {}
         for language in self._languages():
             with translation.override(language):
-                before, _slug, after = reverse(self.url_name,
-                                               kwargs={"slug": SLUG}).partition(SLUG)
-            patterns[language] = (before, after)
+                patterns[language] = around_slug(self.url_name)
         return patterns
 
     def addresses(self, item):
