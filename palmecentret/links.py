@@ -19,15 +19,20 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
-# {(name, current app, language, script prefix, URL configuration): path}; bounded by
-# the number of such names times languages.
+def _reversing_for():
+    """What reverse()'s answer depends on besides the name and arguments: the language,
+    the script prefix and the URL configuration."""
+    return get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+
+
+# {(name, current app, *_reversing_for()): path}; bounded by the number of such names
+# times languages.
 _paths = {}
 
 
 def fixed_url(name, current_app=None):
     """reverse(name, current_app=current_app) for a URL without arguments."""
-    key = (name, current_app, get_language(), get_script_prefix(),
-           get_urlconf() or settings.ROOT_URLCONF)
+    key = (name, current_app, *_reversing_for())
     path = _paths.get(key)
     if path is None:
         path = _paths[key] = reverse(name, current_app=current_app)
@@ -37,17 +42,17 @@ def fixed_url(name, current_app=None):
 # A slug as the <slug:...> path converter accepts it: such a slug is written into the
 # address as it is, with no quoting.
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-# Stands for the slug while the address around it is reversed (never a real slug: slugs
-# have no capital letters).
+# Stands for the slug while the address around it is reversed (no fixed part of an
+# address contains it).
 _MARKER = "SLUG-MARKER"
-# {(name, language, script prefix, URL configuration): (before, after)}
+# {(name, *_reversing_for()): (before, after)}
 _around_slug = {}
 
 
 def around_slug(name):
     """(before, after): the address of the page `name` names by a slug, on either side of
     the slug, in the current language."""
-    key = (name, get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    key = (name, *_reversing_for())
     around = _around_slug.get(key)
     if around is None:
         before, _marker, after = reverse(name, kwargs={"slug": _MARKER}).partition(_MARKER)
