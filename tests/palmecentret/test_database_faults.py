@@ -392,7 +392,7 @@ SHOW_TIMEOUTS = """
 import django
 django.setup()
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 
 def show():
     with connection.cursor() as cursor:
@@ -493,7 +493,7 @@ def test_a_connection_the_server_ended_is_checked_and_replaced(kept_connection):
 COUNT_PREPARED = """
 import django
 django.setup()
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from projects.models import Country
 
 for _ in range(10):
