@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, reduce
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -16,8 +17,10 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, connections, router
 from django.db.models import (
-    Case, Expression, F, Func, IntegerField, OuterRef, Q, Subquery, TextField, Value, When,
+    BigIntegerField, BooleanField, Case, Expression, F, Func, IntegerField, OuterRef, Q,
+    Subquery, TextField, Value, When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
 from django.db.models.query import RawQuerySet
 from django.utils.html import escape
@@ -57,6 +60,13 @@ PROJECT_SEARCH_INDEXES = {"sv": "project_search_sv_gin", "en": "project_search_e
 # The stored document columns (PostgreSQL only; not model fields, so no query but the
 # search ever reads them).
 PROJECT_DOCUMENT_COLUMNS = {"sv": "search_document_sv", "en": "search_document_en"}
+# PostgreSQL only: a row per public project, language and lexeme of its stored document,
+# with its rank for that one word and its start date, kept by triggers
+# (projects/migrations/0005_project_search_terms.py): one-word searches read their best
+# projects and their count from its index (ranked_by_terms()).
+PROJECT_TERMS_TABLE = "projects_project_search_term"
+# The project hits' order after the rank: the terms table holds the start date for it.
+PROJECT_ORDER = ("-start_date", "pk")
 
 
 def search_vector(weighted_fields, language):
@@ -92,6 +102,14 @@ class StoredDocument(Expression):
 
 def project_document(language):
     return StoredDocument(language)
+
+
+class IsAnyOf(Func):
+    """The condition that a value is one of an array's: value = ANY(array)."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
 
 
 class ParsedOnce(SearchQuery):
@@ -206,6 +224,9 @@ class Kind:
     # rows).
     links: object = None
     prepare: object = None
+    # True for the projects: a one-word search is ranked and counted from the terms
+    # table (ranked_by_terms()).
+    terms: bool = False
 
     @cached_property
     def model(self):
@@ -230,7 +251,7 @@ KINDS = (
         weighted_fields=PROJECT_FIELDS,
         title_field="title",
         text_fields=("summary", "body"),
-        order=("-start_date", "pk"),
+        order=PROJECT_ORDER,
         details=lambda p: [", ".join(p.country_names),
                            _status(p), _years(p)],
         limit=20,
@@ -241,6 +262,7 @@ KINDS = (
             .values("country_id"))},
         prepare=lambda projects: set_country_names(
             projects, operator.attrgetter("search_country_ids")),
+        terms=True,
     ),
     Kind(
         key="countries",
@@ -426,7 +448,18 @@ def postgresql_querysets(kind, query, languages):
                 .values("pk")[: _fetch_size(kind)])
         everyone = matching.order_by().annotate(
             search_total=Func(F("pk"), function="COUNT")).values("search_total")
-        matching = queryset.filter(pk__in=best).annotate(search_total=Subquery(everyone))
+        if kind.terms:
+            one_word, best_by_terms, count_by_terms = ranked_by_terms(
+                kind, query, languages, _fetch_size(kind))
+            ids = ArrayField(BigIntegerField())
+            matching = queryset.filter(IsAnyOf(
+                F("pk"), Case(When(one_word, then=best_by_terms),
+                              default=ArraySubquery(best), output_field=ids),
+            )).annotate(search_total=Case(When(one_word, then=count_by_terms),
+                                          default=Subquery(everyone),
+                                          output_field=IntegerField()))
+        else:
+            matching = queryset.filter(pk__in=best).annotate(search_total=Subquery(everyone))
     if kind.links:
         matching = matching.annotate(**kind.links())
     tsqueries = [tsquery for _alias, tsquery in documents]
@@ -452,6 +485,48 @@ def postgresql_querysets(kind, query, languages):
         ),
     ).order_by("-search_rank", *kind.order)
     return ranked
+
+
+def ranked_by_terms(kind, query, languages, limit):
+    """A one-word search of the projects, from the terms table (PROJECT_TERMS_TABLE): the
+    condition that the query is one word (or none) in each language, the array of the
+    best `limit` project ids, and the count of all the projects it finds, as SQL
+    expressions. PostgreSQL runs only the branch a CASE takes: postgresql_querysets()
+    ranks the documents themselves when the query has more words or operators.
+
+    The same projects in the same order as ranking the documents: a row's rank is
+    ts_rank() of the project's document against the query of that one word, which is
+    what ranking the document against a one-word query computes, and on English pages
+    (both languages searched) a project's rank is the greater of its two, as
+    Greatest() of the two ts_rank()s. Only public projects have rows; the order after
+    the rank is the kind's (PROJECT_ORDER)."""
+    if kind.order != PROJECT_ORDER:
+        raise RuntimeError("the terms table orders by rank, start date and pk only")
+    table = connection.ops.quote_name(PROJECT_TERMS_TABLE)
+    one_word, one_word_params, match, match_params = [], [], [], []
+    for language in languages:
+        # Each a subquery without outer references, run once per statement.
+        parsed, parsed_params = "websearch_to_tsquery(%s::regconfig, %s)", [
+            CONFIGS[language], query]
+        one_word.append(f"(SELECT numnode({parsed}) <= 1)")
+        one_word_params += parsed_params
+        # A query of one word is that word, quoted as a tsvector's lexeme is.
+        match.append(f"(t.language = %s AND t.lexeme = "
+                     f"(SELECT (tsvector_to_array({parsed}::text::tsvector))[1]))")
+        match_params += [language, *parsed_params]
+    where = " OR ".join(match)
+    if len(languages) == 1:
+        best = (f"ARRAY(SELECT t.project_id FROM {table} t WHERE {where} "
+                f"ORDER BY t.rank DESC, t.start_date DESC, t.project_id LIMIT {int(limit)})")
+        count = f"(SELECT COUNT(*) FROM {table} t WHERE {where})"
+    else:
+        best = (f"ARRAY(SELECT t.project_id FROM {table} t WHERE {where} "
+                f"GROUP BY t.project_id ORDER BY MAX(t.rank) DESC, MAX(t.start_date) DESC, "
+                f"t.project_id LIMIT {int(limit)})")
+        count = f"(SELECT COUNT(DISTINCT t.project_id) FROM {table} t WHERE {where})"
+    return (RawSQL(" AND ".join(one_word), one_word_params, output_field=BooleanField()),
+            RawSQL(best, match_params, output_field=ArrayField(BigIntegerField())),
+            RawSQL(count, match_params, output_field=IntegerField()))
 
 
 # What stands for the visitor's words while a kind's search is compiled: a control

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from members.models import MemberOrganisation, Network
 from newsletter.models import MailingList, Seminar, Subscriber, Subscription
 from palmecentret.management.commands import load_demo as load_demo_module
+from palmecentret.search import PROJECT_TERMS_TABLE
 from projects.models import (
     Country,
     Funder,
@@ -356,3 +357,21 @@ def test_a_bulk_load_leaves_fresh_planner_statistics():
     load_demo("--projects", "40", "--subscribers", "60")
     assert estimated_rows(Subscriber) == Subscriber.objects.count() >= 60
     assert estimated_rows(Project) == Project.objects.count() > 40
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_outside_a_transaction_is_vacuumed():
+    """Vacuumed, every page of the new tables is visible to all: reads need not ask the
+    commit log about each row, and the one-word search counts its projects in the terms
+    table's index alone."""
+    def pages(table):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relpages, relallvisible FROM pg_class "
+                           "WHERE oid = %s::regclass", [table])
+            return cursor.fetchone()
+
+    load_demo("--projects", "40", "--subscribers", "60")
+    for table in (Project._meta.db_table, Subscriber._meta.db_table, PROJECT_TERMS_TABLE):
+        total, visible = pages(table)
+        assert total == visible > 0, table
