@@ -57,9 +57,9 @@ _MARKERS = re.compile(f"[{START}{STOP}]")
 PROJECT_FIELDS = (("A", ("title_{lang}",)), ("B", ("summary_{lang}",)), ("C", ("body_{lang}",)))
 # One GIN index per content language, named in EXPLAIN output and in the migrations.
 PROJECT_SEARCH_INDEXES = {"sv": "project_search_sv_gin", "en": "project_search_en_gin"}
-# The stored document columns (PostgreSQL only; not model fields, so no query but the
-# search ever reads them).
-PROJECT_DOCUMENT_COLUMNS = {"sv": "search_document_sv", "en": "search_document_en"}
+# The stored document columns of projects and of the kinds with few objects (PostgreSQL
+# only; not model fields, so no query but the search ever reads them).
+DOCUMENT_COLUMNS = {"sv": "search_document_sv", "en": "search_document_en"}
 # PostgreSQL only: a row per public project, language and lexeme of its stored document,
 # with its rank for that one word and its start date, kept by triggers
 # (projects/migrations/0005_project_search_terms.py): one-word searches read their best
@@ -87,8 +87,8 @@ def project_search_vector(language):
 
 
 class StoredDocument(Expression):
-    """A project's stored search document in one language: its search_document_<lang>
-    column, in whatever query (or subquery) the project table is the base of."""
+    """A stored search document in one language: the search_document_<lang> column of
+    whatever table the query (or subquery) is based on."""
 
     def __init__(self, language):
         super().__init__(output_field=SearchVectorField())
@@ -96,12 +96,54 @@ class StoredDocument(Expression):
 
     def as_sql(self, compiler, connection):
         alias = compiler.query.base_table
-        column = connection.ops.quote_name(PROJECT_DOCUMENT_COLUMNS[self.language])
+        column = connection.ops.quote_name(DOCUMENT_COLUMNS[self.language])
         return f"{compiler.quote_name_unless_alias(alias)}.{column}", []
 
 
-def project_document(language):
-    return StoredDocument(language)
+def stored_document_sql(schema_editor, model, weighted_fields, language):
+    """The expression of a stored document column (a migration's): search_vector()
+    compiled without table names, as Django compiles a GeneratedField's."""
+    from django.db.models.sql import Query
+
+    query = Query(model, alias_cols=False)
+    compiler = query.get_compiler(connection=schema_editor.connection)
+    sql, params = compiler.compile(
+        search_vector(weighted_fields, language).resolve_expression(query))
+    return sql % tuple(schema_editor.quote_value(param) for param in params)
+
+
+def store_documents(app_label, documents):
+    """A migration operation giving tables (PostgreSQL only) their documents in both
+    languages as stored generated columns, which PostgreSQL keeps up to date on every
+    insert and update; the search reads them (Kind.document) instead of parsing every
+    object's text again in each search. `documents`: {model name: weighted fields, as a
+    Kind's}, written out in the migration, as the columns are, so that a test can tell
+    when a kind's fields and its stored document part."""
+    from django.db import migrations
+
+    def add(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name, weighted_fields in documents.items():
+            model = apps.get_model(app_label, name)
+            table = schema_editor.quote_name(model._meta.db_table)
+            for language, column in DOCUMENT_COLUMNS.items():
+                expression = stored_document_sql(schema_editor, model, weighted_fields,
+                                                 language)
+                schema_editor.execute(
+                    f"ALTER TABLE {table} ADD COLUMN {schema_editor.quote_name(column)} "
+                    f"tsvector GENERATED ALWAYS AS ({expression}) STORED")
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name in documents:
+            table = schema_editor.quote_name(apps.get_model(app_label, name)._meta.db_table)
+            for column in DOCUMENT_COLUMNS.values():
+                schema_editor.execute(
+                    f"ALTER TABLE {table} DROP COLUMN {schema_editor.quote_name(column)}")
+
+    return migrations.RunPython(add, drop)
 
 
 class IsAnyOf(Func):
@@ -256,7 +298,7 @@ KINDS = (
                            _status(p), _years(p)],
         limit=20,
         counted=True,
-        document=project_document,
+        document=StoredDocument,
         links=lambda: {"search_country_ids": ArraySubquery(
             Project.countries.through.objects.filter(project=OuterRef("pk"))
             .values("country_id"))},
@@ -273,6 +315,7 @@ KINDS = (
         text_fields=("focus",),
         order=("pk",),
         details=lambda c: [c.region.name],
+        document=StoredDocument,
         few=True,
     ),
     Kind(
@@ -285,6 +328,7 @@ KINDS = (
         text_fields=("summary", "body"),
         order=("-start_date", "pk"),
         details=lambda p: [_years(p)],
+        document=StoredDocument,
         few=True,
     ),
     Kind(
@@ -296,6 +340,7 @@ KINDS = (
         text_fields=("description",),
         order=("pk",),
         details=lambda m: [m.short_name, capfirst(m.get_kind_display())],
+        document=StoredDocument,
         few=True,
     ),
     Kind(
@@ -307,6 +352,7 @@ KINDS = (
         text_fields=("description",),
         order=("pk",),
         details=lambda n: [n.short_name, capfirst(n.get_scope_display())],
+        document=StoredDocument,
         few=True,
     ),
 )
@@ -420,7 +466,7 @@ def filter_projects(queryset, raw_query):
         return queryset
     languages = search_languages()
     if connection.vendor == "postgresql":
-        queryset, match, _ = _documents(queryset, project_document, query, languages)
+        queryset, match, _ = _documents(queryset, StoredDocument, query, languages)
         return queryset.filter(match)
     columns = [name.format(lang=language) for _weight, names in PROJECT_FIELDS
                for name in names for language in languages]

@@ -25,9 +25,9 @@ def _document_sql(schema_editor, model, language):
 
 
 def _names():
-    from palmecentret.search import PROJECT_DOCUMENT_COLUMNS, PROJECT_SEARCH_INDEXES
+    from palmecentret.search import DOCUMENT_COLUMNS, PROJECT_SEARCH_INDEXES
 
-    return [(language, PROJECT_DOCUMENT_COLUMNS[language], index)
+    return [(language, DOCUMENT_COLUMNS[language], index)
             for language, index in PROJECT_SEARCH_INDEXES.items()]
 
 

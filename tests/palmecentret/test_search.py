@@ -11,7 +11,8 @@ from django.utils import translation
 
 from palmecentret import search as site_search
 from palmecentret.search import (
-    KINDS, PROJECT_SEARCH_INDEXES, filter_projects, postgresql_querysets,
+    KINDS, PROJECT_SEARCH_INDEXES, StoredDocument, filter_projects, postgresql_querysets,
+    search_vector,
 )
 from projects.models import Project
 from tests.factories import (
@@ -393,3 +394,21 @@ def test_the_project_search_uses_the_gin_indexes(content, languages):
         for language in languages:
             assert PROJECT_SEARCH_INDEXES[language] in plan, plan
     assert list(ranked) == [content["rights"]]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.key)
+def test_each_kinds_stored_document_is_its_fields_vector(content, kind):
+    """The search matches and ranks each kind on its stored documents, generated columns
+    whose fields the migrations write out: they must be the vectors of the kind's
+    weighted fields, so a change to a kind's fields without a migration of its column
+    fails here (the projects' column, projects/migrations/0004, follows the fields as
+    they are when it runs)."""
+    assert kind.document is StoredDocument
+    for language in ("sv", "en"):
+        rows = list(kind.model.objects.annotate(
+            stored=StoredDocument(language),
+            fields=search_vector(kind.weighted_fields, language),
+        ).values_list("stored", "fields"))
+        assert rows
+        assert all(stored == fields for stored, fields in rows), rows
