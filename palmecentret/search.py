@@ -260,9 +260,10 @@ class Kind:
     details: object  # obj -> list of short texts shown under the title
     limit: int = 10
     counted: bool = False  # count every hit (one more query) instead of "more than N"
-    # language -> the stored document to search on PostgreSQL; None: computed from
-    # weighted_fields for each query.
-    document: object = None
+    # language -> the document to search on PostgreSQL: every kind's is stored beside its
+    # rows, a generated column of weighted_fields (projects/migrations/0004 and 0006,
+    # members/migrations/0002).
+    document: object = StoredDocument
     # True for the kinds with a few dozen public objects that only staff change: a hit's
     # object comes from search_objects(), read once per content generation. Otherwise
     # the ranked query reads the hits' objects itself.
@@ -283,11 +284,6 @@ class Kind:
         # tenth of a millisecond.
         return self.queryset().model
 
-    def search_document(self, language):
-        if self.document is not None:
-            return self.document(language)
-        return search_vector(self.weighted_fields, language)
-
 
 KINDS = (
     Kind(
@@ -305,7 +301,6 @@ KINDS = (
                            _status(p), _years(p)],
         limit=20,
         counted=True,
-        document=StoredDocument,
         links=lambda: {"search_country_ids": ArraySubquery(
             Project.countries.through.objects.filter(project=OuterRef("pk"))
             .values("country_id"))},
@@ -322,7 +317,6 @@ KINDS = (
         text_fields=("focus",),
         order=("pk",),
         details=lambda c: [c.region.name],
-        document=StoredDocument,
         few=True,
     ),
     Kind(
@@ -335,7 +329,6 @@ KINDS = (
         text_fields=("summary", "body"),
         order=("-start_date", "pk"),
         details=lambda p: [_years(p)],
-        document=StoredDocument,
         few=True,
     ),
     Kind(
@@ -347,7 +340,6 @@ KINDS = (
         text_fields=("description",),
         order=("pk",),
         details=lambda m: [m.short_name, capfirst(m.get_kind_display())],
-        document=StoredDocument,
         few=True,
     ),
     Kind(
@@ -359,7 +351,6 @@ KINDS = (
         text_fields=("description",),
         order=("pk",),
         details=lambda n: [n.short_name, capfirst(n.get_scope_display())],
-        document=StoredDocument,
         few=True,
     ),
 )
@@ -488,7 +479,7 @@ def postgresql_querysets(kind, query, languages):
     """The matching objects of a kind, ranked, with their headlines (the WHERE clause is
     the indexed `document @@ query`, as in filter_projects()); for a counted kind only
     the best _fetch_size(kind) of them, with search_total, the number of all."""
-    queryset, match, documents = _documents(kind.queryset(), kind.search_document, query,
+    queryset, match, documents = _documents(kind.queryset(), kind.document, query,
                                             languages)
     ranks = [SearchRank(F(alias), tsquery) for alias, tsquery in documents]
     rank = Greatest(*ranks) if len(ranks) > 1 else ranks[0]
