@@ -111,8 +111,9 @@ def parse_args():
                         default=env_default("BENCH_CONNECTIONS", 16, int))
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--workers", type=int,
-                        default=env_default("BENCH_WORKERS", 2 * cores + 1, int),
-                        help="gunicorn sync workers (default 2 x cores + 1 = %(default)s)")
+                        default=env_default("BENCH_WORKERS", cores + 1, int),
+                        help="gunicorn sync workers (default as gunicorn.conf.py's: "
+                             "cores + 1 = %(default)s)")
     parser.add_argument("--projects", type=int, default=10000)
     parser.add_argument("--subscribers", type=int, default=100000)
     parser.add_argument("--modes", default="cached,uncached",

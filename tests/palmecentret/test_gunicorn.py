@@ -40,7 +40,7 @@ def test_the_defaults_are_a_local_address_and_sync_workers_for_the_cores():
     config = {k.strip(): v.strip() for k, v in resolved().items()}
     assert config["bind"] == "['127.0.0.1:8000']"
     assert config["worker_class"] == "sync"
-    assert config["workers"] == str(2 * os.cpu_count() + 1)
+    assert config["workers"] == str(os.cpu_count() + 1)
     assert config["timeout"] == "30"
     assert config["max_requests"] == "1000" and config["max_requests_jitter"] == "100"
     assert config["preload_app"] == "False"
