@@ -22,7 +22,6 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
-from django.db.models.query import RawQuerySet
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -32,6 +31,7 @@ from psycopg.sql import Literal
 from members.models import MemberOrganisation, Network
 from projects.models import Country, Programme, Project, set_country_names, year_span
 
+from .links import slug_url
 from .site_data import generation_cached
 
 # Longer queries are typing accidents or attacks; 200 characters hold any real question.
@@ -277,6 +277,10 @@ class Kind:
     # True for the projects: a one-word search is ranked and counted from the terms
     # table (ranked_by_terms()).
     terms: bool = False
+    # A kind with many objects: the page named by a hit's slug, and the model fields its
+    # details read. Its hits are rows (HitRow), not model instances.
+    url_name: str = ""
+    shown: tuple = ()
 
     @cached_property
     def model(self):
@@ -307,6 +311,8 @@ KINDS = (
         prepare=lambda projects: set_country_names(
             projects, operator.attrgetter("search_country_ids")),
         terms=True,
+        url_name="projects:project-detail",
+        shown=("status", "start_date", "end_date"),
     ),
     Kind(
         key="countries",
@@ -354,6 +360,22 @@ KINDS = (
         few=True,
     ),
 )
+
+
+class HitRow:
+    """A hit of a kind with many objects as its search reads it: the columns of
+    many_columns() as attributes, the shown title as the kind's title_field, and the
+    address of its page. Building a model instance for each of twenty hits (its fields,
+    modeltranslation's descriptors, the init signals) cost a search page more than
+    reading them."""
+
+    def __init__(self, kind, values):
+        self.__dict__.update(values)
+        setattr(self, kind.title_field, self.search_label)
+        self.url_name = kind.url_name
+
+    def get_absolute_url(self):
+        return slug_url(self.url_name, self.slug)
 
 
 @dataclass
@@ -429,7 +451,8 @@ def _display(name, languages):
     """SQL for what the page shows of a translated field: English with the Swedish
     fallback on English pages (as modeltranslation does), Swedish otherwise."""
     if "en" in languages:
-        return Coalesce(NullIf(f"{name}_en", Value("")), f"{name}_sv")
+        return Coalesce(NullIf(f"{name}_en", Value("")), f"{name}_sv",
+                        output_field=TextField())
     return F(f"{name}_sv")
 
 
@@ -507,6 +530,10 @@ def postgresql_querysets(kind, query, languages):
             matching = queryset.filter(pk__in=best).annotate(search_total=Subquery(everyone))
     if kind.links:
         matching = matching.annotate(**kind.links())
+    if not kind.few:
+        # The title as the page shows it (English with the Swedish fallback on English
+        # pages), for HitRow.
+        matching = matching.annotate(search_label=_display(kind.title_field, languages))
     tsqueries = [tsquery for _alias, tsquery in documents]
     either = reduce(operator.or_, tsqueries)
     text = reduce(
@@ -584,6 +611,24 @@ _FEW_COLUMNS = ("pk", "search_title", "search_snippet")
 _PLACEHOLDER = re.compile(r"%%|%s")
 
 
+def many_columns(kind):
+    """What a kind with many objects reads of each hit (compiled_search())."""
+    return ("pk", "slug", *kind.shown, *(kind.links() if kind.links else ()),
+            "search_label", "search_title", "search_snippet",
+            *(("search_total",) if kind.counted else ()))
+
+
+# {key as compiled_search()'s: names of the compiled statement's columns, in order}
+_column_names = {}
+
+
+def _names(compiler):
+    """The names of a compiled query's columns in the order its SQL gives them (Django
+    puts the model's fields first, whatever the order values_list() named them in)."""
+    return tuple(alias or ("pk" if expression.target.primary_key else expression.target.attname)
+                 for expression, _sql, alias in compiler.select)
+
+
 def _words_only(sql, params):
     """Compiled SQL with each parameter but the visitor's words written in as a literal,
     and each place the words go as %(words)s: a statement run with one parameter.
@@ -620,16 +665,16 @@ def compiled_search(kind, languages, alias):
     SQL is compiled with a placeholder for them, %(words)s (_words_only()), and each
     search gives them as its one parameter. Everything else the query holds is fixed.
 
-    The rows are those of the kind's queryset with search_title, search_snippet (and
-    search_total, the count of every hit), or, for a kind with few objects (Kind.few),
-    the _FEW_COLUMNS alone."""
+    The rows are many_columns(kind), or, for a kind with few objects (Kind.few), the
+    _FEW_COLUMNS."""
     key = (kind.key, get_language(), alias)
     compiled = _compiled.get(key)
     if compiled is None:
         ranked = postgresql_querysets(kind, _WORDS, languages)
-        if kind.few:
-            ranked = ranked.values_list(*_FEW_COLUMNS)
-        sql, params = ranked[: _fetch_size(kind)].query.get_compiler(using=alias).as_sql()
+        ranked = ranked.values_list(*(_FEW_COLUMNS if kind.few else many_columns(kind)))
+        compiler = ranked[: _fetch_size(kind)].query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        _column_names[key] = _names(compiler)
         if _WORDS in sql:
             raise RuntimeError(f"the {kind.key} search does not take the words as a parameter")
         compiled = _compiled[key] = _words_only(sql, params)
@@ -656,12 +701,15 @@ def compiled_few(kinds, languages, alias):
 
 
 def many_rows(kind, query, languages):
-    """[(object, marked title, snippet)] of the best hits of a kind with many objects,
+    """[(HitRow, marked title, snippet)] of the best hits of a kind with many objects,
     and the count of all its hits (for a counted kind; else None)."""
-    model = kind.model
-    alias = router.db_for_read(model)
+    alias = router.db_for_read(kind.model)
     sql = compiled_search(kind, languages, alias)
-    found = list(RawQuerySet(sql, model=model, params={"words": query}, using=alias))
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, {"words": query})
+        found = cursor.fetchall()
+    columns = _column_names[(kind.key, get_language(), alias)]
+    found = [HitRow(kind, zip(columns, values)) for values in found]
     if kind.prepare:
         kind.prepare(found)
     total = (found[0].search_total if found else 0) if kind.counted else None

@@ -155,6 +155,29 @@ def test_a_project_hit_shows_its_status_in_the_pages_language(client, content):
     assert "Ongoing" in english and "Pågående" not in english
 
 
+def test_a_project_hit_links_its_page_and_shows_its_years_and_title_in_each_language(
+        client, content):
+    """What a project hit shows is read in SQL, not from a model instance: the page's
+    address in the page's language, the years, and on English pages the English title or,
+    where there is none, the Swedish one."""
+    translated = ProjectFactory(slug="tidsprojektet", title_sv="Tidsprojektet i Palestina",
+                                title_en="The years project", countries=[content["country"]],
+                                start_date=datetime.date(2019, 3, 1),
+                                end_date=datetime.date(2023, 6, 30))
+    swedish_only = ProjectFactory(slug="svenska-tidsprojektet", title_sv="Svenska tidsprojektet",
+                                  title_en="", countries=[content["country"]],
+                                  start_date=datetime.date(2024, 1, 1), end_date=None)
+    for language in ("sv", "en"):
+        projects = section_part(search(client, "tidsprojektet", language=language), "projects")
+        with translation.override(language):
+            assert f'href="{translated.get_absolute_url()}"' in projects
+            assert f'href="{swedish_only.get_absolute_url()}"' in projects
+        assert "2019–2023" in projects and " · 2024<" in projects
+        assert "Svenska <mark>tidsprojektet</mark>" in projects
+    english = section_part(search(client, "years", language="en"), "projects")
+    assert "The <mark>years</mark> project" in english and "Tidsprojektet i" not in english
+
+
 def test_english_page_finds_english_text(client, content):
     with translation.override("en"):
         url = content["rights"].get_absolute_url()
