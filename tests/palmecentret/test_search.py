@@ -271,6 +271,11 @@ def test_markup_in_content_is_escaped(client, content):
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html
+    # The short texts under a hit's title (here a member organisation's short name).
+    MemberOrganisationFactory(slug="skriptforbundet", name_sv="Skriptförbundet",
+                              short_name="<b>SF</b>")
+    members = section_part(search(client, "Skriptförbundet"), "members")
+    assert "&lt;b&gt;SF&lt;/b&gt;" in members and "<b>SF" not in members
 
 
 def test_result_pages_are_kept_out_of_search_engines(client, content):
