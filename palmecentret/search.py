@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, reduce
+from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -22,7 +23,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
-from django.utils.html import escape
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
@@ -392,9 +393,9 @@ class Hit:
 
     @classmethod
     def of(cls, kind, obj, title, snippet):
-        details = [d for d in kind.details(obj) if d]
+        details = format_html_join(" · ", "{}", ((d,) for d in kind.details(obj) if d))
         return cls(object=obj, url=obj.get_absolute_url(), title=title, snippet=snippet,
-                   details=mark_safe(" · ".join(escape(d) for d in details)))
+                   details=details)
 
 
 @dataclass
@@ -611,7 +612,7 @@ def ranked_by_terms(kind, query, languages, limit):
 # What stands for the visitor's words while a kind's search is compiled: a control
 # character, which clean_query() removes from every real query.
 _WORDS = "\x00"
-# {key: sql}, the keys as in compiled_search() and compiled_few()
+# {key: Compiled or sql}, the keys as in compiled_search() and compiled_few()
 _compiled = {}
 # The columns a kind with few objects gives each hit (compiled_few()).
 _FEW_COLUMNS = ("pk", "search_title", "search_snippet")
@@ -625,8 +626,11 @@ def many_columns(kind):
             *(("search_total",) if kind.counted else ()))
 
 
-# {key as compiled_search()'s: names of the compiled statement's columns, in order}
-_column_names = {}
+class Compiled(NamedTuple):
+    """A kind's compiled search (compiled_search())."""
+
+    sql: str
+    columns: tuple  # the names of its columns, in the order its rows give them
 
 
 def _names(compiler):
@@ -673,7 +677,7 @@ def compiled_search(kind, languages, alias):
     search gives them as its one parameter. Everything else the query holds is fixed.
 
     The rows are many_columns(kind), or, for a kind with few objects (Kind.few), the
-    _FEW_COLUMNS."""
+    _FEW_COLUMNS; Compiled.columns names them in the order the rows give them."""
     key = (kind.key, get_language(), alias)
     compiled = _compiled.get(key)
     if compiled is None:
@@ -681,10 +685,9 @@ def compiled_search(kind, languages, alias):
         ranked = ranked.values_list(*(_FEW_COLUMNS if kind.few else many_columns(kind)))
         compiler = ranked[: _fetch_size(kind)].query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        _column_names[key] = _names(compiler)
         if _WORDS in sql:
             raise RuntimeError(f"the {kind.key} search does not take the words as a parameter")
-        compiled = _compiled[key] = _words_only(sql, params)
+        compiled = _compiled[key] = Compiled(_words_only(sql, params), _names(compiler))
     return compiled
 
 
@@ -701,7 +704,7 @@ def compiled_few(kinds, languages, alias):
         columns = ", ".join(f"k.{quote(name)}" for name in _FEW_COLUMNS)
         compiled = _compiled[key] = " UNION ALL ".join(
             f"SELECT {place}, row_number() OVER (), {columns} "
-            f"FROM ({compiled_search(kind, languages, alias)}) k"
+            f"FROM ({compiled_search(kind, languages, alias).sql}) k"
             for place, kind in enumerate(kinds)
         ) + " ORDER BY 1, 2"
     return compiled
@@ -711,12 +714,10 @@ def many_rows(kind, query, languages):
     """[(HitRow, marked title, snippet)] of the best hits of a kind with many objects,
     and the count of all its hits (for a counted kind; else None)."""
     alias = router.db_for_read(kind.model)
-    sql = compiled_search(kind, languages, alias)
+    compiled = compiled_search(kind, languages, alias)
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, {"words": query})
-        found = cursor.fetchall()
-    columns = _column_names[(kind.key, get_language(), alias)]
-    found = [HitRow(kind, zip(columns, values)) for values in found]
+        cursor.execute(compiled.sql, {"words": query})
+        found = [HitRow(kind, zip(compiled.columns, values)) for values in cursor.fetchall()]
     if kind.prepare:
         kind.prepare(found)
     total = (found[0].search_total if found else 0) if kind.counted else None
