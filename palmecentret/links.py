@@ -60,9 +60,20 @@ def around_slug(name):
     return around
 
 
+def slug_urls(name):
+    """A function giving slug_url(name, slug) for any slug: for the many addresses of one
+    page (a search's hits), what they depend on is looked up once, not for each (it takes
+    three context-local lookups, a third of slug_url()'s time)."""
+    before, after = around_slug(name)
+
+    def url(slug):
+        if not _SLUG.fullmatch(slug):
+            return reverse(name, kwargs={"slug": slug})  # as ever: NoReverseMatch
+        return f"{before}{slug}{after}"
+
+    return url
+
+
 def slug_url(name, slug):
     """reverse(name, kwargs={"slug": slug}) for a URL whose only argument is a slug."""
-    if not _SLUG.fullmatch(slug):
-        return reverse(name, kwargs={"slug": slug})  # as ever: NoReverseMatch
-    before, after = around_slug(name)
-    return f"{before}{slug}{after}"
+    return slug_urls(name)(slug)

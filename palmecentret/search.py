@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, reduce
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -23,16 +24,16 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext_lazy
 from psycopg.sql import Literal
 
 from members.models import MemberOrganisation, Network
 from projects.models import Country, Programme, Project, set_country_names, year_span
 
-from .links import slug_url
+from .links import fixed_url, slug_urls
 from .site_data import generation_cached
 
 # Longer queries are typing accidents or attacks; 200 characters hold any real question.
@@ -282,6 +283,11 @@ class Kind:
     # details read. Its hits are rows (HitRow), not model instances.
     url_name: str = ""
     shown: tuple = ()
+    # A counted kind with a list page whose words filter (?q=) finds what its search
+    # finds: when there are more hits than shown, the section links to that list, with
+    # all_text (a ngettext_lazy() of "%(count)s", the number of hits) as the link's text.
+    list_url_name: str = ""
+    all_text: object = None
 
     @cached_property
     def model(self):
@@ -297,6 +303,8 @@ KINDS = (
         # Partners are not part of any search document: a project that hides its
         # partners must not be findable by their names or places. A hit reads what a
         # project card does (its snippet is made in SQL; the fallback reads the body).
+        # The best ten, as for every kind; all of them are a link away, in the project
+        # list, where they can be paged through and narrowed by country or theme.
         queryset=lambda: Project.objects.public().for_cards(),
         weighted_fields=PROJECT_FIELDS,
         title_field="title",
@@ -304,7 +312,7 @@ KINDS = (
         order=PROJECT_ORDER,
         details=lambda p: [", ".join(p.country_names),
                            _status(p), _years(p)],
-        limit=20,
+        limit=10,
         counted=True,
         links=lambda: {"search_country_ids": ArraySubquery(
             Project.countries.through.objects.filter(project=OuterRef("pk"))
@@ -314,6 +322,10 @@ KINDS = (
         terms=True,
         url_name="projects:project-detail",
         shown=("status", "start_date", "end_date"),
+        list_url_name="projects:project-list",
+        all_text=ngettext_lazy("%(count)s project that matches, in the project list",
+                               "All %(count)s projects that match, in the project list",
+                               "count"),
     ),
     Kind(
         key="countries",
@@ -366,17 +378,17 @@ KINDS = (
 class HitRow:
     """A hit of a kind with many objects as its search reads it: the columns of
     many_columns() as attributes, the shown title as the kind's title_field, and the
-    address of its page. Building a model instance for each of twenty hits (its fields,
-    modeltranslation's descriptors, the init signals) cost a search page more than
-    reading them."""
+    address of its page (`address`: slug -> address, slug_urls(kind.url_name)). Building
+    a model instance for each of twenty hits (its fields, modeltranslation's descriptors,
+    the init signals) cost a search page more than reading them."""
 
-    def __init__(self, kind, values):
+    def __init__(self, kind, values, address):
         self.__dict__.update(values)
         setattr(self, kind.title_field, self.search_label)
-        self.url_name = kind.url_name
+        self.url = address(self.slug)
 
     def get_absolute_url(self):
-        return slug_url(self.url_name, self.slug)
+        return self.url
 
 
 @dataclass
@@ -393,7 +405,9 @@ class Hit:
 
     @classmethod
     def of(cls, kind, obj, title, snippet):
-        details = format_html_join(" · ", "{}", ((d,) for d in kind.details(obj) if d))
+        # Joined, then escaped: the separator needs no escaping, and one escape() of the
+        # whole costs a fifth of format_html_join()'s escape of each part.
+        details = escape(" · ".join(str(d) for d in kind.details(obj) if d))
         return cls(object=obj, url=obj.get_absolute_url(), title=title, snippet=snippet,
                    details=details)
 
@@ -405,6 +419,9 @@ class Section:
     hits: list
     total: int | None = None  # every hit counted (projects); else None
     has_more: bool = False  # more hits than shown (when not counted)
+    # The list of all the hits, when there are more than shown (Kind.list_url_name).
+    all_url: str = ""
+    all_text: str = ""
 
 
 @dataclass
@@ -427,7 +444,7 @@ def search(raw_query):
     """Search every kind for the visitor's query; None when there is nothing to search.
 
     A fixed number of queries whatever the data size. On PostgreSQL two: the projects'
-    (the best 20 with their countries, and the count of all project hits), and one
+    (the best 10 with their countries, and the count of all project hits), and one
     statement for all the kinds with few objects (Kind.few), whose objects come from the
     cache (search_objects()); each statement is compiled once per process and language
     (compiled_search(), compiled_few()). On SQLite one per kind, and one more to count the
@@ -443,11 +460,15 @@ def search(raw_query):
     return Results(query=query, sections=sections)
 
 
-def _section(kind, rows, count=None):
+def _section(kind, query, rows, count=None):
     hits, extra = rows[: kind.limit], rows[kind.limit:]
     # The heading translated once, not each of the times the page shows it.
-    return Section(key=kind.key, heading=str(kind.heading), hits=hits,
-                   total=count() if kind.counted else None, has_more=bool(extra))
+    section = Section(key=kind.key, heading=str(kind.heading), hits=hits,
+                      total=count() if kind.counted else None, has_more=bool(extra))
+    if kind.list_url_name and kind.counted and section.total > len(hits):
+        section.all_url = f"{fixed_url(kind.list_url_name)}?{urlencode({'q': query})}"
+        section.all_text = kind.all_text % {"count": section.total}
+    return section
 
 
 def _fetch_size(kind):
@@ -471,6 +492,44 @@ def _display_config(names, languages):
         return CONFIGS["sv"]
     has_english = reduce(operator.or_, (Q(**{f"{n}_en__gt": ""}) for n in names))
     return Case(When(has_english, then=Value(CONFIGS["en"])), default=Value(CONFIGS["sv"]))
+
+
+def _snippet(names, tsquery, languages):
+    """The headline of the displayed text of the fields `names`, one after the other, with
+    up to two passages where the words are (or its start, where they are not)."""
+    text = reduce(
+        lambda a, b: Concat(a, Value("\n"), b, output_field=TextField()),
+        (Coalesce(_display(n, languages), Value(""), output_field=TextField())
+         for n in names),
+    )
+    return SearchHeadline(
+        text, tsquery, config=_display_config(names, languages),
+        start_sel=START, stop_sel=STOP, max_words=35, min_words=15, max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+
+
+def _sole_weight(kind, name):
+    """The weight the translated field `name` has in the kind's document, if no other
+    field has it; else None."""
+    for weight, names in kind.weighted_fields:
+        if f"{name}_{{lang}}" in names:
+            return weight if len(names) == 1 else None
+    return None
+
+
+class WeightFiltered(Func):
+    """ts_filter(): a weighted document's lexemes at positions of one weight (`weight`,
+    A to D) only: the words of the field that has that weight."""
+
+    function = "ts_filter"
+    template = '%(function)s(%(expressions)s, %(weights)s::"char"[])'
+    output_field = SearchVectorField()
+
+    def __init__(self, document, weight):
+        if weight not in ("A", "B", "C", "D"):
+            raise ValueError(f"not a text-search weight: {weight!r}")
+        super().__init__(document, weights=f"'{{{weight.lower()}}}'")
 
 
 def _documents(queryset, document, query, languages):
@@ -544,11 +603,21 @@ def postgresql_querysets(kind, query, languages):
         matching = matching.annotate(search_label=_display(kind.title_field, languages))
     tsqueries = [tsquery for _alias, tsquery in documents]
     either = reduce(operator.or_, tsqueries)
-    text = reduce(
-        lambda a, b: Concat(a, Value("\n"), b, output_field=TextField()),
-        (Coalesce(_display(n, languages), Value(""), output_field=TextField())
-         for n in kind.text_fields),
-    )
+    snippet = _snippet(kind.text_fields, either, languages)
+    first, *others = kind.text_fields
+    weight = _sole_weight(kind, first)
+    if others and weight:
+        # Where the first text field (a project's summary) has the words, the snippet is
+        # its headline alone: ts_headline() parses all the text it is given, so its cost
+        # grows with the body's length, and the first field is short and says what the
+        # object is. Whether it has them is read from the stored document, from the
+        # positions its field's weight marks (ts_filter()), without parsing any text.
+        in_first = Q()
+        for alias, tsquery in documents:
+            matching = matching.alias(**{f"{alias}_{first}": WeightFiltered(F(alias), weight)})
+            in_first |= Q(**{f"{alias}_{first}": tsquery})
+        snippet = Case(When(in_first, then=_snippet((first,), either, languages)),
+                       default=snippet, output_field=TextField())
     ranked = matching.annotate(
         search_rank=rank,
         # The title's headline only tells which of its words matched (stemmed); they are
@@ -558,11 +627,7 @@ def postgresql_querysets(kind, query, languages):
             config=_display_config((kind.title_field,), languages),
             start_sel=START, stop_sel=STOP, highlight_all=True,
         ),
-        search_snippet=SearchHeadline(
-            text, either, config=_display_config(kind.text_fields, languages),
-            start_sel=START, stop_sel=STOP, max_words=35, min_words=15, max_fragments=2,
-            fragment_delimiter=" … ",
-        ),
+        search_snippet=snippet,
     ).order_by("-search_rank", *kind.order)
     return ranked
 
@@ -715,9 +780,11 @@ def many_rows(kind, query, languages):
     and the count of all its hits (for a counted kind; else None)."""
     alias = router.db_for_read(kind.model)
     compiled = compiled_search(kind, languages, alias)
+    address = slug_urls(kind.url_name)
     with connections[alias].cursor() as cursor:
         cursor.execute(compiled.sql, {"words": query})
-        found = [HitRow(kind, zip(compiled.columns, values)) for values in cursor.fetchall()]
+        found = [HitRow(kind, zip(compiled.columns, values), address)
+                 for values in cursor.fetchall()]
     if kind.prepare:
         kind.prepare(found)
     total = (found[0].search_total if found else 0) if kind.counted else None
@@ -763,7 +830,7 @@ def _search_postgresql(query, languages):
                    snippet=mark_up(snippet or ""))
             for obj, title, snippet in rows
         ]
-        sections.append(_section(kind, hits, count=lambda total=total: total))
+        sections.append(_section(kind, query, hits, count=lambda total=total: total))
     return sections
 
 
@@ -805,4 +872,4 @@ def _search_fallback(kind, query, languages):
                                words))
         for obj in rows
     ]
-    return _section(kind, hits, count=matching.count)
+    return _section(kind, query, hits, count=matching.count)

@@ -103,6 +103,38 @@ def test_a_title_hit_ranks_above_a_body_only_hit(client, content):
     assert 0 <= title_hit < body_hit
 
 
+def hit_part(found, obj):
+    """The list item of one hit on a search page."""
+    at = found.find(f'href="{obj.get_absolute_url()}"')
+    assert at >= 0, f"{obj} not found"
+    return found[found.rfind("<li", 0, at):found.find("</li>", at)]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("language", "q", "summary_match", "body_match"), [
+    ("sv", "kooperativ", "<mark>Kooperativ</mark> i Kenya", "nämns <mark>kooperativ</mark>"),
+    ("en", "cooperatives", "<mark>Cooperatives</mark> in Kenya",
+     "mentions <mark>cooperatives</mark>"),
+])
+def test_the_snippet_is_the_summary_where_it_has_the_words_else_the_body(
+        client, content, language, q, summary_match, body_match):
+    in_summary = ProjectFactory(
+        slug="kenya", title_sv="Första projektet", title_en="First project",
+        summary_sv="Kooperativ i Kenya.", summary_en="Cooperatives in Kenya.",
+        body_sv="Brödtexten handlar också om kooperativ.",
+        body_en="The body is about cooperatives too.", countries=[content["country"]])
+    in_body = ProjectFactory(
+        slug="jordbruk", title_sv="Andra projektet", title_en="Second project",
+        summary_sv="Om jordbruk.", summary_en="About farming.",
+        body_sv="I brödtexten nämns kooperativ.", body_en="The body mentions cooperatives.",
+        countries=[content["country"]])
+    found = results_part(search(client, q, language=language))
+    summary_hit, body_hit = hit_part(found, in_summary), hit_part(found, in_body)
+    assert summary_match in summary_hit
+    assert "The body" not in summary_hit and "Brödtexten" not in summary_hit
+    assert body_match in body_hit
+
+
 @pytest.mark.parametrize(("q", "key"), [
     ("Palestina", "country"),
     ("Palestinaprogrammet", "programme"),
@@ -309,7 +341,7 @@ def test_query_count_does_not_grow_with_the_number_of_matches(client, content, l
     small = count_search_queries(client, url)
     add_matching_projects(content["country"], 490)
     large = count_search_queries(client, url)
-    # On PostgreSQL 1 the best 20 projects with their countries and the count of all
+    # On PostgreSQL 1 the best 10 projects with their countries and the count of all
     # project hits, 2 countries, programmes, member organisations and networks in one
     # statement. SQLite asks 1 the projects, 2 their countries, one each for 3 countries,
     # 4 programmes, 5 member organisations and 6 networks, and counts the project hits in
@@ -364,11 +396,30 @@ def test_each_kinds_search_is_compiled_once_per_language(client, content, monkey
                                       + [(kind.key, ("sv", "en")) for kind in KINDS])
 
 
-def test_the_project_count_is_shown(client, content):
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_best_ten_projects_are_shown_with_a_link_to_all_of_them(client, content,
+                                                                       language):
     add_matching_projects(content["country"], 25)
-    found = results_part(search(client, "Skalprojekt"))
+    found = results_part(search(client, "Skalprojekt", language=language))
     assert "(25)" in found
-    assert found.count('<h3 class="h5 mb-1">') == 20
+    assert found.count('<h3 class="h5 mb-1">') == 10
+    # The rest are in the project list, filtered by the same words: the same 25.
+    link = re.search(r'<p><a href="([^"]+)">([^<]+)</a></p>', found)
+    assert link.group(2) == {
+        "sv": "Alla 25 projekt som matchar, i projektlistan",
+        "en": "All 25 projects that match, in the project list"}[language]
+    with translation.override(language):
+        assert link.group(1) == reverse("projects:project-list") + "?q=Skalprojekt"
+    listed = client.get(link.group(1)).context["filterset"].qs
+    assert listed.count() == 25
+    assert set(listed.values_list("title_sv", flat=True)) == {"Skalprojekt"}
+
+
+def test_no_list_link_when_every_project_hit_is_shown(client, content):
+    add_matching_projects(content["country"], 10)
+    found = results_part(search(client, "Skalprojekt"))
+    assert found.count('<h3 class="h5 mb-1">') == 10
+    assert "projektlistan" not in found
 
 
 # --- PostgreSQL full-text search ------------------------------------------------------
