@@ -67,6 +67,9 @@ DOCUMENT_COLUMNS = {"sv": "search_document_sv", "en": "search_document_en"}
 # (projects/migrations/0005_project_search_terms.py): one-word searches read their best
 # projects and their count from its index (ranked_by_terms()).
 PROJECT_TERMS_TABLE = "projects_project_search_term"
+# PostgreSQL only: the number of public projects with each language's lexeme, kept with
+# the terms table (projects/migrations/0007_project_search_term_counts.py).
+PROJECT_TERM_COUNTS_TABLE = "projects_project_search_term_count"
 # The project hits' order after the rank: the terms table holds the start date for it.
 PROJECT_ORDER = ("-start_date", "pk")
 
@@ -663,8 +666,12 @@ def ranked_by_terms(kind, query, languages, limit):
     if len(languages) == 1:
         best = (f"ARRAY(SELECT t.project_id FROM {table} t WHERE {where} "
                 f"ORDER BY t.rank DESC, t.start_date DESC, t.project_id LIMIT {int(limit)})")
-        count = f"(SELECT COUNT(*) FROM {table} t WHERE {where})"
+        # One row of the counts table rather than counting the word's index entries
+        # (thousands for a common word).
+        counts = connection.ops.quote_name(PROJECT_TERM_COUNTS_TABLE)
+        count = f"(SELECT COALESCE(MAX(t.projects), 0) FROM {counts} t WHERE {where})"
     else:
+        # A project may have the word in both languages: counted once.
         best = (f"ARRAY(SELECT t.project_id FROM {table} t WHERE {where} "
                 f"GROUP BY t.project_id ORDER BY MAX(t.rank) DESC, MAX(t.start_date) DESC, "
                 f"t.project_id LIMIT {int(limit)})")

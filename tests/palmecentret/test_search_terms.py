@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import translation
 
 from palmecentret import search as site_search
-from palmecentret.search import KINDS, PROJECT_TERMS_TABLE
+from palmecentret.search import KINDS, PROJECT_TERM_COUNTS_TABLE, PROJECT_TERMS_TABLE
 from projects.models import Project
 from tests.factories import CountryFactory, ProjectFactory
 
@@ -48,6 +48,19 @@ def projects_with_terms():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT DISTINCT project_id FROM {PROJECT_TERMS_TABLE}")
         return {pk for (pk,) in cursor.fetchall()}
+
+
+def assert_counts_agree():
+    """The counts table holds, for every language and lexeme, the number of projects the
+    terms table has it for (0 for one it no longer has)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT language, lexeme, COALESCE(t.projects, 0), COALESCE(c.projects, 0) "
+            f"FROM (SELECT language, lexeme, COUNT(*) AS projects FROM {PROJECT_TERMS_TABLE} "
+            f"      GROUP BY language, lexeme) t "
+            f"FULL JOIN {PROJECT_TERM_COUNTS_TABLE} c USING (language, lexeme) "
+            f"WHERE COALESCE(t.projects, 0) <> COALESCE(c.projects, 0)")
+        assert cursor.fetchall() == []
 
 
 @pytest.fixture
@@ -104,8 +117,22 @@ def test_a_one_word_search_reads_the_terms_table(many):
     assert found("fred demokrati", ("sv",))[1] == 12
 
 
+def test_a_one_word_search_counts_from_the_counts_table(many, monkeypatch):
+    assert_counts_agree()
+    assert found("fred", ("sv",))[1] == 28
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {PROJECT_TERM_COUNTS_TABLE} SET projects = 999 "
+                       "WHERE language = 'sv' AND lexeme = 'fred'")
+    assert found("fred", ("sv",))[1] == 999
+    # On English pages a project with the word in both languages counts once: counted in
+    # the terms table.
+    both = found("fred", ("sv", "en"))[1]
+    assert both == found_by_documents("fred", ("sv", "en"), monkeypatch)[1] == 32
+
+
 def test_the_table_holds_exactly_the_public_projects(many):
     assert projects_with_terms() == set(Project.objects.public().values_list("pk", flat=True))
+    assert_counts_agree()
 
 
 def test_every_change_to_a_project_reaches_its_terms():
@@ -139,9 +166,12 @@ def test_every_change_to_a_project_reaches_its_terms():
     Project.objects.filter(pk=twin.pk).update(start_date=datetime.date(2023, 1, 1))
     assert found("fackföreningar", ("sv",))[0] == [twin.pk, project.pk]
 
+    assert_counts_agree()
+
     twin.delete()
     assert terms_of(twin) == set()
     assert found("fackföreningar", ("sv",)) == ([project.pk], 1)
+    assert_counts_agree()
 
 
 def test_emptying_the_projects_table_empties_the_terms(many):
@@ -151,3 +181,6 @@ def test_emptying_the_projects_table_empties_the_terms(many):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE projects_project CASCADE")
     assert projects_with_terms() == set()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {PROJECT_TERM_COUNTS_TABLE}")
+        assert cursor.fetchone() == (0,)
