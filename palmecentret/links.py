@@ -17,6 +17,7 @@ import re
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 def _reversing_for():
@@ -37,6 +38,11 @@ def fixed_url(name, current_app=None):
     if path is None:
         path = _paths[key] = reverse(name, current_app=current_app)
     return path
+
+
+def fixed_url_with_query(name, **query):
+    """fixed_url(name) with a query string: a list's address with its filters."""
+    return f"{fixed_url(name)}?{urlencode(query)}"
 
 
 # A slug as the <slug:...> path converter accepts it: such a slug is written into the

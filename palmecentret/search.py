@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, reduce
 from typing import NamedTuple
-from urllib.parse import urlencode
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -33,7 +32,7 @@ from psycopg.sql import Literal
 from members.models import MemberOrganisation, Network
 from projects.models import Country, Programme, Project, set_country_names, year_span
 
-from .links import fixed_url, slug_urls
+from .links import fixed_url_with_query, slug_urls
 from .site_data import generation_cached
 
 # Longer queries are typing accidents or attacks; 200 characters hold any real question.
@@ -469,7 +468,7 @@ def _section(kind, query, rows, count=None):
     section = Section(key=kind.key, heading=str(kind.heading), hits=hits,
                       total=count() if kind.counted else None, has_more=bool(extra))
     if kind.list_url_name and kind.counted and section.total > len(hits):
-        section.all_url = f"{fixed_url(kind.list_url_name)}?{urlencode({'q': query})}"
+        section.all_url = fixed_url_with_query(kind.list_url_name, q=query)
         section.all_text = kind.all_text % {"count": section.total}
     return section
 

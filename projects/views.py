@@ -5,12 +5,11 @@ from functools import lru_cache
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import QueryDict
 from django.utils.html import escape
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from palmecentret.links import fixed_url
+from palmecentret.links import fixed_url, fixed_url_with_query
 from palmecentret.views import BreadcrumbsMixin, CompiledLookupMixin, PreviewMixin
 
 from .aggregates import (
@@ -31,7 +30,7 @@ LISTED = 12
 
 
 def filtered_list_url(**filters):
-    return fixed_url("projects:project-list") + "?" + urlencode(filters)
+    return fixed_url_with_query("projects:project-list", **filters)
 
 
 def regions_crumb():
