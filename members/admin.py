@@ -4,14 +4,13 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
-from reversion.admin import VersionAdmin
 
-from palmecentret.admin_base import HttpsUrlsMixin, PublishingAdminMixin
+from palmecentret.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
 
 from .models import MemberOrganisation, Network
 
 
-class ContentAdmin(PublishingAdminMixin, HttpsUrlsMixin, VersionAdmin, TranslationAdmin):
+class ContentAdmin(PublishingAdminMixin, HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
     """Publishing actions, version history, Swedish and English side by side."""
 
 

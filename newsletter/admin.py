@@ -5,6 +5,7 @@ group has permissions on them (see palmecentret's roles migration)."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import resources
@@ -12,9 +13,8 @@ from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 from import_export.signals import post_export
 from modeltranslation.admin import TranslationAdmin
-from reversion.admin import VersionAdmin
 
-from palmecentret.admin_base import HttpsUrlsMixin, PublishingAdminMixin
+from palmecentret.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
 
 # Mailings and their deliveries (compose, preview, test, send) live in their own module.
 from . import mailing_admin  # noqa: F401  (registers MailingAdmin and DeliveryAdmin)
@@ -31,7 +31,7 @@ from .models import (
 
 
 @admin.register(MailingList)
-class MailingListAdmin(VersionAdmin, TranslationAdmin):
+class MailingListAdmin(HistoryAdmin, TranslationAdmin):
     list_display = ["name", "slug", "is_public", "active_count", "sort_order"]
     list_editable = ["sort_order"]
     search_fields = ["name_sv", "name_en", "slug"]
@@ -134,7 +134,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(PublishingAdminMixin, HttpsUrlsMixin, VersionAdmin, TranslationAdmin):
+class SeminarAdmin(PublishingAdminMixin, HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
     list_display = ["title", "starts_at", "place", "capacity", "registered_count",
                     "published"]
     list_filter = ["published", "language"]
@@ -150,6 +150,24 @@ class SeminarAdmin(PublishingAdminMixin, HttpsUrlsMixin, VersionAdmin, Translati
         (_("Registration"), {"fields": ["capacity", "registration_deadline"]}),
         (_("Texts"), {"fields": [("description_sv", "description_en")]}),
     ]
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The seminar's history is read by content editors, who may not see who
+        # registered: changes to registrations are named by number, never by person.
+        registration_sets = [f for f in formsets if f.model is Registration]
+        message = super().construct_change_message(
+            request, form, [f for f in formsets if f.model is not Registration], add)
+        with translation.override(None):
+            name = str(Registration._meta.verbose_name)
+            for formset in registration_sets:
+                message += [{"added": {"name": name, "object": f"#{obj.pk}"}}
+                            for obj in formset.new_objects]
+                message += [{"changed": {"name": name, "object": f"#{obj.pk}", "fields": [
+                    str(formset.form.base_fields[field].label) for field in fields]}}
+                    for obj, fields in formset.changed_objects]
+                message += [{"deleted": {"name": name, "object": f"#{obj.pk}"}}
+                            for obj in formset.deleted_objects]
+        return message
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(registered_count=Count(

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
-from reversion.admin import VersionAdmin
+
+from palmecentret.admin_base import HistoryAdmin
 
 from . import emails, sending
 from .models import Delivery, Mailing, MailingList, Seminar
@@ -42,7 +43,7 @@ class MailingForm(forms.ModelForm):
 
 
 @admin.register(Mailing)
-class MailingAdmin(VersionAdmin, TranslationAdmin):
+class MailingAdmin(HistoryAdmin, TranslationAdmin):
     form = MailingForm
     list_display = ["subject", "status", "progress", "failed", "list_names", "queued_at",
                     "finished_at"]
@@ -102,13 +103,6 @@ class MailingAdmin(VersionAdmin, TranslationAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting restores every field, the status too: only a draft may go back.
-        mailing = self.get_object(request, unquote(object_id))
-        if mailing is not None and mailing.status != DRAFT:
-            raise PermissionDenied
-        return super().revision_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -445,19 +445,13 @@ def export_data(subscriber):
 
 
 def _scrub_history(objects):
-    """Copies of personal data kept beside the rows: the admin's change log names each
-    object (an address, a name) and django-reversion keeps old versions of registered
-    models (seminar registrations, through the seminar admin). The log entries stay, for
-    who did what and when, without the object's name; the versions go."""
-    import reversion
-    from reversion.models import Version
-
+    """The admin's change log names each object (an address, a name): the entries stay,
+    for who did what and when, without the object's name. (No personal data is kept in
+    version history: palmecentret.admin_base.HistoryAdmin versions only content.)"""
     for obj in objects:
         content_type = ContentType.objects.get_for_model(obj)
         LogEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).update(
             object_repr=f"({content_type.model} {obj.pk}, erased)", change_message="")
-        if reversion.is_registered(type(obj)):
-            Version.objects.get_for_object(obj).delete()
 
 
 def erase(subscriber):

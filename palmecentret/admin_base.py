@@ -1,11 +1,124 @@
-"""What the apps' admins share: bulk publish and unpublish (saved one object at a time
-so each change is kept in its version history) and https as the assumed URL scheme."""
+"""What the apps' admins share: version history whose restore touches only the object
+itself, bulk publish and unpublish (saved one object at a time so each change is kept in
+its version history) and https as the assumed URL scheme."""
 
 import reversion
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
+from reversion.models import Version
+
+
+def version_initial(version):
+    """The form values of a stored version: its own fields, translations and
+    many-to-many links, by form field name. RevertError if it cannot be read."""
+    model = version.content_type.model_class()
+    values = {}
+    for attname, value in version.field_dict.items():
+        field = next((f for f in model._meta.get_fields()
+                      if getattr(f, "attname", None) == attname), None)
+        if field is not None and field.editable and not field.primary_key:
+            values[field.name] = value
+    return values
+
+
+class HistoryAdmin(VersionAdmin):
+    """Version history (django-reversion) whose restore is an ordinary edit of the object.
+
+    django-reversion's own restore writes back the whole revision a version belongs to
+    (everything saved with it: the other objects of a bulk action, and the rows of the
+    page's inlines, which it follows: a seminar's registrations, a programme's projects)
+    and deletes what those relations gained since. Here a version only fills in the
+    object's own form: saving it is an edit, with the edit's permission, validation and
+    history entry, and nothing else is read from the revision or written. Versions keep
+    the object's own fields only, so no inline's rows (registrants' personal data) are
+    copied into them."""
+
+    restore_form_template = "admin/restore_form.html"
+
+    def reversion_register(self, model, **kwargs):
+        # Called for the admin's model and for each inline's model, with the inlines to
+        # follow: only the model itself is kept, and nothing is followed.
+        if model is self.model:
+            super().reversion_register(model)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        return self._restore(request, version, object_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        return self._restore(request, version, None, extra_context)
+
+    def _restore(self, request, version, object_id, extra_context):
+        """The object's form filled in from `version` (a deleted object's: the add form,
+        saving it under its old id), with the restore's explanation; saving it is logged
+        as the restore."""
+        try:
+            initial = version_initial(version)
+        except RevertError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(f"{self.admin_site.name}:{self.opts.app_label}_"
+                            f"{self.opts.model_name}_changelist")
+        request.restoring = {"initial": initial, "pk": version.object_id}
+        saved_on = formats.localize(timezone.template_localtime(version.revision.date_created))
+        context = {
+            "title": _("Restore %(name)s") % {"name": version.object_repr},
+            "version": version, "saved_on": saved_on, "recovering": object_id is None,
+            **(extra_context or {}),
+        }
+        with self.create_revision(request):
+            response = self.changeform_view(request, object_id, request.path, context)
+            if request.method == "POST" and response.status_code == 302:
+                reversion.set_comment(" ".join([
+                    _("Restored the version saved on %(date)s.") % {"date": saved_on},
+                    reversion.get_comment()]).strip())
+        if getattr(response, "is_rendered", True) is False:
+            response.template_name = self.restore_form_template
+        return response
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        restoring = getattr(request, "restoring", None)
+        if restoring is None:
+            return form_class
+        model = self.model
+
+        class RestoreForm(form_class):
+            def __init__(self, *args, **form_kwargs):
+                if not args and "data" not in form_kwargs:
+                    form_kwargs["initial"] = {**restoring["initial"],
+                                              **form_kwargs.get("initial", {})}
+                if form_kwargs.get("instance") is None:
+                    # Recovering a deleted object: it comes back under its old id, with
+                    # its history.
+                    form_kwargs["instance"] = model(
+                        pk=model._meta.pk.to_python(restoring["pk"]))
+                super().__init__(*args, **form_kwargs)
+
+        return RestoreForm
+
+    def get_inlines(self, request, obj):
+        # A restore is about the object's own fields: what the inlines show is left
+        # as it is now.
+        if getattr(request, "restoring", None) is not None:
+            return []
+        return super().get_inlines(request, obj)
 
 
 class PublishingAdminMixin:
@@ -22,14 +135,15 @@ class PublishingAdminMixin:
                 changed += 1
         return changed
 
-    @admin.action(description=_("Publish the selected items"), permissions=["change"])
+    @admin.action(description=gettext_lazy("Publish the selected items"),
+                  permissions=["change"])
     def publish(self, request, queryset):
         changed = self._set_published(request, queryset, True)
         self.message_user(request, ngettext("%(count)d item published.",
                                             "%(count)d items published.", changed)
                           % {"count": changed}, messages.SUCCESS)
 
-    @admin.action(description=_("Unpublish the selected items (back to draft)"),
+    @admin.action(description=gettext_lazy("Unpublish the selected items (back to draft)"),
                   permissions=["change"])
     def unpublish(self, request, queryset):
         changed = self._set_published(request, queryset, False)

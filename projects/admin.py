@@ -7,15 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
-from reversion.admin import VersionAdmin
 
-from palmecentret.admin_base import HttpsUrlsMixin, PublishingAdminMixin
+from palmecentret.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
 
 from .models import Country, Funder, Partner, Programme, Project, Region, Theme
 from .resources import ProjectResource
 
 
-class ContentAdmin(HttpsUrlsMixin, VersionAdmin, TranslationAdmin):
+class ContentAdmin(HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
     """Version history with restore, and Swedish and English fields side by side."""
 
 
@@ -66,7 +65,7 @@ class FunderAdmin(ContentAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(HttpsUrlsMixin, VersionAdmin):
+class PartnerAdmin(HttpsUrlsMixin, HistoryAdmin):
     list_display = ["name", "country", "place"]
     list_filter = ["country__region", "country"]
     list_select_related = ["country"]
