@@ -59,19 +59,22 @@ class ThemeAdmin(ContentAdmin):
 
 @admin.register(Funder)
 class FunderAdmin(ContentAdmin):
-    list_display = ["name", "short_name", "iati_identifier"]
-    search_fields = ["name_sv", "name_en", "short_name", "iati_identifier"]
-    fieldsets = [(None, {"fields": [("name_sv", "name_en"), "short_name", "iati_identifier",
-                                    "website"]})]
+    list_display = ["name", "short_name", "slug", "iati_identifier"]
+    search_fields = ["name_sv", "name_en", "short_name", "slug", "iati_identifier"]
+    prepopulated_fields = {"slug": ["name_sv"]}
+    fieldsets = [(None, {"fields": [("name_sv", "name_en"), "slug", "short_name",
+                                    "iati_identifier", "website"]})]
 
 
 @admin.register(Partner)
 class PartnerAdmin(HttpsUrlsMixin, VersionAdmin):
-    list_display = ["name", "country", "place"]
+    list_display = ["name", "slug", "country", "place"]
     list_filter = ["country__region", "country"]
     list_select_related = ["country"]
-    search_fields = ["name", "place", "country__name_sv"]
+    search_fields = ["name", "slug", "place", "country__name_sv"]
     autocomplete_fields = ["country"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "country", "place", "website"]
 
 
 class ProgrammeProjectInline(TranslationTabularInline):

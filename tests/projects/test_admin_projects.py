@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
-from projects.models import Project
+from projects.models import Partner, Project
 from tests.admin_personas import carl
 from tests.factories import CountryFactory, PartnerFactory, ProjectFactory
 
@@ -128,6 +128,20 @@ def test_history_shows_changes_and_restores_an_earlier_version(client, editor, c
     client.post(revision_url, form_data(countries, title_sv="Första titeln"))
     project.refresh_from_db()
     assert project.title_sv == "Första titeln"
+
+
+def test_two_partners_of_the_same_name_are_told_apart_by_their_slugs(client, editor,
+                                                                    countries):
+    PartnerFactory(name="Kvinnocentret", slug="kvinnocentret", country=countries[0])
+    add = reverse("admin:projects_partner_add")
+    data = {"name": "Kvinnocentret", "slug": "kvinnocentret", "country": countries[1].pk,
+            "place": "Durban", "website": ""}
+    response = client.post(add, data)
+    assert response.status_code == 200
+    assert "finns redan" in str(errors_of(response)["slug"])
+    response = client.post(add, {**data, "slug": "kvinnocentret-durban"})
+    assert response.status_code == 302
+    assert Partner.objects.filter(name="Kvinnocentret").count() == 2
 
 
 CSV_HEADER = ("iati_identifier,slug,title_sv,title_en,countries,status,start_date,end_date,"
