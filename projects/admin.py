@@ -10,6 +10,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
 from palmecentret.admin_base import HttpsUrlsMixin, PublishingAdminMixin
+from palmecentret.admin_spreadsheets import SpreadsheetImportMixin
 
 from .models import Country, Funder, Partner, Programme, Project, Region, Theme
 from .resources import ProjectResource
@@ -141,7 +142,8 @@ class ProjectAdminForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(PublishingAdminMixin, ImportExportMixin, ContentAdmin):
+class ProjectAdmin(PublishingAdminMixin, SpreadsheetImportMixin, ImportExportMixin,
+                   ContentAdmin):
     form = ProjectAdminForm
     resource_classes = [ProjectResource]
     # The spreadsheet formats staff use.

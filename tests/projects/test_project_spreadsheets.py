@@ -3,14 +3,17 @@ step saves all rows or none, a tampered or vanished file reference is a clear 40
 are sentences, and no cell of an export is a formula."""
 
 import io
+import tempfile
+from pathlib import Path
 
-import openpyxl
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.urls import reverse
 
 from projects.models import Project
 from tests.admin_personas import carl
+from tests.factories import CountryFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,159 @@ def test_an_exported_file_imports_back_unchanged(client, editor, demo, export_fo
     response = confirm(client, response)
     assert response.status_code == 302
     assert snapshot() == before
+
+
+# --- The confirm step: all rows or none ---------------------------------------------------
+
+HEADER = "iati_identifier,slug,title_sv,countries,status,start_date,budget_sek\n"
+
+
+def row(number, **changes):
+    cells = {"iati_identifier": f"SE-ON-IMP-{number}", "slug": f"import-{number}",
+             "title_sv": f"Import {number}", "countries": "PS", "status": "ongoing",
+             "start_date": "2025-01-01", "budget_sek": "1000", **changes}
+    return ",".join(cells.values()) + "\n"
+
+
+@pytest.fixture
+def palestine():
+    return CountryFactory(iso_code="PS", slug="palestina")
+
+
+def preview_csv(client, text, prefix=""):
+    upload = io.BytesIO(text.encode())
+    upload.name = "projekt.csv"
+    return client.post(prefix + reverse(IMPORT), {"resource": "0", "format": IMPORT_CSV,
+                                                  "import_file": upload})
+
+
+def imported():
+    return Project.objects.filter(iati_identifier__startswith="SE-ON-IMP-")
+
+
+def text_of(response):
+    return response.content.decode()
+
+
+def test_a_row_made_invalid_after_the_preview_stops_the_whole_import(client, editor,
+                                                                     palestine):
+    response = preview_csv(client, HEADER + row(1) + row(2) + row(3))
+    assert response.context["confirm_form"] is not None
+    # Between the preview and the confirm, someone else takes the second row's slug.
+    ProjectFactory(slug="import-2")
+
+    response = confirm(client, response)
+
+    assert response.status_code == 200
+    assert not imported().exists()
+    page = text_of(response)
+    assert "Inget importerades" in page
+    # The row and its error, in words.
+    assert "finns redan" in page
+    (invalid,) = response.context["result"].invalid_rows
+    assert invalid.number == 2
+
+
+def test_a_clean_file_is_saved_whole(client, editor, palestine):
+    response = confirm(client, preview_csv(client, HEADER + row(1) + row(2)))
+    assert response.status_code == 302
+    assert imported().count() == 2
+
+
+def test_a_file_cannot_be_confirmed_twice(client, editor, palestine):
+    response = preview_csv(client, HEADER + row(1))
+    assert confirm(client, response).status_code == 302
+    # A second click, or the same form in another tab: the file was used.
+    again = confirm(client, response)
+    assert again.status_code == 400
+    assert imported().count() == 1
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "finns-inte",
+                                  "0123456789abcdef0123456789abcdef"])
+def test_a_tampered_file_reference_is_a_clear_400(client, editor, name):
+    response = client.post(reverse(CONFIRM), {"import_file_name": name,
+                                              "original_file_name": "projekt.csv",
+                                              "format": IMPORT_CSV, "resource": "0"})
+    assert response.status_code == 400
+    assert "Ladda upp filen igen" in text_of(response)
+
+
+def test_the_400_page_speaks_the_staff_members_language(client, editor):
+    response = client.post("/en" + reverse(CONFIRM), {
+        "import_file_name": "../../etc/passwd", "original_file_name": "projekt.csv",
+        "format": IMPORT_CSV, "resource": "0"})
+    assert response.status_code == 400
+    assert "Upload the file again" in text_of(response)
+
+
+@pytest.mark.parametrize("changes", [{"format": "7"}, {"format": "csv"}, {"resource": "3"},
+                                     {"format": IMPORT_XLSX}])
+def test_a_tampered_format_or_resource_is_a_clear_400(client, editor, palestine, changes):
+    response = preview_csv(client, HEADER + row(1))
+    data = {**response.context["confirm_form"].initial, **changes}
+    response = client.post(reverse(CONFIRM), data)
+    assert response.status_code == 400
+    assert not imported().exists()
+
+
+def test_a_file_the_import_did_not_write_is_neither_read_nor_removed(client, editor,
+                                                                     palestine):
+    # Another file in the server's temporary folder, named in the confirm form.
+    secret = Path(tempfile.gettempdir()) / "palmecentret-test-not-an-upload.csv"
+    secret.write_text(HEADER + row(1))
+    try:
+        response = client.post(reverse(CONFIRM), {"import_file_name": secret.name,
+                                                  "original_file_name": "projekt.csv",
+                                                  "format": IMPORT_CSV, "resource": "0"})
+        assert response.status_code == 400
+        assert secret.exists()
+        assert not imported().exists()
+    finally:
+        secret.unlink(missing_ok=True)
+
+
+# --- Errors in sentences -------------------------------------------------------------------
+
+def assert_no_traceback(page):
+    assert "Traceback" not in page
+    assert "site-packages" not in page
+    assert ".py" not in page
+
+
+def test_a_file_without_the_identifier_column_is_told_in_a_sentence(client, editor,
+                                                                   palestine):
+    response = preview_csv(client, "slug,title_sv,countries\nimport-1,Import 1,PS\n")
+    page = text_of(response)
+    assert_no_traceback(page)
+    assert "Filen saknar kolumnen iati_identifier" in page
+    assert response.context.get("confirm_form") is None
+
+
+def test_values_that_cannot_be_read_are_told_in_sentences(client, editor, palestine):
+    response = preview_csv(client, HEADER + row(1, budget_sek="mycket")
+                           + row(2, start_date="2025-13-01") + row(3, budget_sek="inf")
+                           + row(4, budget_sek="2.5"))
+    page = text_of(response)
+    assert_no_traceback(page)
+    errors = {row.number: row.error_dict for row in response.context["result"].invalid_rows}
+    assert "Skriv ett heltal" in str(errors[1]["budget_sek"])
+    assert "Skriv datumet som ÅÅÅÅ-MM-DD" in str(errors[2]["start_date"])
+    assert "Skriv ett heltal" in str(errors[3]["budget_sek"])
+    assert "Skriv ett heltal" in str(errors[4]["budget_sek"])
+
+
+def test_an_unexpected_failure_is_a_sentence_without_server_paths(client, editor, palestine,
+                                                                  monkeypatch, caplog):
+    def full_disk(self, *args, **kwargs):
+        raise DatabaseError("could not extend file \"/var/lib/postgresql/16/main/base/5/1\": "
+                            "No space left on device")
+
+    monkeypatch.setattr(Project, "save", full_disk)
+    response = preview_csv(client, HEADER + row(1))
+    page = text_of(response)
+    assert_no_traceback(page)
+    assert "/var/lib" not in page
+    assert "oväntat fel" in page
+    # The operators learn what it was.
+    assert "No space left on device" in caplog.text
