@@ -18,9 +18,12 @@ from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 from reversion.admin import VersionAdmin
 
+from palmecentret.admin_spreadsheets import SpreadsheetExportMixin
+
 from . import emails, sending
 from .models import Delivery, Mailing, MailingList, Seminar
 from .registration_views import INVITATIONS_LIST
+from .resources import DeliveryResource
 
 DRAFT = Mailing.Status.DRAFT
 
@@ -241,9 +244,12 @@ class MailingAdmin(VersionAdmin, TranslationAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     """Who a mailing went to, and why it failed for some: made by sending, read-only.
-    (Deleting stays with the delete permission: erasing a subscriber deletes theirs.)"""
+    (Deleting stays with the delete permission: erasing a subscriber deletes theirs.)
+    Export gives the list as filtered (a mailing, the failed ones)."""
+
+    resource_classes = [DeliveryResource]
 
     list_display = ["subscriber", "mailing", "status", "attempts", "sent_at", "error"]
     list_filter = ["status", "mailing"]

@@ -4,13 +4,13 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
 from palmecentret.admin_base import HttpsUrlsMixin, PublishingAdminMixin
-from palmecentret.admin_spreadsheets import SpreadsheetImportMixin
+from palmecentret import spreadsheets
+from palmecentret.admin_spreadsheets import SpreadsheetImportExportMixin
 
 from .models import Country, Funder, Partner, Programme, Project, Region, Theme
 from .resources import ProjectResource
@@ -142,13 +142,11 @@ class ProjectAdminForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(PublishingAdminMixin, SpreadsheetImportMixin, ImportExportMixin,
-                   ContentAdmin):
+class ProjectAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, ContentAdmin):
     form = ProjectAdminForm
     resource_classes = [ProjectResource]
-    # The spreadsheet formats staff use.
-    import_formats = [base_formats.CSV, base_formats.XLSX]
-    export_formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+    # The spreadsheet formats staff use (imports: CSV and XLSX), and JSON.
+    export_formats = [spreadsheets.CSV, spreadsheets.XLSX, base_formats.JSON]
     save_as = True
     list_display = ["title", "status", "programme", "funder", "start_date", "visibility",
                     "published", "updated"]

@@ -66,6 +66,10 @@ class ProjectResource(SpreadsheetResource):
         skip_unchanged = True
         report_skipped = True
 
+    def filter_export(self, queryset, **kwargs):
+        # The many-to-many columns of a page of projects in one query each, not per row.
+        return queryset.prefetch_related(*self.M2M_COLUMNS)
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:

