@@ -28,6 +28,7 @@ from import_export.signals import post_export
 from import_export.tmp_storages import BaseStorage
 
 from . import spreadsheets
+from .text import clean_text_fields
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,9 @@ class SpreadsheetResource(resources.ModelResource):
         for name in empty:
             if getattr(instance, name) == "":
                 setattr(instance, name, None)
+        # Cleaned now as saving would clean them, so that a cell differing only in control
+        # characters or a CR LF is not taken for a change.
+        clean_text_fields(instance)
 
 
 # --- The file between preview and confirm ------------------------------------------------------
