@@ -329,4 +329,5 @@ class SpreadsheetImportExportMixin(SpreadsheetImportMixin, SpreadsheetExportMixi
 
 def choice(value, options):
     """Whether `value` is the position of one of `options` (as the forms post it)."""
-    return isinstance(value, str) and value.isdigit() and int(value) < len(options)
+    return (isinstance(value, str) and re.fullmatch(r"[0-9]{1,3}", value) is not None
+            and int(value) < len(options))

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from newsletter.models import Delivery
+from newsletter.resources import DeliveryResource
 from tests.admin_personas import carl, nina
 from tests.factories import DeliveryFactory, MailingFactory, SubscriberFactory
 from tests.spreadsheets import csv_rows, export_form, xlsx_rows
@@ -18,8 +19,6 @@ COLUMNS = ["mailing", "subscriber", "status", "attempts", "sent_at", "error"]
 
 
 def form(file_format):
-    from newsletter.resources import DeliveryResource
-
     return export_form(DeliveryResource, COLUMNS, file_format)
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from newsletter.models import Registration
+from newsletter.resources import RegistrationResource
 from tests.admin_personas import carl, nina
 from tests.factories import RegistrationFactory, SeminarFactory
 from tests.spreadsheets import csv_rows, export_form, xlsx_rows
@@ -20,8 +21,6 @@ COLUMNS = ["seminar", "name", "email", "organisation", "language", "status", "cr
 
 
 def form(file_format):
-    from newsletter.resources import RegistrationResource
-
     return export_form(RegistrationResource, COLUMNS, file_format)
 
 
