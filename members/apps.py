@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Member organisations and networks")
+
+    def ready(self):
+        from palmecentret.text import clean_text_on_save
+
+        # No control characters in stored text, whoever saves it (palmecentret/text.py).
+        clean_text_on_save(self)

@@ -58,6 +58,10 @@ class MemberOrganisation(models.Model):
                 name="members_memberorganisation_member_since_from_1992",
                 violation_error_message=_("Palmecentret was founded in 1992."),
             ),
+            # The slug names the organisation in the project spreadsheet: never empty.
+            models.CheckConstraint(condition=~Q(slug=""),
+                                   name="members_memberorganisation_slug_not_empty",
+                                   violation_error_message=_("The slug cannot be empty.")),
         ]
 
     def __str__(self):

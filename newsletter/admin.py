@@ -3,22 +3,19 @@ Subscribers, consents and registrations are personal data: only the newsletter m
 group has permissions on them (see palmecentret's roles migration)."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export import resources
-from import_export.admin import ExportMixin
-from import_export.formats import base_formats
-from import_export.signals import post_export
 from modeltranslation.admin import TranslationAdmin
 
 from palmecentret.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from palmecentret.admin_spreadsheets import SpreadsheetExportMixin
 
 # Mailings and their deliveries (compose, preview, test, send) live in their own module.
 from . import mailing_admin  # noqa: F401  (registers MailingAdmin and DeliveryAdmin)
 from . import exports, registrations
+from .resources import RegistrationResource, SubscriberResource
 from .subscription_admin import SubscriberDataMixin
 from .models import (
     ConsentRecord,
@@ -55,21 +52,13 @@ class SubscriptionInline(admin.TabularInline):
     extra = 0
 
 
-class SubscriberResource(resources.ModelResource):
-    class Meta:
-        model = Subscriber
-        fields = ["email", "name", "language", "created", "confirmed_at", "unsubscribed_at"]
-        export_order = fields
-
-
 @admin.register(Subscriber)
-class SubscriberAdmin(SubscriberDataMixin, ExportMixin, admin.ModelAdmin):
+class SubscriberAdmin(SubscriberDataMixin, SpreadsheetExportMixin, admin.ModelAdmin):
     """The export (django-import-export's page: format and fields, the list's filters and
-    search applied) streams CSV through newsletter.exports, with each subscriber's lists:
-    100,000 subscribers at flat memory. XLSX is built whole by import-export."""
+    search applied) streams CSV with each subscriber's lists (newsletter.exports):
+    100,000 subscribers at flat memory. XLSX is built whole."""
 
     resource_classes = [SubscriberResource]
-    export_formats = [base_formats.CSV, base_formats.XLSX]
     list_display = ["email", "name", "language", "created", "confirmed_at", "unsubscribed_at"]
     list_filter = ["language", "subscriptions__mailing_list", "subscriptions__status"]
     search_fields = ["email", "name"]
@@ -77,19 +66,11 @@ class SubscriberAdmin(SubscriberDataMixin, ExportMixin, admin.ModelAdmin):
     readonly_fields = ["created", "confirmed_at", "unsubscribed_at"]
     inlines = [SubscriptionInline]
 
-    def _do_file_export(self, file_format, request, queryset, export_form=None):
-        # export_action() has checked the export permission (the view permission:
-        # newsletter managers only) and applied the list's filters to `queryset`.
-        if not isinstance(file_format, base_formats.CSV):
-            return super()._do_file_export(file_format, request, queryset, export_form)
-        if not self.has_export_permission(request):
-            raise PermissionDenied
-        chosen = self.get_export_resource_fields_from_form(export_form) or exports.FIELDS
-        fields = [name for name in exports.FIELDS if name in chosen]
-        response = exports.subscriber_csv_response(
-            queryset, self.get_export_filename(request, queryset, file_format), fields)
-        post_export.send(sender=None, model=self.model)
-        return response
+    def export_rows(self, request, queryset, form):
+        # The chosen columns of the resource, and the lists each subscriber receives.
+        chosen = self.get_export_resource_fields_from_form(form) or exports.FIELDS
+        return exports.subscriber_rows(queryset,
+                                       [name for name in exports.FIELDS if name in chosen])
 
 
 @admin.register(Subscription)
@@ -194,7 +175,10 @@ class SeminarAdmin(PublishingAdminMixin, HttpsUrlsMixin, HistoryAdmin, Translati
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """Export gives an attendee list of the list as filtered (a seminar, a status)."""
+
+    resource_classes = [RegistrationResource]
     list_display = ["name", "email", "organisation", "seminar", "status", "created"]
     list_filter = ["status", "seminar"]
     list_select_related = ["seminar"]

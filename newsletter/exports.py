@@ -1,5 +1,6 @@
-"""The newsletter managers' CSV export of subscribers, streamed: 100,000 rows leave in a
-second or two while the server holds a few thousand at a time, whatever the total.
+"""The rows of the newsletter managers' CSV export of subscribers, streamed by the admin
+(palmecentret.admin_spreadsheets): 100,000 rows leave in a second or two while the server
+holds a few thousand at a time, whatever the total.
 
 The rows are read with two cursors side by side, both in subscriber order: the
 subscribers themselves and their active subscriptions (for the "lists" column). Each
@@ -7,18 +8,12 @@ reads 2,000 rows per round trip (a server-side cursor on PostgreSQL), and the tw
 merged as they go, so no query runs per subscriber and nothing is collected in memory.
 """
 
-import csv
-
-from django.http import StreamingHttpResponse
 from django.utils import timezone
-
-from palmecentret.spreadsheets import BOM, Line, spreadsheet_safe
 
 from .models import MailingList, Subscription
 
-# Rows fetched per round trip, and written per chunk of the answer.
+# Rows fetched per round trip.
 CHUNK_SIZE = 2000
-ROWS_PER_PIECE = 500
 
 # The columns: the subscriber's own fields (the admin's export resource may choose
 # among them) and the lists they receive.
@@ -28,12 +23,10 @@ DATETIME_FIELDS = {"created", "confirmed_at", "unsubscribed_at"}
 
 
 def _cell(name, value):
-    if value is None:
-        return ""
-    if name in DATETIME_FIELDS:
+    if value is not None and name in DATETIME_FIELDS:
         # Local time, to the second, in a form every spreadsheet reads as a date.
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
-    return spreadsheet_safe(value)
+    return value
 
 
 def _active_lists(subscribers):
@@ -74,26 +67,4 @@ def subscriber_rows(subscribers, fields=FIELDS):
             receives = next_lists[1]
             next_lists = next(lists, None)
         yield [*(_cell(name, value) for name, value in zip(fields, values)),
-               spreadsheet_safe(", ".join(receives))]
-
-
-def csv_pieces(rows):
-    """UTF-8 CSV with a byte-order mark (Excel reads å, ä, ö right), a few hundred rows
-    per piece."""
-    writer = csv.writer(Line())
-    out = [BOM]
-    for row in rows:
-        out.append(writer.writerow(row))
-        if len(out) >= ROWS_PER_PIECE:
-            yield "".join(out).encode("utf-8")
-            out = []
-    yield "".join(out).encode("utf-8")
-
-
-def subscriber_csv_response(subscribers, filename, fields=FIELDS):
-    """The streamed answer: chunked, without Content-Length, never cached."""
-    response = StreamingHttpResponse(csv_pieces(subscriber_rows(subscribers, fields)),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+               ", ".join(receives)]

@@ -19,9 +19,12 @@ from modeltranslation.admin import TranslationAdmin
 
 from palmecentret.admin_base import HistoryAdmin
 
+from palmecentret.admin_spreadsheets import SpreadsheetExportMixin
+
 from . import emails, sending
 from .models import Delivery, Mailing, MailingList, Seminar
 from .registration_views import INVITATIONS_LIST
+from .resources import DeliveryResource
 
 DRAFT = Mailing.Status.DRAFT
 
@@ -235,9 +238,12 @@ class MailingAdmin(HistoryAdmin, TranslationAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     """Who a mailing went to, and why it failed for some: made by sending, read-only.
-    (Deleting stays with the delete permission: erasing a subscriber deletes theirs.)"""
+    (Deleting stays with the delete permission: erasing a subscriber deletes theirs.)
+    Export gives the list as filtered (a mailing, the failed ones)."""
+
+    resource_classes = [DeliveryResource]
 
     list_display = ["subscriber", "mailing", "status", "attempts", "sent_at", "error"]
     list_filter = ["status", "mailing"]

@@ -44,7 +44,8 @@ MAX_FALLBACK_WORDS = 10
 CONFIGS = {"sv": "swedish", "en": "english"}
 
 # Highlight markers. They are control characters, which clean_query() strips from every
-# query, so a visitor cannot forge them; mark_up() turns them into <mark> only after the
+# query and saving strips from every stored text (palmecentret/text.py), so neither a
+# visitor nor content can forge them; mark_up() turns them into <mark> only after the
 # text around them has been HTML-escaped.
 START, STOP = "\x02", "\x03"
 _MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
@@ -190,7 +191,7 @@ def clean_query(raw):
 
 def mark_up(text):
     """HTML-escape text that carries START/STOP markers, then turn each marked stretch
-    into <mark>…</mark>. Unpaired markers (which stored content could hold) are dropped."""
+    into <mark>…</mark>. Unpaired markers are dropped."""
     escaped = _MARKED.sub(r"<mark>\1</mark>", escape(text))
     return mark_safe(_MARKERS.sub("", escaped))
 

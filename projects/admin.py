@@ -4,11 +4,12 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from palmecentret import spreadsheets
 from palmecentret.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from palmecentret.admin_spreadsheets import SpreadsheetImportExportMixin
 
 from .models import Country, Funder, Partner, Programme, Project, Region, Theme
 from .resources import ProjectResource
@@ -58,19 +59,22 @@ class ThemeAdmin(ContentAdmin):
 
 @admin.register(Funder)
 class FunderAdmin(ContentAdmin):
-    list_display = ["name", "short_name", "iati_identifier"]
-    search_fields = ["name_sv", "name_en", "short_name", "iati_identifier"]
-    fieldsets = [(None, {"fields": [("name_sv", "name_en"), "short_name", "iati_identifier",
-                                    "website"]})]
+    list_display = ["name", "short_name", "slug", "iati_identifier"]
+    search_fields = ["name_sv", "name_en", "short_name", "slug", "iati_identifier"]
+    prepopulated_fields = {"slug": ["name_sv"]}
+    fieldsets = [(None, {"fields": [("name_sv", "name_en"), "slug", "short_name",
+                                    "iati_identifier", "website"]})]
 
 
 @admin.register(Partner)
 class PartnerAdmin(HttpsUrlsMixin, HistoryAdmin):
-    list_display = ["name", "country", "place"]
+    list_display = ["name", "slug", "country", "place"]
     list_filter = ["country__region", "country"]
     list_select_related = ["country"]
-    search_fields = ["name", "place", "country__name_sv"]
+    search_fields = ["name", "slug", "place", "country__name_sv"]
     autocomplete_fields = ["country"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "country", "place", "website"]
 
 
 class ProgrammeProjectInline(TranslationTabularInline):
@@ -137,12 +141,11 @@ class ProjectAdminForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(PublishingAdminMixin, ImportExportMixin, ContentAdmin):
+class ProjectAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, ContentAdmin):
     form = ProjectAdminForm
     resource_classes = [ProjectResource]
-    # The spreadsheet formats staff use.
-    import_formats = [base_formats.CSV, base_formats.XLSX]
-    export_formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+    # The spreadsheet formats staff use (imports: CSV and XLSX), and JSON.
+    export_formats = [spreadsheets.CSV, spreadsheets.XLSX, base_formats.JSON]
     save_as = True
     list_display = ["title", "status", "programme", "funder", "start_date", "visibility",
                     "published", "updated"]

@@ -21,6 +21,14 @@ iati_identifier_validator = RegexValidator(
 )
 
 
+def slug_not_empty(model_name):
+    """A slug is how the project spreadsheet names a record: the database refuses an empty
+    one, which an import would read as "none"."""
+    return models.CheckConstraint(condition=~Q(slug=""),
+                                  name=f"projects_{model_name}_slug_not_empty",
+                                  violation_error_message=_("The slug cannot be empty."))
+
+
 def count_of(queryset):
     """A correlated COUNT(*) subquery: a number per row without joining the rows in (a
     join of countries x projects x programmes would grow with the data)."""
@@ -121,6 +129,7 @@ class Theme(models.Model):
                 condition=Q(dac_purpose_code="") | Q(dac_purpose_code__regex=r"^[0-9]{5}$"),
                 name="projects_theme_dac_code_five_digits",
             ),
+            slug_not_empty("theme"),
         ]
 
     def __str__(self):
@@ -129,6 +138,8 @@ class Theme(models.Model):
 
 class Funder(models.Model):
     name = models.CharField(_("name"), max_length=200)
+    # The funder's key in the project spreadsheet (the short name may be empty).
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     iati_identifier = models.CharField(
         _("IATI organisation identifier"), max_length=100, blank=True,
@@ -140,6 +151,7 @@ class Funder(models.Model):
         ordering = ["name"]
         verbose_name = _("funder")
         verbose_name_plural = _("funders")
+        constraints = [slug_not_empty("funder")]
 
     def __str__(self):
         return self.short_name or self.name
@@ -194,6 +206,7 @@ class Programme(models.Model):
                 name="projects_programme_end_not_before_start",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            slug_not_empty("programme"),
         ]
 
     def __str__(self):
@@ -210,7 +223,10 @@ class Programme(models.Model):
 class Partner(models.Model):
     """A local partner organisation abroad. Never shown for projects that hide partners."""
 
+    # Names are not unique (two towns may each have a "Women's Centre"): the slug is the
+    # partner's key in the project spreadsheet.
     name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
     country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT,
                                 related_name="partners")
     place = models.CharField(_("place"), max_length=100, blank=True,
@@ -221,6 +237,7 @@ class Partner(models.Model):
         ordering = ["name"]
         verbose_name = _("local partner organisation")
         verbose_name_plural = _("local partner organisations")
+        constraints = [slug_not_empty("partner")]
 
     def __str__(self):
         return self.name

@@ -3,6 +3,7 @@ streamed and all derived from one description of each project so they never disa
 
 import csv
 import datetime
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -16,8 +17,8 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 
 from members.models import MemberOrganisation
-# Formula-safe cells and csv.writer rows as strings, shared with the subscriber export.
-from palmecentret.spreadsheets import BOM, Line, spreadsheet_safe
+# CSV whose cells no spreadsheet runs as formulas, shared with the admin's exports.
+from palmecentret import spreadsheets
 
 from .models import Country, Partner, Project, Theme
 
@@ -608,17 +609,11 @@ class IatiActivitiesFile:
 
 
 def csv_pieces(projects, now=None):
-    """UTF-8 CSV with a byte-order mark (so Excel reads å, ä, ö right), one row a project."""
+    """UTF-8 CSV with a byte-order mark (so Excel reads å, ä, ö right), one row a project,
+    no cell a formula."""
     today = timezone.localdate(now or timezone.now())
-    writer = csv.writer(Line())
-    out = [BOM, writer.writerow(CSV_COLUMNS)]
-    for project, related in iterate(projects):
-        out.append(writer.writerow([spreadsheet_safe(cell)
-                                    for cell in describe(project, today, related).as_row()]))
-        if len(out) >= 200:
-            yield "".join(out).encode("utf-8")
-            out = []
-    yield "".join(out).encode("utf-8")
+    rows = (describe(project, today, related).as_row() for project, related in iterate(projects))
+    return spreadsheets.csv_pieces(itertools.chain([CSV_COLUMNS], rows))
 
 
 def json_metadata(count, source_url, now=None):

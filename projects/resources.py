@@ -1,10 +1,13 @@
-"""The project spreadsheet: the columns staff import and export (django-import-export)."""
+"""The project spreadsheet: the columns staff import and export (django-import-export).
+Every column that names another record uses its unique, never empty key (a slug, a
+country's ISO code), so an exported file imports back unchanged."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from members.models import MemberOrganisation
+from palmecentret.admin_spreadsheets import SpreadsheetResource
 
 from .models import Country, Funder, Partner, Programme, Project, Theme
 
@@ -37,15 +40,15 @@ def m2m(attribute, model, field):
                         widget=StrictManyToManyWidget(model, field=field, separator=","))
 
 
-class ProjectResource(resources.ModelResource):
+class ProjectResource(SpreadsheetResource):
     programme = fields.Field(attribute="programme", column_name="programme",
                              widget=StrictForeignKeyWidget(Programme, field="slug"))
     funder = fields.Field(attribute="funder", column_name="funder",
-                          widget=StrictForeignKeyWidget(Funder, field="short_name"))
+                          widget=StrictForeignKeyWidget(Funder, field="slug"))
     countries = m2m("countries", Country, "iso_code")
     themes = m2m("themes", Theme, "slug")
     member_organisations = m2m("member_organisations", MemberOrganisation, "slug")
-    partners = m2m("partners", Partner, "name")
+    partners = m2m("partners", Partner, "slug")
 
     M2M_COLUMNS = ("countries", "themes", "member_organisations", "partners")
 
@@ -62,6 +65,10 @@ class ProjectResource(resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+    def filter_export(self, queryset, **kwargs):
+        # The many-to-many columns of a page of projects in one query each, not per row.
+        return queryset.prefetch_related(*self.M2M_COLUMNS)
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}

@@ -58,6 +58,7 @@ class FunderFactory(factory.django.DjangoModelFactory):
         model = Funder
 
     name_sv = factory.Sequence(lambda n: f"Finansiär {n}")
+    slug = factory.Sequence(lambda n: f"finansiar-{n}")
     short_name = factory.Sequence(lambda n: f"F{n}")
 
 
@@ -101,6 +102,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
         model = Partner
 
     name = factory.Sequence(lambda n: f"Partnerorganisation {n}")
+    slug = factory.Sequence(lambda n: f"partnerorganisation-{n}")
     country = factory.SubFactory(CountryFactory)
     place = factory.Sequence(lambda n: f"Ort {n}")
 

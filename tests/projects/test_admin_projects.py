@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
-from projects.models import Project
+from projects.models import Partner, Project
 from tests.admin_personas import carl
 from tests.factories import CountryFactory, PartnerFactory, ProjectFactory
+from tests.spreadsheets import content_of
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +131,20 @@ def test_history_shows_changes_and_restores_an_earlier_version(client, editor, c
     assert project.title_sv == "Första titeln"
 
 
+def test_two_partners_of_the_same_name_are_told_apart_by_their_slugs(client, editor,
+                                                                    countries):
+    PartnerFactory(name="Kvinnocentret", slug="kvinnocentret", country=countries[0])
+    add = reverse("admin:projects_partner_add")
+    data = {"name": "Kvinnocentret", "slug": "kvinnocentret", "country": countries[1].pk,
+            "place": "Durban", "website": ""}
+    response = client.post(add, data)
+    assert response.status_code == 200
+    assert "finns redan" in str(errors_of(response)["slug"])
+    response = client.post(add, {**data, "slug": "kvinnocentret-durban"})
+    assert response.status_code == 302
+    assert Partner.objects.filter(name="Kvinnocentret").count() == 2
+
+
 CSV_HEADER = ("iati_identifier,slug,title_sv,title_en,countries,status,start_date,end_date,"
               "budget_sek,visibility,published\n")
 
@@ -180,7 +195,7 @@ def test_export_takes_the_filtered_list(client, editor):
     response = client.post(url, {"format": "0", "resource": "0",
                                  "projectresource_title_sv": "on",
                                  "projectresource_iati_identifier": "on"})
-    body = response.content.decode()
+    body = content_of(response).decode()
     assert "Utkastet" in body
     assert "Publicerat" not in body
 

@@ -5,8 +5,15 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from projects.models import Country, Project
-from tests.factories import CountryFactory, ProgrammeFactory, ProjectFactory
+from projects.models import Country, Funder, Partner, Programme, Project, Theme
+from tests.factories import (
+    CountryFactory,
+    FunderFactory,
+    PartnerFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +69,23 @@ def test_publishing_records_the_first_publication_time():
     project.save()
     project.refresh_from_db()
     assert project.published_at == first
+
+
+# The keys by which the project spreadsheet names other records: unique and never empty,
+# so that an exported file imports back with the same funder, partners, programme, themes.
+
+@pytest.mark.parametrize("factory", [FunderFactory, PartnerFactory])
+def test_funders_and_partners_have_unique_slugs(factory):
+    factory(slug="samma")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factory(slug="samma")
+
+
+@pytest.mark.parametrize(("factory", "model"), [
+    (FunderFactory, Funder), (PartnerFactory, Partner), (ProgrammeFactory, Programme),
+    (ThemeFactory, Theme),
+])
+def test_a_slug_cannot_be_empty(factory, model):
+    row = factory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.filter(pk=row.pk).update(slug="")

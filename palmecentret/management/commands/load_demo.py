@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone, translation
+from django.utils.text import slugify
 
 from members.models import MemberOrganisation, Network
 from newsletter.models import MailingList, Seminar, Subscriber, Subscription
@@ -844,16 +845,20 @@ class Command(BaseCommand):
         return themes
 
     def _load_funders(self):
-        # Funders have no slug: Sida is known by its IATI identifier, the fund by its name.
+        # Found by what named them before funders had slugs (Sida by its IATI identifier,
+        # the fund by its name), so a database loaded then is updated, not duplicated; the
+        # slugs are those projects/migrations/0009_fill_slugs.py gave them.
         sida, _ = Funder.objects.update_or_create(
             iati_identifier="SE-0",
             defaults={"name_sv": "Styrelsen för internationellt utvecklingssamarbete",
                       "name_en": "Swedish International Development Cooperation Agency",
-                      "short_name": "Sida", "website": "https://www.sida.se"},
+                      "slug": "sida", "short_name": "Sida", "website": "https://www.sida.se"},
         )
+        # No short name: the spreadsheet names it by its slug.
         fund, _ = Funder.objects.update_or_create(
             name_sv="Palmecentrets solidaritetsfond",
-            defaults={"name_en": "Palmecentret's solidarity fund", "short_name": "",
+            defaults={"name_en": "Palmecentret's solidarity fund",
+                      "slug": "palmecentrets-solidaritetsfond", "short_name": "",
                       "iati_identifier": "", "website": ""},
         )
         return {"sida": sida, "fund": fund}
@@ -930,7 +935,8 @@ class Command(BaseCommand):
         partners = {}
         for iso_code, name, place in PARTNERS:
             partners[name], _ = Partner.objects.update_or_create(
-                name=name, country=countries[iso_code], defaults={"place": place}
+                name=name, country=countries[iso_code],
+                defaults={"place": place, "slug": slugify(name)},
             )
         return partners
 
