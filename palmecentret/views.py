@@ -252,10 +252,11 @@ def robots_txt(request):
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             search_urls.append(reverse("search"))
+    # No line for the admin: robots.txt is public, and naming the admin's address there
+    # would undo choosing it (ADMIN_URL). Its pages tell crawlers themselves not to index
+    # them (Django admin's <meta name="robots" content="NONE,NOARCHIVE">).
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
-        f"Disallow: /en/{settings.ADMIN_URL}",
         # Search results are endless combinations of words; the pages themselves are in
         # the sitemap.
         *(f"Disallow: {url}?" for url in search_urls),

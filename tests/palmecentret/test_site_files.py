@@ -51,7 +51,24 @@ def test_robots_txt_points_to_the_sitemap(client, settings):
     settings.SITE_URL = "https://palmecentret.example"
     body = client.get("/robots.txt").content.decode()
     assert "Sitemap: https://palmecentret.example/sitemap.xml" in body
-    assert "Disallow: /admin/" in body
+    assert "Disallow: /sok/?" in body and "Disallow: /en/search/?" in body
+
+
+def test_robots_txt_does_not_give_away_where_the_admin_is(client, settings):
+    # robots.txt is public: naming the admin there would undo choosing its address.
+    settings.ADMIN_URL = "staff-7f3a/"
+    body = client.get("/robots.txt").content.decode()
+    assert "staff-7f3a" not in body and "admin" not in body
+
+
+@pytest.mark.parametrize("otp_required", [False, True])
+def test_the_admin_login_asks_search_engines_to_leave_it_out(client, settings, otp_required):
+    # What keeps the login page out of search results instead, should a crawler find it:
+    # Django admin's own <meta name="robots" content="NONE"> (no index, no follow).
+    settings.OTP_REQUIRED = otp_required
+    for path in ("/admin/login/", "/en/admin/login/"):
+        html = client.get(path).content.decode()
+        assert '<meta name="robots" content="NONE,NOARCHIVE">' in html, path
 
 
 def test_support_page_shows_giving_details_and_a_swish_qr_code(client, settings):
