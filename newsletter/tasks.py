@@ -23,35 +23,37 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def send_mailing(mailing_id, retry_round=0):
-    """Send a batch of the mailing's pending deliveries and queue what follows."""
+def send_mailing(mailing_id, retry_round=0, outages=0):
+    """Send a batch of the mailing's pending deliveries and queue what follows (see
+    newsletter.sending.after_batch for the round and the mail server's outages)."""
     backend = send_mailing.get_backend()
     # Without a queue to come back through (TASKS_BACKEND=immediate, as some tests and a
     # newcomer's machine use), the whole mailing goes out in this call, retries at once.
     queued = backend.supports_defer
     while sending.is_sending(mailing_id):
-        stand_in = _enqueue(mailing_id, retry_round,
+        stand_in = _enqueue(mailing_id, retry_round, outages,
                             settings.NEWSLETTER_RESUME_AFTER) if queued else None
         outcome = sending.send_batch(mailing_id, retry_round)
         logger.info("mailing %s round %s: %s", mailing_id, retry_round, outcome)
-        following = sending.after_batch(mailing_id, retry_round, outcome)
+        following = sending.after_batch(mailing_id, retry_round, outcome, outages)
         if queued:
             # The next batch before withdrawing the stand-in: a crash in between leaves
             # one of them, never neither.
             if following is not None:
-                _enqueue(mailing_id, following.retry_round, following.delay)
+                _enqueue(mailing_id, following.retry_round, following.outages,
+                         following.delay)
             _withdraw(stand_in)
             return
         if following is None:
             return
-        retry_round = following.retry_round
+        retry_round, outages = following.retry_round, following.outages
 
 
-def _enqueue(mailing_id, retry_round, delay=None):
+def _enqueue(mailing_id, retry_round, outages, delay=None):
     runner = send_mailing
     if delay is not None:
         runner = send_mailing.using(run_after=timezone.now() + delay)
-    return runner.enqueue(mailing_id, retry_round)
+    return runner.enqueue(mailing_id, retry_round, outages)
 
 
 def _withdraw(result):

@@ -375,11 +375,24 @@ if NEWSLETTER_MAIL_INTERVAL_MINUTES < 1 or NEWSLETTER_UNCONFIRMED_DAYS < 1:
     sys.exit("palmecentret: NEWSLETTER_MAIL_INTERVAL_MINUTES and NEWSLETTER_UNCONFIRMED_DAYS "
              "must be positive.")
 # Mailings go out in batches of this many, one task run each (newsletter/tasks.py). A
-# worker killed mid-batch is stood in for after NEWSLETTER_RESUME_AFTER; recipients whose
-# mail the server refused are tried again after NEWSLETTER_RETRY_AFTER.
+# worker killed mid-batch is stood in for after NEWSLETTER_RESUME_AFTER seconds. When the
+# mail server seems down, the mailing goes on after NEWSLETTER_RETRY_AFTER seconds, and so
+# do recipients whose mail it refused; twice as long each further time, up to 16 times
+# as long (newsletter.sending.retry_delay).
 NEWSLETTER_BATCH_SIZE = 100
-NEWSLETTER_RESUME_AFTER = timedelta(minutes=5)
-NEWSLETTER_RETRY_AFTER = timedelta(minutes=15)
+
+
+def _seconds(name, default):
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return timedelta(seconds=default)
+    if not raw.isdigit() or int(raw) < 1:
+        sys.exit(f"palmecentret: {name} must be a whole number of seconds, at least 1.")
+    return timedelta(seconds=int(raw))
+
+
+NEWSLETTER_RESUME_AFTER = _seconds("NEWSLETTER_RESUME_AFTER", 300)
+NEWSLETTER_RETRY_AFTER = _seconds("NEWSLETTER_RETRY_AFTER", 60)
 
 # --- Giving ---------------------------------------------------------------------------
 # The solidarity fund's payment details on the support page. The defaults are examples,
