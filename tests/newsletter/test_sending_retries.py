@@ -1,8 +1,7 @@
 """A mailing while the mail server is away or refuses some addresses: it goes on soon after
 a short outage, waits longer the longer the trouble lasts, and everyone still gets one copy.
-
-The queue runs as the worker runs it (the database backend's rows, due ones first), on a
-clock the test moves on to the next task that is due, so hours of waiting take no time."""
+The queue runs as the worker runs it, on a clock that jumps to the next task that is due
+(tests.newsletter.task_queue)."""
 
 import collections
 import datetime
@@ -16,30 +15,15 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from newsletter import sending
 from newsletter.models import Delivery, Mailing, Subscription
 from tests.factories import MailingFactory, MailingListFactory, SubscriptionFactory
+from tests.newsletter.task_queue import run_queue
 
 pytestmark = pytest.mark.django_db
 
-TASK_PATH = "newsletter.tasks.send_mailing"
 MINUTE = datetime.timedelta(minutes=1)
-
-
-class Clock:
-    """The time as the portal sees it (django.utils.timezone.now), moved on by the test."""
-
-    def __init__(self):
-        self.now = timezone.now()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: clock.now)
-    return clock
 
 
 class MailServer(locmem.EmailBackend):
@@ -81,25 +65,6 @@ def queued_mailing(count, refused=0):
     mailing = MailingFactory(mailing_lists=[mailing_list])
     sending.queue(mailing.pk)
     return mailing
-
-
-def run_queue(clock, at_most=datetime.timedelta(days=1)):
-    """Run the mailing's tasks as the worker does, each when it is due, until none is
-    left; the clock moves on to each next one."""
-    started = clock.now
-    while True:
-        due = DBTaskResult.objects.ready().filter(task_path=TASK_PATH).first()
-        if due is not None:
-            due.claim("test-worker")
-            due.task.call(*due.args_kwargs["args"], **due.args_kwargs["kwargs"])
-            due.set_successful(None)
-            continue
-        following = (DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY")
-                     .order_by("run_after").first())
-        if following is None:
-            return
-        clock.now = following.run_after
-        assert clock.now - started < at_most, "the mailing never ends"
 
 
 def minutes_after(start, times):
