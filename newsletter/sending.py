@@ -33,12 +33,16 @@ PENDING = Delivery.Status.PENDING
 SENT = Delivery.Status.SENT
 FAILED = Delivery.Status.FAILED
 
-# A recipient whose mail the server refused this many times is given up as failed.
-MAX_ATTEMPTS = 3
+# A recipient whose mail the server refused this many times is given up as failed: with
+# the growing waits between tries (retry_delay), the last comes a quarter of an hour after
+# the first (by default: 1, 2, 4 and 8 minutes apart).
+MAX_ATTEMPTS = 5
 # This many failures in a row and the mail server is taken to be down: the batch stops and
-# the mailing carries on after NEWSLETTER_RETRY_AFTER, rather than spending every
-# recipient's attempts on a dead server.
+# the mailing carries on later (retry_delay), rather than spending every recipient's
+# attempts on a dead server.
 FAILURES_IN_A_ROW = 5
+# Waits grow by doubling this many times at most: 1 to 16 minutes by default.
+MAX_DOUBLINGS = 4
 ERROR_LENGTH = 1000
 
 TEMPLATE = "mailing"
@@ -62,10 +66,19 @@ class BatchOutcome:
 
 @dataclasses.dataclass(frozen=True)
 class Next:
-    """What follows a batch: another batch of `retry_round`, `delay` from now."""
+    """What follows a batch: another batch of `retry_round`, `delay` from now. `outages`
+    counts the batches in a row that stopped because the mail server seemed down."""
 
     retry_round: int
     delay: datetime.timedelta | None = None
+    outages: int = 0
+
+
+def retry_delay(times):
+    """The wait before trying again after `times` earlier waits for the same trouble:
+    NEWSLETTER_RETRY_AFTER, then twice as long each time, at most 2**MAX_DOUBLINGS times
+    as long. Soon after a short outage, without hammering a server that stays away."""
+    return settings.NEWSLETTER_RETRY_AFTER * 2 ** min(times, MAX_DOUBLINGS)
 
 
 # --- Who gets it ----------------------------------------------------------------------
@@ -286,17 +299,23 @@ def _deliver(delivery, message, connection):
     return "sent"
 
 
-def after_batch(mailing_id, retry_round, outcome):
-    """What follows a batch: the rest of this round (at once, or later if the mail server
-    seems down), the next round of retries after NEWSLETTER_RETRY_AFTER, or, with nothing
-    left to try, the end: the mailing is marked sent and None returned."""
+def after_batch(mailing_id, retry_round, outcome, outages=0):
+    """What follows a batch: the rest of this round, the next round of retries, or, with
+    nothing left to try, the end: the mailing is marked sent and None returned.
+
+    The rest of a round follows at once, unless the mail server seems down: then after
+    retry_delay(n) for its n-th such stop in a row (`outages` before this batch). Round r
+    of retries starts retry_delay(r - 1) after the end of the round before (or later, if
+    the server seems down as well)."""
     if outcome is None:
         return None
+    outages = outages + 1 if outcome.server_down else 0
+    server_wait = retry_delay(outages - 1) if outages else None
     if _due(mailing_id, retry_round).exists():
-        return Next(retry_round, settings.NEWSLETTER_RETRY_AFTER if outcome.server_down
-                    else None)
+        return Next(retry_round, server_wait, outages)
     if Delivery.objects.filter(mailing_id=mailing_id, status=PENDING).exists():
-        return Next(retry_round + 1, settings.NEWSLETTER_RETRY_AFTER)
+        return Next(retry_round + 1, max(retry_delay(retry_round),
+                                         server_wait or datetime.timedelta(0)), outages)
     finish(mailing_id)
     return None
 

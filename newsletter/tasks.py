@@ -8,7 +8,8 @@ each batch the task queues a stand-in for itself, due NEWSLETTER_RESUME_AFTER la
 withdraws it when the batch is done. If the worker dies mid-batch, the stand-in comes due
 and a restarted (or another) worker carries on with the rows still pending; rows are
 claimed one by one (newsletter.sending), so even a stand-in that starts while the first
-run is alive sends nobody a second copy.
+run is alive sends nobody a second copy. The dead run's record stays "running"; the daily
+prune (manage.py prune_task_results) removes it once the mailing is no longer being sent.
 """
 
 import logging
@@ -18,40 +19,43 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
 from . import sending
+from .models import Mailing
 
 logger = logging.getLogger(__name__)
 
 
 @task()
-def send_mailing(mailing_id, retry_round=0):
-    """Send a batch of the mailing's pending deliveries and queue what follows."""
+def send_mailing(mailing_id, retry_round=0, outages=0):
+    """Send a batch of the mailing's pending deliveries and queue what follows (see
+    newsletter.sending.after_batch for the round and the mail server's outages)."""
     backend = send_mailing.get_backend()
     # Without a queue to come back through (TASKS_BACKEND=immediate, as some tests and a
     # newcomer's machine use), the whole mailing goes out in this call, retries at once.
     queued = backend.supports_defer
     while sending.is_sending(mailing_id):
-        stand_in = _enqueue(mailing_id, retry_round,
+        stand_in = _enqueue(mailing_id, retry_round, outages,
                             settings.NEWSLETTER_RESUME_AFTER) if queued else None
         outcome = sending.send_batch(mailing_id, retry_round)
         logger.info("mailing %s round %s: %s", mailing_id, retry_round, outcome)
-        following = sending.after_batch(mailing_id, retry_round, outcome)
+        following = sending.after_batch(mailing_id, retry_round, outcome, outages)
         if queued:
             # The next batch before withdrawing the stand-in: a crash in between leaves
             # one of them, never neither.
             if following is not None:
-                _enqueue(mailing_id, following.retry_round, following.delay)
+                _enqueue(mailing_id, following.retry_round, following.outages,
+                         following.delay)
             _withdraw(stand_in)
             return
         if following is None:
             return
-        retry_round = following.retry_round
+        retry_round, outages = following.retry_round, following.outages
 
 
-def _enqueue(mailing_id, retry_round, delay=None):
+def _enqueue(mailing_id, retry_round, outages, delay=None):
     runner = send_mailing
     if delay is not None:
         runner = send_mailing.using(run_after=timezone.now() + delay)
-    return runner.enqueue(mailing_id, retry_round)
+    return runner.enqueue(mailing_id, retry_round, outages)
 
 
 def _withdraw(result):
@@ -63,3 +67,25 @@ def _withdraw(result):
 
     if isinstance(send_mailing.get_backend(), DatabaseBackend):
         DBTaskResult.objects.filter(id=result.id, status=TaskResultStatus.READY).delete()
+
+
+def abandoned_runs(backend_alias):
+    """The records of send_mailing runs whose worker was killed outright, in the database
+    backend `backend_alias`: still marked running, of a mailing no longer being sent (a
+    stand-in carried it on and finished it, or staff deleted it), and started more than
+    twice NEWSLETTER_RESUME_AFTER ago. A live run stops sending after half of that
+    (newsletter.sending.send_batch), so none of these can still be at work."""
+    from django_tasks_db.models import DBTaskResult
+
+    started_before = timezone.now() - 2 * settings.NEWSLETTER_RESUME_AFTER
+    runs = DBTaskResult.objects.running().filter(
+        backend_name=backend_alias, task_path=send_mailing.module_path,
+        started_at__lt=started_before)
+    being_sent = set(Mailing.objects.filter(
+        status__in=[Mailing.Status.QUEUED, Mailing.Status.SENDING]).values_list("pk", flat=True))
+    return [run.pk for run in runs if _mailing_of(run) not in being_sent]
+
+
+def _mailing_of(run):
+    arguments = run.args_kwargs
+    return arguments["args"][0] if arguments["args"] else arguments["kwargs"]["mailing_id"]

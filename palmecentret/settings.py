@@ -1,6 +1,7 @@
 """Settings of the Palmecentret portal: one file, read top to bottom, every deploy-time
 value from the environment with a safe development default."""
 
+import math
 import re
 import sys
 from datetime import timedelta
@@ -144,6 +145,16 @@ TEMPLATES = [
 DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=10)
 if DATABASE_STATEMENT_TIMEOUT < 0:
     sys.exit("palmecentret: DATABASE_STATEMENT_TIMEOUT must be 0 (off) or more seconds.")
+# A database that stops answering without closing its connections (a network partition, a
+# frozen host) cancels nothing: the time goes by on the network, where only the client's
+# TCP can notice. libpq's TCP settings give up on a connection that has not been heard from
+# for the statement limit (10 s when that is off, 1 s at the least): data it sent (a query,
+# or a new connection's first packet) unacknowledged for that long (tcp_user_timeout), or,
+# while it waits for an answer, keepalive probes unanswered from half of it on, one a
+# second. A slow query is no silence (the server's system answers the probes), so only a
+# dead link ends this way, and the visitor gets the 503 page well before gunicorn's timeout.
+_silence = max(1.0, DATABASE_STATEMENT_TIMEOUT or 10)
+_keepalive_idle = max(1, int(_silence // 2))
 _conn_max_age = env.int("CONN_MAX_AGE", default=60)
 # A statement a connection has run this many times is prepared on the server: PostgreSQL
 # then plans it once per connection instead of on every run, and planning is most of the
@@ -157,7 +168,8 @@ if DATABASE_PREPARE_THRESHOLD < 0:
 
 def _web_connection(config):
     """A database alias as the web workers use it: kept open CONN_MAX_AGE seconds (and
-    checked before reuse), and on PostgreSQL the connect and statement timeouts above."""
+    checked before reuse), and on PostgreSQL the connect, statement and network timeouts
+    above."""
     config["CONN_MAX_AGE"] = _conn_max_age
     config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.postgresql":
@@ -166,6 +178,11 @@ def _web_connection(config):
         config["ENGINE"] = "palmecentret.postgresql"
         options = config.setdefault("OPTIONS", {})
         options.setdefault("connect_timeout", 5)
+        options.setdefault("keepalives", 1)
+        options.setdefault("keepalives_idle", _keepalive_idle)
+        options.setdefault("keepalives_interval", 1)
+        options.setdefault("keepalives_count", max(1, math.ceil(_silence) - _keepalive_idle))
+        options.setdefault("tcp_user_timeout", round(_silence * 1000))
         options["options"] = (f"{options.get('options', '')} -c statement_timeout="
                               f"{round(DATABASE_STATEMENT_TIMEOUT * 1000)}").strip()
         if DATABASE_PREPARE_THRESHOLD:
@@ -358,11 +375,24 @@ if NEWSLETTER_MAIL_INTERVAL_MINUTES < 1 or NEWSLETTER_UNCONFIRMED_DAYS < 1:
     sys.exit("palmecentret: NEWSLETTER_MAIL_INTERVAL_MINUTES and NEWSLETTER_UNCONFIRMED_DAYS "
              "must be positive.")
 # Mailings go out in batches of this many, one task run each (newsletter/tasks.py). A
-# worker killed mid-batch is stood in for after NEWSLETTER_RESUME_AFTER; recipients whose
-# mail the server refused are tried again after NEWSLETTER_RETRY_AFTER.
+# worker killed mid-batch is stood in for after NEWSLETTER_RESUME_AFTER seconds. When the
+# mail server seems down, the mailing goes on after NEWSLETTER_RETRY_AFTER seconds, and so
+# do recipients whose mail it refused; twice as long each further time, up to 16 times
+# as long (newsletter.sending.retry_delay).
 NEWSLETTER_BATCH_SIZE = 100
-NEWSLETTER_RESUME_AFTER = timedelta(minutes=5)
-NEWSLETTER_RETRY_AFTER = timedelta(minutes=15)
+
+
+def _seconds(name, default):
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return timedelta(seconds=default)
+    if not raw.isdigit() or int(raw) < 1:
+        sys.exit(f"palmecentret: {name} must be a whole number of seconds, at least 1.")
+    return timedelta(seconds=int(raw))
+
+
+NEWSLETTER_RESUME_AFTER = _seconds("NEWSLETTER_RESUME_AFTER", 300)
+NEWSLETTER_RETRY_AFTER = _seconds("NEWSLETTER_RETRY_AFTER", 60)
 
 # --- Giving ---------------------------------------------------------------------------
 # The solidarity fund's payment details on the support page. The defaults are examples,

@@ -1,6 +1,8 @@
 """The sitemap: /sitemap.xml is an index of per-section sitemaps (/sitemap-<section>.xml,
 paged with ?p=), which list every public page in Swedish and English with hreflang
-alternates.
+alternates. Every address in them is on SITE_URL, never on the Host header of the request
+(the sender's choice), which Django's sitemap views would use; the index is our view
+(palmecentret.views.sitemap_index) for that reason.
 
 With 10,000 projects a single sitemap was a 7 MB answer that took seconds. Each page of
 a section now holds at most LIMIT addresses and reads only the rows it shows (slug and
@@ -54,7 +56,8 @@ class BilingualSitemap(Sitemap):
         return paths
 
     def get_urls(self, page=1, site=None, protocol=None):
-        base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        # Django's view passes the request's host and scheme: not used.
+        base = settings.SITE_URL
         priority = getattr(self, "priority", None)
         priority_xml = f"<priority>{priority}</priority>" if priority is not None else ""
         urls, latest, previous, alternates = [], None, None, ""

@@ -17,8 +17,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("iati/activities.xml", opendata_views.iati_activities, name="iati-activities"),
     # An index of per-section sitemaps, each paged (palmecentret/sitemaps.py).
-    path("sitemap.xml", sitemap_views.index,
-         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap,
          {"sitemaps": SITEMAPS, "template_name": "sitemap_section.xml"},
          name="sitemap-section"),

@@ -1,4 +1,5 @@
-"""Site-wide pages: home, about, health check, robots.txt and the branded error pages."""
+"""Site-wide pages: home, about, health check, robots.txt, the sitemap index and the
+branded error pages."""
 
 import logging
 import sys
@@ -9,6 +10,7 @@ import segno
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections, router
 from django.db.models.query import RawQuerySet
 from django.conf import settings
+from django.contrib.sitemaps.views import SitemapIndexItem
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
@@ -18,6 +20,7 @@ from django.utils.text import get_text_list
 from django.utils import translation
 from django.utils.translation import get_language, gettext as _
 from django.template import loader
+from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -31,6 +34,7 @@ from projects.models import Funder, Programme
 from .db_router import REPLICA
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from .search import MAX_QUERY_LENGTH, search
+from .sitemaps import SITEMAPS
 
 logger = logging.getLogger(__name__)
 
@@ -252,10 +256,11 @@ def robots_txt(request):
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             search_urls.append(reverse("search"))
+    # No line for the admin: robots.txt is public, and naming the admin's address there
+    # would undo choosing it (ADMIN_URL). Its pages tell crawlers themselves not to index
+    # them (Django admin's <meta name="robots" content="NONE,NOARCHIVE">).
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
-        f"Disallow: /en/{settings.ADMIN_URL}",
         # Search results are endless combinations of words; the pages themselves are in
         # the sitemap.
         *(f"Disallow: {url}?" for url in search_urls),
@@ -263,6 +268,25 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def sitemap_index(request):
+    """/sitemap.xml: every page of every section of the sitemap (palmecentret/sitemaps.py)
+    with its latest change. Django's index view would address them on the request's Host
+    header, which whoever sends the request chooses; these are on SITE_URL."""
+    entries = []
+    for name, section in SITEMAPS.items():
+        sitemap = section()
+        location = settings.SITE_URL + reverse("sitemap-section", kwargs={"section": name})
+        lastmod = sitemap.get_latest_lastmod()
+        entries += [SitemapIndexItem(location if page == 1 else f"{location}?p={page}", lastmod)
+                    for page in sitemap.paginator.page_range]
+    response = TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries},
+                                content_type="application/xml")
+    # As Django's sitemap views: the sitemap itself is no page for a search engine.
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
 
 
 def page_not_found(request, exception):

@@ -1,5 +1,9 @@
 """Atom feeds of newly published and updated projects: the whole list (with the list's
-filters), and per region."""
+filters), and per region.
+
+Every address in a feed is absolute on SITE_URL, like the mails and the IATI file: Django's
+Feed would complete a bare path with the request's Host header, which the sender chooses,
+and a feed reader keeps what it was given."""
 
 from dataclasses import dataclass
 
@@ -21,7 +25,8 @@ from .views import active_filters
 @dataclass
 class FeedSource:
     """What one feed is about. Feeds are single instances shared by every request, so
-    whatever depends on the request travels in this object, not on the feed."""
+    whatever depends on the request travels in this object, not on the feed. `link` and
+    `feed_url` are paths."""
 
     title: str
     link: str
@@ -32,6 +37,10 @@ class FeedSource:
 def _with_query(url, request):
     # A feed is always newest-updated first, in full.
     return with_list_filters(url, request, without=("page", "sort"))
+
+
+def _absolute(path):
+    return settings.SITE_URL + path
 
 
 class ProjectFeed(Feed):
@@ -60,10 +69,10 @@ class ProjectFeed(Feed):
         return xml_safe(obj.title)
 
     def link(self, obj):
-        return obj.link
+        return _absolute(obj.link)
 
     def feed_url(self, obj):
-        return obj.feed_url
+        return _absolute(obj.feed_url)
 
     def subtitle(self, obj):
         return _("Newly published and updated development projects of Palmecentret and its "
@@ -86,7 +95,7 @@ class ProjectFeed(Feed):
         return escape(xml_safe(item.summary))
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return _absolute(item.get_absolute_url())
 
     def item_pubdate(self, item):
         return item.published_at

@@ -2,6 +2,9 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
+
+from tests.newsletter.task_queue import Clock
 
 
 @pytest.fixture(autouse=True)
@@ -11,3 +14,12 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The portal's time (django.utils.timezone.now) stands still until the test moves it
+    (tests.newsletter.task_queue.run_queue does, to each next task that is due)."""
+    clock = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: clock.now)
+    return clock

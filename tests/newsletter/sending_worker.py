@@ -91,6 +91,21 @@ def progress(mailing_id):
     return {"status": status, **counts}
 
 
+def task_records():
+    """The statuses of the task records, sorted."""
+    from django_tasks_db.models import DBTaskResult
+
+    return sorted(DBTaskResult.objects.values_list("status", flat=True))
+
+
+def daily_prune():
+    """The daily prune as README's "Daily jobs" runs it."""
+    from django.core.management import call_command
+
+    call_command("prune_task_results", verbosity=0)
+    return task_records()
+
+
 def wait_until_sent(mailing_id, timeout):
     deadline = time.monotonic() + float(timeout)
     while time.monotonic() < deadline:
@@ -106,6 +121,6 @@ if __name__ == "__main__":
 
     django.setup()
     step, *arguments = sys.argv[1:]
-    step_function = {"setup": setup, "progress": progress,
-                     "wait_until_sent": wait_until_sent}[step]
+    step_function = {"setup": setup, "progress": progress, "task_records": task_records,
+                     "daily_prune": daily_prune, "wait_until_sent": wait_until_sent}[step]
     print(json.dumps(step_function(*[int(a) if a.isdigit() else a for a in arguments])))

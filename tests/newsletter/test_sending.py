@@ -264,7 +264,7 @@ def test_a_task_run_sends_one_batch_and_queues_the_next(settings):
     assert mailing.status == Mailing.Status.SENDING
     # The next batch, due at once; the stand-in for this run was withdrawn.
     (following,) = ready_tasks()
-    assert following.args_kwargs["args"] == [mailing.pk, 0]
+    assert following.args_kwargs["args"] == [mailing.pk, 0, 0]
     assert following.run_after.year == 9999
 
 
@@ -351,7 +351,7 @@ def test_a_dead_mail_server_pauses_the_mailing_instead_of_using_up_every_attempt
 
     assert outcome.server_down and outcome.failed == sending.FAILURES_IN_A_ROW
     assert sending.after_batch(mailing.pk, 0, outcome) == sending.Next(
-        0, settings.NEWSLETTER_RETRY_AFTER)
+        0, settings.NEWSLETTER_RETRY_AFTER, outages=1)
     # Tried once, still pending: the next round tries them again.
     assert mailing.deliveries.filter(status="pending", attempts=1).count() == \
         sending.FAILURES_IN_A_ROW

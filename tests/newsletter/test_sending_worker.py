@@ -1,6 +1,7 @@
 """A worker killed (SIGKILL) in the middle of a mailing and started again: everyone gets
-exactly one copy. The real `manage.py db_worker` in a subprocess, on PostgreSQL (the test
-database) and on a SQLite file."""
+exactly one copy, and the daily prune clears the record the killed worker left behind. The
+real `manage.py db_worker` in a subprocess, on PostgreSQL (the test database) and on a
+SQLite file."""
 
 import collections
 import json
@@ -96,6 +97,14 @@ def kill_and_restart(database_url, tmp_path, label, migrate="no"):
     copies = collections.Counter(recipients_in(mail_dir))
     assert set(copies) == set(queued["emails"])
     assert set(copies.values()) == {1}
+
+    # The killed worker's run is still marked running; the daily prune removes it now
+    # that the mailing is sent (and keeps the finished records for their 14 days), once
+    # twice NEWSLETTER_RESUME_AFTER (1 s here) have passed since it started.
+    records = worker.step("task_records")
+    assert records.count("RUNNING") == 1 and set(records) == {"RUNNING", "SUCCESSFUL"}
+    time.sleep(max(0.0, killed_at + 2 - time.monotonic()))
+    assert worker.step("daily_prune") == [status for status in records if status != "RUNNING"]
 
 
 @pytest.mark.postgres

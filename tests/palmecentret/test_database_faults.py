@@ -5,16 +5,20 @@ While the database is away, /healthz says 503 and pages are the branded 503 page
 is back the same gunicorn, never restarted, answers everything again without a single
 error (persistent connections with CONN_HEALTH_CHECKS). A statement that runs too long
 is cancelled after DATABASE_STATEMENT_TIMEOUT, and a database that does not answer at
-all is given up after the connect timeout: a slow database cannot hold the workers.
+all is given up after the connect timeout: a slow database cannot hold the workers. Nor
+can one cut off by a network partition, which closes nothing and answers nothing: the
+forwarder then sits behind a virtual network whose packets the test drops.
 Also how web connections are set up: their statement timeout, and the statements they
 prepare (DATABASE_PREPARE_THRESHOLD)."""
 
+import ctypes
 import http.client
 import itertools
 import json
 import os
 import secrets
 import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -53,10 +57,10 @@ class DatabaseLink:
     answered, as when the server's host is gone. restore(): forwarding as normal again.
     """
 
-    def __init__(self, upstream):
+    def __init__(self, upstream, listener=None):
         self.upstream = upstream
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
+        self.listener = listener or socket.create_server(("127.0.0.1", 0))
+        self.host, self.port = self.listener.getsockname()[:2]
         self.mode = "up"
         self.forwarded = 0  # connections forwarded to PostgreSQL so far
         self._lock = threading.Lock()
@@ -124,6 +128,111 @@ def _hang_up(sock):
     sock.close()
 
 
+# --- A network the test can partition ----------------------------------------------------
+
+class Network:
+    """A network between the portal and the forwarder that the test can partition, as a
+    network partition or a frozen host does: packets are lost both ways, and nobody closes
+    or refuses anything. A forwarder that merely stops forwarding would not do, since its
+    kernel would still acknowledge what the portal sends.
+
+    Two ends of a virtual Ethernet cable: the forwarder listens on the far one, which
+    lives in a network namespace of its own (so that the packets really travel over the
+    cable), the portal connects from this one. cut() takes the far end down: what the
+    portal sends is dropped on this side, and nothing comes back. Needs root and iproute2
+    (`ip`), as CI has."""
+
+    def __init__(self):
+        tag = os.getpid()
+        self.namespace = f"pcfaults{tag}"
+        self.near, self.far = f"pcf{tag}a", f"pcf{tag}b"
+        # A /30 of its own for each test process, so two runs side by side do not meet.
+        block = (tag % 16384) * 4
+        self.near_address = f"10.237.{block // 256}.{block % 256 + 1}"
+        self.far_address = f"10.237.{block // 256}.{block % 256 + 2}"
+        self.remove()  # left over from a run of the same process id that was killed
+        ip("netns", "add", self.namespace)
+        try:
+            ip("link", "add", self.near, "type", "veth", "peer", "name", self.far,
+               "netns", self.namespace)
+            ip("addr", "add", f"{self.near_address}/30", "dev", self.near)
+            ip("link", "set", self.near, "up")
+            ip("-n", self.namespace, "addr", "add", f"{self.far_address}/30", "dev", self.far)
+            ip("-n", self.namespace, "link", "set", self.far, "up")
+            # The far end's hardware address, fixed, so that no address lookup (ARP)
+            # runs while it is down: this side sees nothing but silence.
+            mac = ip("-n", self.namespace, "-br", "link", "show", self.far).split()[2]
+            ip("neigh", "replace", self.far_address, "lladdr", mac, "dev", self.near,
+               "nud", "permanent")
+        except BaseException:
+            self.remove()
+            raise
+
+    def listener(self):
+        """A listening TCP socket on the far end, made from a thread that joins the
+        namespace (a namespace belongs to a thread, and the socket keeps it)."""
+        made = {}
+
+        def make():
+            with open(f"/run/netns/{self.namespace}") as namespace:
+                if _libc.setns(namespace.fileno(), CLONE_NEWNET) != 0:
+                    made["error"] = OSError(ctypes.get_errno(), "setns")
+                    return
+            made["socket"] = socket.create_server((self.far_address, 0))
+
+        thread = threading.Thread(target=make)
+        thread.start()
+        thread.join()
+        if "error" in made:
+            raise made["error"]
+        return made["socket"]
+
+    def cut(self):
+        ip("-n", self.namespace, "link", "set", self.far, "down")
+
+    def restore(self):
+        ip("-n", self.namespace, "link", "set", self.far, "up")
+
+    def remove(self):
+        # Deleting the near end deletes the pair; the namespace goes with its last socket.
+        subprocess.run(["ip", "link", "del", self.near], capture_output=True, check=False)
+        subprocess.run(["ip", "netns", "del", self.namespace], capture_output=True,
+                       check=False)
+
+
+CLONE_NEWNET = 0x40000000
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def ip(*arguments):
+    done = subprocess.run(["ip", *arguments], capture_output=True, text=True, timeout=30,
+                          check=False)
+    if done.returncode != 0:
+        raise OSError(f"ip {' '.join(arguments)}: {done.stderr.strip()}")
+    return done.stdout
+
+
+@pytest.fixture
+def network():
+    problem = None
+    if os.geteuid() != 0:
+        problem = "needs root (a network namespace and a virtual Ethernet pair)"
+    elif shutil.which("ip") is None:
+        problem = "needs iproute2 (ip)"
+    if problem is None:
+        try:
+            network = Network()
+        except OSError as exc:
+            problem = f"could not set up a network namespace: {exc}"
+    if problem is not None:
+        # Like the other fault tests: CI, which runs as root, must never skip it.
+        if os.environ.get("REQUIRE_POSTGRES", "").strip().lower() in ("1", "true", "yes"):
+            pytest.fail(f"REQUIRE_POSTGRES is set but the partition test {problem}")
+        pytest.skip(f"{problem}; runs in CI")
+    yield network
+    network.remove()
+
+
 # --- The portal under gunicorn ------------------------------------------------------------
 
 class Portal:
@@ -177,9 +286,15 @@ def _free_port():
 
 
 @pytest.fixture
-def link(transactional_db):
+def link(request, transactional_db):
+    """The forwarder to the test database; on the far side of `network` for a test
+    parametrized with link="across a network"."""
     db = connection.settings_dict
-    link = DatabaseLink((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
+    upstream = (db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
+    if getattr(request, "param", None) == "across a network":
+        link = DatabaseLink(upstream, request.getfixturevalue("network").listener())
+    else:
+        link = DatabaseLink(upstream)
     yield link
     link.close()
 
@@ -199,7 +314,7 @@ def portal(link, secret_key, tmp_path):
            if name not in ("CACHE_URL", "PAGE_CACHE_SECONDS", "TASKS_BACKEND")}
     env.update({
         "DJANGO_SETTINGS_MODULE": "tests.palmecentret.fault_settings",
-        "DATABASE_URL": f"postgres://{credentials}@127.0.0.1:{link.port}/{db['NAME']}",
+        "DATABASE_URL": f"postgres://{credentials}@{link.host}:{link.port}/{db['NAME']}",
         "CONN_MAX_AGE": "600",
         "DATABASE_STATEMENT_TIMEOUT": str(STATEMENT_TIMEOUT),
         "DEBUG": "false",
@@ -338,17 +453,35 @@ def test_connections_dropped_while_idle_cost_no_visitor_an_error(link, portal, s
 # --- A slow database ----------------------------------------------------------------------
 
 @pytest.fixture
-def region_table_locked(transactional_db):
-    """Another session holds the regions table locked (a long migration, a stuck job), so
-    every query that reads it waits. Released at the end of the test."""
+def other_session(transactional_db):
+    """A session of the test database beside the portal's (not through the link)."""
     db = connection.settings_dict
-    held = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
-                           user=db["USER"], password=db["PASSWORD"] or None,
-                           dbname=db["NAME"])
-    held.execute(f'LOCK TABLE "{Region._meta.db_table}" IN ACCESS EXCLUSIVE MODE')
-    yield held
-    held.rollback()
-    held.close()
+    session = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
+                              user=db["USER"], password=db["PASSWORD"] or None,
+                              dbname=db["NAME"])
+    yield session
+    session.rollback()
+    session.close()
+
+
+def lock_regions(session):
+    """`session` holds the regions table locked (a long migration, a stuck job), so every
+    query that reads it waits, until the session's transaction ends."""
+    session.execute(f'LOCK TABLE "{Region._meta.db_table}" IN ACCESS EXCLUSIVE MODE')
+
+
+def lock_waits():
+    """How many sessions wait for the regions table."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE relation = %s::regclass"
+                       " AND NOT granted", [Region._meta.db_table])
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def region_table_locked(other_session):
+    lock_regions(other_session)
+    return other_session
 
 
 @pytest.mark.postgres
@@ -384,6 +517,77 @@ def test_a_database_that_does_not_answer_is_given_up_after_the_connect_timeout(
     link.restore()
     wait_for(lambda: portal.status("/healthz") == 200, 10, "/healthz answers 200 again")
     assert portal.status(fresh("/en/")) == 200
+
+
+# --- A database cut off without a word -------------------------------------------------
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("link", ["across a network"], indirect=True)
+def test_a_database_cut_off_by_a_partition_holds_no_request_past_the_statement_limit(
+        network, link, portal, site, other_session):
+    # What a request may take while the database is cut off: not much more than the
+    # statement limit, whether its worker's connection was idle, waiting for an answer or
+    # new (Linux's TCP user timeout ends the connection attempt as well, before the 5 s
+    # connect timeout), and never near gunicorn's 30 s.
+    limit = STATEMENT_TIMEOUT + 2.5
+
+    def get(path):
+        # The client gives up at some point too, so that a request held for ever fails
+        # the test instead of hanging it.
+        try:
+            return portal.get(path, timeout=3 * limit)
+        except TimeoutError:
+            pytest.fail(f"{path} still had no answer after {3 * limit} s")
+
+    def assert_branded_503(answer, message):
+        status, headers, body, seconds = answer
+        assert status == 503, body[:500]
+        assert headers["Retry-After"] == "30" and 'class="site-header"' in body
+        assert message in body
+        assert seconds < limit
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        def query_waiting():
+            # A page whose query waits for the lock: its worker is busy until the
+            # statement limit, and the other worker takes the next request.
+            waiting = pool.submit(get, fresh("/regioner/"))
+            wait_for(lambda: lock_waits() == 1, 5, "the query waits for the lock")
+            return waiting
+
+        lock_regions(other_session)
+        waiting = query_waiting()
+        assert portal.status("/healthz") == 200
+        assert waiting.result()[0] == 503  # the statement limit, as usual
+        # Each worker holds a connection.
+        assert link.forwarded == WORKERS
+        workers = portal.workers()
+
+        # One worker's query waits on the server when the network goes: the answer never
+        # comes, and the worker has sent nothing left unacknowledged.
+        in_flight = query_waiting()
+        network.cut()
+        # The other worker's connection looks as good as ever, and its query goes out
+        # into the void.
+        on_idle = get(fresh("/en/projects/"))
+        assert_branded_503(in_flight.result(), "Portalen är tillfälligt otillgänglig")
+        assert_branded_503(on_idle, "The portal is briefly unavailable")
+
+        # Still cut off: new connections go unanswered.
+        health, page = pool.map(get, ["/healthz", fresh("/")])
+    status, _headers, body, seconds = health
+    assert status == 503 and json.loads(body)["database"] == "down"
+    assert seconds < limit
+    assert_branded_503(page, "Portalen är tillfälligt otillgänglig")
+
+    network.restore()
+    other_session.rollback()
+
+    # The same gunicorn, with the same workers, answers everything again.
+    wait_for(lambda: portal.status("/healthz") == 200, 10, "/healthz answers 200 again")
+    statuses = [portal.status(fresh(site[n % len(site)])) for n in range(3 * len(site))]
+    assert statuses == [200] * len(statuses)
+    assert portal.process.poll() is None
+    assert portal.workers() == workers
 
 
 # --- The statement timeout's configuration ------------------------------------------------

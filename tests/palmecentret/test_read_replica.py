@@ -69,6 +69,10 @@ def test_a_replica_url_adds_the_replica_set_up_like_the_primary_and_the_router()
         assert config["CONN_MAX_AGE"] == 120 and config["CONN_HEALTH_CHECKS"] is True
         assert config["OPTIONS"] == {"connect_timeout": 5,
                                      "options": "-c statement_timeout=7000",
+                                     # A silent database given up after those 7 s too.
+                                     "keepalives": 1, "keepalives_idle": 3,
+                                     "keepalives_interval": 1, "keepalives_count": 4,
+                                     "tcp_user_timeout": 7000,
                                      "server_side_binding": True, "prepare_threshold": 5}
     # A test run reads its test database through the replica alias.
     assert replica["TEST"]["MIRROR"] == "default"

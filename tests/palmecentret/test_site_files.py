@@ -12,26 +12,29 @@ from tests.sitemaps import sitemap_pages, sitemap_xml
 pytestmark = pytest.mark.django_db
 
 
-def test_sitemap_lists_each_page_in_both_languages_with_alternates(client):
+def test_sitemap_lists_each_page_in_both_languages_with_alternates(client, settings):
+    settings.SITE_URL = "https://palmecentret.example"
     ProjectFactory(slug="synligt", title_sv="Synligt")
     ProjectFactory(slug="dolt", published=False)
     xml = sitemap_xml(client)
-    assert "<loc>http://testserver/projekt/synligt/</loc>" in xml
-    assert "<loc>http://testserver/en/projects/synligt/</loc>" in xml
-    assert 'hreflang="en" href="http://testserver/en/projects/synligt/"' in xml
+    assert "<loc>https://palmecentret.example/projekt/synligt/</loc>" in xml
+    assert "<loc>https://palmecentret.example/en/projects/synligt/</loc>" in xml
+    assert 'hreflang="en" href="https://palmecentret.example/en/projects/synligt/"' in xml
     assert "/dolt/" not in xml
 
 
-def test_the_sitemap_is_an_index_of_sections_paged_in_small_answers(client, monkeypatch):
+def test_the_sitemap_is_an_index_of_sections_paged_in_small_answers(client, settings,
+                                                                   monkeypatch):
+    settings.SITE_URL = "https://palmecentret.example"
     # Two projects a page (each in two languages) instead of 2,500.
     monkeypatch.setattr(ProjectSitemap, "limit", 4)
     for n in range(5):
         ProjectFactory(slug=f"projekt-{n}")
     index = client.get("/sitemap.xml").content.decode()
-    assert "<loc>http://testserver/sitemap-projects.xml</loc>" in index
-    assert "<loc>http://testserver/sitemap-projects.xml?p=3</loc>" in index
+    assert "<loc>https://palmecentret.example/sitemap-projects.xml</loc>" in index
+    assert "<loc>https://palmecentret.example/sitemap-projects.xml?p=3</loc>" in index
     assert "sitemap-projects.xml?p=4" not in index
-    assert "<loc>http://testserver/sitemap-pages.xml</loc>" in index
+    assert "<loc>https://palmecentret.example/sitemap-pages.xml</loc>" in index
 
     pages = [xml for path, xml in sitemap_pages(client).items()
              if path.startswith("/sitemap-projects.xml")]
@@ -40,18 +43,55 @@ def test_the_sitemap_is_an_index_of_sections_paged_in_small_answers(client, monk
     assert max(xml.count("<loc>") for xml in pages) == 4
     # Every project once in each language, each with its alternates.
     assert sorted(listed) == sorted(
-        [f"http://testserver/projekt/projekt-{n}/" for n in range(5)]
-        + [f"http://testserver/en/projects/projekt-{n}/" for n in range(5)])
+        [f"https://palmecentret.example/projekt/projekt-{n}/" for n in range(5)]
+        + [f"https://palmecentret.example/en/projects/projekt-{n}/" for n in range(5)])
     assert all(xml.count('hreflang="x-default"') == xml.count("<loc>") for xml in pages)
     assert client.get("/sitemap-projects.xml?p=4").status_code == 404
     assert client.get("/sitemap-finns-inte.xml").status_code == 404
+
+
+def test_the_sitemap_links_to_site_url_whatever_host_the_request_names(client, settings):
+    # The Host header is the sender's choice: the index and every section it lists give
+    # the portal's own address (SITE_URL), never that host.
+    settings.SITE_URL = "https://palmecentret.example"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
+    ProjectFactory(slug="synligt")
+    index = client.get("/sitemap.xml", HTTP_HOST="evil.example").content.decode()
+    sections = re.findall(r"<loc>([^<]+)</loc>", index)
+    assert "https://palmecentret.example/sitemap-projects.xml" in sections
+    assert all(url.startswith("https://palmecentret.example/") for url in sections)
+    addresses = []
+    for section in sections:
+        path = section.removeprefix("https://palmecentret.example").replace("&amp;", "&")
+        xml = client.get(path, HTTP_HOST="evil.example").content.decode()
+        assert "evil.example" not in xml, path
+        addresses += re.findall(r'(?:<loc>|href=")([^<"]+)', xml)
+    assert "https://palmecentret.example/projekt/synligt/" in addresses
+    assert all(url.startswith("https://palmecentret.example/") for url in addresses)
 
 
 def test_robots_txt_points_to_the_sitemap(client, settings):
     settings.SITE_URL = "https://palmecentret.example"
     body = client.get("/robots.txt").content.decode()
     assert "Sitemap: https://palmecentret.example/sitemap.xml" in body
-    assert "Disallow: /admin/" in body
+    assert "Disallow: /sok/?" in body and "Disallow: /en/search/?" in body
+
+
+def test_robots_txt_does_not_give_away_where_the_admin_is(client, settings):
+    # robots.txt is public: naming the admin there would undo choosing its address.
+    settings.ADMIN_URL = "staff-7f3a/"
+    body = client.get("/robots.txt").content.decode()
+    assert "staff-7f3a" not in body and "admin" not in body
+
+
+@pytest.mark.parametrize("otp_required", [False, True])
+def test_the_admin_login_asks_search_engines_to_leave_it_out(client, settings, otp_required):
+    # What keeps the login page out of search results instead, should a crawler find it:
+    # Django admin's own <meta name="robots" content="NONE"> (no index, no follow).
+    settings.OTP_REQUIRED = otp_required
+    for path in ("/admin/login/", "/en/admin/login/"):
+        html = client.get(path).content.decode()
+        assert '<meta name="robots" content="NONE,NOARCHIVE">' in html, path
 
 
 def test_support_page_shows_giving_details_and_a_swish_qr_code(client, settings):

@@ -272,7 +272,7 @@ def test_the_same_project_says_the_same_in_json_and_in_the_list(client, world):
 
 # --- Feeds -------------------------------------------------------------------------------
 
-def test_the_feed_is_atom_newest_update_first(client, world):
+def test_the_feed_is_atom_newest_update_first(client, world, settings):
     world.planned.summary_sv = "Ändrad."
     world.planned.save()
     response = client.get(url("project-feed"))
@@ -288,7 +288,30 @@ def test_the_feed_is_atom_newest_update_first(client, world):
     assert updated == sorted(updated, reverse=True)
     for entry in entries:
         assert entry.findtext(f"{ATOM}id")
-        assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/projekt/")
+        assert entry.find(f"{ATOM}link").get("href").startswith(
+            f"{settings.SITE_URL}/projekt/")
+
+
+@pytest.mark.parametrize("feed", ["project-feed", "region-feed"])
+def test_the_feeds_links_are_on_site_url_whatever_host_the_request_names(
+        client, world, settings, feed):
+    # Whoever sends the request chooses its Host header (a proxy that passes it on, a
+    # wrong DNS name that ALLOWED_HOSTS lets through): feed readers that cache the feed
+    # must be sent to the portal, not to that host.
+    settings.SITE_URL = "https://palmecentret.example"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "host-header.example"]
+    address = url(feed, slug="asien") if feed == "region-feed" else url(feed)
+    response = client.get(f"{address}?theme=unga", HTTP_HOST="host-header.example")
+    assert response.status_code == 200
+    assert "host-header.example" not in response.content.decode()
+    root = parse_xml(response)
+    links = [link.get("href") for link in root.iter(f"{ATOM}link")]
+    ids = [element.text for element in root.iter(f"{ATOM}id")]
+    assert links and ids
+    assert all(address.startswith("https://palmecentret.example/") for address in links + ids)
+    assert root.find(f"{ATOM}link[@rel='self']").get("href") == (
+        f"https://palmecentret.example{address}" + ("?theme=unga" if feed == "project-feed"
+                                                    else ""))
 
 
 def test_the_feed_is_limited(client, world, monkeypatch):
@@ -302,14 +325,15 @@ def test_an_unknown_region_has_no_feed(client, world):
     assert client.get(url("region-feed", slug="finns-inte")).status_code == 404
 
 
-def test_the_english_feed_speaks_english(client, world):
+def test_the_english_feed_speaks_english(client, world, settings):
     with translation.override("en"):
         feed = url("project-feed")
     root = parse_xml(client.get(feed))
     assert root.findtext("atom:title", namespaces=ATOM_NS) == "Palmecentret: projects"
     titles = [e.findtext(f"{ATOM}title") for e in root.iter(f"{ATOM}entry")]
     assert "Young people in three countries" in titles
-    assert all(e.find(f"{ATOM}link").get("href").startswith("http://testserver/en/projects/")
+    assert all(e.find(f"{ATOM}link").get("href").startswith(
+        f"{settings.SITE_URL}/en/projects/")
                for e in root.iter(f"{ATOM}entry"))
 
 
@@ -331,13 +355,13 @@ def test_the_open_data_page_explains_and_links_everything(client, world, languag
     assert 'aria-current="page"' in html  # its breadcrumb
 
 
-def test_the_open_data_page_is_in_the_footer_and_the_sitemap(client, world):
+def test_the_open_data_page_is_in_the_footer_and_the_sitemap(client, world, settings):
     html = client.get("/").content.decode()
     assert f'href="{url("open-data")}"' in html
     xml = sitemap_xml(client)
-    assert f"<loc>http://testserver{url('open-data')}</loc>" in xml
+    assert f"<loc>{settings.SITE_URL}{url('open-data')}</loc>" in xml
     with translation.override("en"):
-        assert f"<loc>http://testserver{url('open-data')}</loc>" in xml
+        assert f"<loc>{settings.SITE_URL}{url('open-data')}</loc>" in xml
 
 
 def test_the_open_data_page_marks_a_placeholder_identifier(client, settings):
