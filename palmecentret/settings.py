@@ -183,8 +183,17 @@ def _web_connection(config):
         options.setdefault("keepalives_interval", 1)
         options.setdefault("keepalives_count", max(1, math.ceil(_silence) - _keepalive_idle))
         options.setdefault("tcp_user_timeout", round(_silence * 1000))
-        options["options"] = (f"{options.get('options', '')} -c statement_timeout="
-                              f"{round(DATABASE_STATEMENT_TIMEOUT * 1000)}").strip()
+        # The server gives up on the client the same way, so that a web server cut off
+        # mid-transaction does not leave its session, and the rows it locked (a seminar's
+        # last place), held for the quarter of an hour TCP would otherwise take.
+        options["options"] = " ".join([
+            options.get("options", ""),
+            f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT * 1000)}",
+            f"-c tcp_keepalives_idle={_keepalive_idle}",
+            "-c tcp_keepalives_interval=1",
+            f"-c tcp_keepalives_count={options['keepalives_count']}",
+            f"-c tcp_user_timeout={options['tcp_user_timeout']}",
+        ]).strip()
         if DATABASE_PREPARE_THRESHOLD:
             options.setdefault("server_side_binding", True)
             options.setdefault("prepare_threshold", DATABASE_PREPARE_THRESHOLD)
@@ -335,6 +344,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- E-mail ---------------------------------------------------------------------------
 # consolemail:// in development; smtp+tls://user:password@host:587 in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Seconds an SMTP conversation may stall before the send fails (and is retried later): a
+# mail server that accepts the connection and then says nothing must not hold the
+# mailing worker, or a visitor's request, for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+if EMAIL_TIMEOUT < 1:
+    sys.exit("palmecentret: EMAIL_TIMEOUT must be at least 1 second.")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Palmecentret <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

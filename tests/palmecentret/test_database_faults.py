@@ -646,6 +646,31 @@ def test_web_connections_get_the_statement_timeout_and_batch_commands_lift_it(
     assert timeouts("write_iati", str(tmp_path / "activities.xml")) == lifted
 
 
+SHOW_SESSION = """
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    for name in ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count",
+                 "tcp_user_timeout"):
+        cursor.execute("SHOW " + name)
+        print("setting", name, cursor.fetchone()[0])
+"""
+
+
+@pytest.mark.postgres
+def test_the_server_gives_up_on_a_silent_web_server_as_the_web_server_does(django_db_setup):
+    # A web server cut off mid-transaction holds its locks until PostgreSQL notices; it
+    # notices within the statement limit (here 4 s: probes from 2 s on, 2 of them).
+    result = run_django(SHOW_SESSION, DATABASE_STATEMENT_TIMEOUT="4")
+    assert result.returncode == 0, result.stderr
+    shown = dict(line.split(" ", 2)[1:] for line in result.stdout.splitlines()
+                 if line.startswith("setting "))
+    # (PostgreSQL shows the keepalive times in seconds, the user timeout in ms.)
+    assert shown == {"tcp_keepalives_idle": "2", "tcp_keepalives_interval": "1",
+                     "tcp_keepalives_count": "2", "tcp_user_timeout": "4000"}
+
+
 # --- The health check itself -----------------------------------------------------------
 
 @pytest.fixture
