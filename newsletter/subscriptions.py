@@ -256,7 +256,11 @@ def _send_throttled(template, subscriber, context):
     key = f"newsletter:subscription-mail:{template}:{subscriber.pk}"
     if not cache.add(key, True, _interval().total_seconds()):
         return False
-    context = {"subscriber": subscriber, "LANGUAGE_CODE": subscriber.language, **context}
+    context = {"subscriber": subscriber, "LANGUAGE_CODE": subscriber.language,
+               # Until the address is confirmed its name is whatever someone typed with
+               # it, perhaps a stranger: no text of theirs is mailed to anyone.
+               "greeting_name": subscriber.name if subscriber.confirmed_at else "",
+               **context}
     try:
         emails.send(template, subscriber.email, context, language=subscriber.language)
     except emails.MAIL_ERRORS:
