@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from palmecentret.db_router import reads_from_primary
 
-from . import calendar, limits, registrations, tokens
+from . import calendar, limits, registrations, tasks, tokens
 from .emails import absolute
 from .forms import SeminarRegistrationForm
 from .models import MailingList, Registration, Seminar
@@ -111,10 +111,11 @@ def register(request, slug):
 def _subscribe_to_invitations(seminar, form, mailing_list):
     data = form.cleaned_data
     try:
-        subscribe(data["email"], name=data["name"], lists=[mailing_list],
-                  language=translation.get_language(),
-                  source=absolute(seminar.get_absolute_url()),
-                  consent_text=form.consent_text("invitations"))
+        subscriber = subscribe(data["email"], name=data["name"], lists=[mailing_list],
+                               language=translation.get_language(),
+                               source=absolute(seminar.get_absolute_url()),
+                               consent_text=form.consent_text("invitations"))
+        tasks.send_confirmation.enqueue(subscriber.pk)
     except Exception:
         # The registration is made and mailed by now; the extra subscription failing
         # must not turn that into an error page. Logged with its traceback for staff.

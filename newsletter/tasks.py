@@ -1,4 +1,7 @@
-"""Background tasks (django-tasks): sending a mailing, one batch per task run.
+"""Background tasks (django-tasks): sending a mailing, one batch per task run; and the
+mails the public forms ask for, so that a page answers as fast whatever the address typed
+(a mail sent inside the request took measurably longer for a known address) and a slow
+mail server holds no request.
 
 The worker is `python manage.py db_worker`. Each run of `send_mailing` sends one batch and
 queues the next, so a worker told to stop (SIGTERM) finishes its batch and leaves the rest
@@ -17,7 +20,8 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
-from . import sending
+from . import sending, subscriptions
+from .models import Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +67,27 @@ def _withdraw(result):
 
     if isinstance(send_mailing.get_backend(), DatabaseBackend):
         DBTaskResult.objects.filter(id=result.id, status=TaskResultStatus.READY).delete()
+
+
+# --- Mails the public forms ask for ----------------------------------------------------
+# Queued with a record's id, never an address: the queue is a table that outlives the
+# request, and an address typed by a stranger has no business there.
+
+@task()
+def send_confirmation(subscriber_id):
+    """After a signup: the confirmation mail if anything waits for it (throttled)."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is not None:
+        subscriptions.send_confirmation(subscriber)
+
+
+@task()
+def send_link(subscriber_id):
+    """'Send me my link': queued for every valid request, with None for an address we do
+    not know, so that the request does the same work either way; only the worker learns
+    which it was."""
+    if subscriber_id is None:
+        return
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is not None:
+        subscriptions.send_link(subscriber)

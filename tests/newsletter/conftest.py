@@ -12,10 +12,3 @@ def _fresh_cache():
     yield
     cache.clear()
 
-
-@pytest.fixture
-def immediate_tasks(settings):
-    """Tasks run where they are queued, as with TASKS_BACKEND=immediate. Without it the
-    tests queue them in the database, as production does, and nothing runs them."""
-    settings.TASKS = {"default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -62,7 +62,8 @@ def test_the_invitations_box_is_offered_when_the_list_exists(client):
     assert "Skicka mig även inbjudningar till Palmecentrets kommande seminarier." in html
 
 
-def test_ticking_the_invitations_box_subscribes_with_the_words_shown(client, settings):
+def test_ticking_the_invitations_box_subscribes_with_the_words_shown(client, settings,
+                                                                    immediate_tasks):
     settings.SITE_URL = "https://portal.example"
     invitations = MailingListFactory(slug="seminarier")
     seminar = SeminarFactory()
