@@ -94,14 +94,16 @@ def register(request, slug):
             context = {"closed_reason": closed.reason, "seminar": seminar,
                        "places_left": None}
         else:
-            subscribed = bool(context["invitations_list"] and data.get("invitations"))
-            if subscribed:
+            # Queued for a repeat as for a new registration: the answer (its words and
+            # its time) is the same whatever the address's state; the mail tells its
+            # owner where they stand.
+            tasks.send_registration_mail.enqueue(outcome.registration.pk)
+            thanks = reverse("newsletter:seminar-registered", kwargs={"slug": slug})
+            if context["invitations_list"] and data.get("invitations"):
                 _subscribe_to_invitations(seminar, form, context["invitations_list"])
-            query = {"status": outcome.registration.status}
-            if subscribed:
-                query["invitations"] = 1
-            return redirect(reverse("newsletter:seminar-registered", kwargs={"slug": slug})
-                            + "?" + urlencode(query))
+                # Only what the visitor ticked themselves, not anything stored.
+                thanks += "?" + urlencode({"invitations": 1})
+            return redirect(thanks)
     return render(request, "newsletter/registration/register.html",
                   {"seminar": seminar, "registration": context,
                    "breadcrumbs": _crumbs(seminar, (request.path, _("Registration")))},
@@ -137,13 +139,13 @@ def _too_many(request, seminar, rate):
 
 @require_safe
 def registered(request, slug):
-    """After registering: a place or the waiting list (the status only picks the words;
-    nothing here reads or shows a registration)."""
+    """After registering: the same words for every address, new or registered before,
+    with a place or waiting (nothing here reads or shows a registration)."""
     seminar = get_object_or_404(Seminar.objects.public(), slug=slug)
     return render(request, "newsletter/registration/registered.html", {
         "seminar": seminar,
-        "status": request.GET.get("status"),
         "invitations": request.GET.get("invitations") == "1",
+        "resend_minutes": int(registrations.RESEND_AFTER.total_seconds() // 60),
         "breadcrumbs": _crumbs(seminar, (request.path, _("Registration"))),
     })
 

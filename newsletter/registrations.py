@@ -87,9 +87,10 @@ def _live_registration(seminar, email):
 
 def register(seminar, *, name, email, organisation="", language, consent_text, source):
     """Register `email` for `seminar`: a place while there is one, else the waiting list.
-    Records the consent and sends the mail. A repeat (the address in any letter case)
-    changes nothing and answers with the existing registration; RegistrationClosed when
-    registration is closed."""
+    Records the consent. A repeat (the address in any letter case) changes nothing and
+    answers with the existing registration; RegistrationClosed when registration is
+    closed. Sends nothing: the page queues the person's mail (send_registration_mail) for
+    a repeat as for a new registration, so that neither answer tells a stranger which."""
     with transaction.atomic():
         # The seminar's row lock makes registrations for one seminar take turns, so two
         # people cannot both take the last place (SQLite serialises writes anyway).
@@ -121,17 +122,26 @@ def register(seminar, *, name, email, organisation="", language, consent_text, s
                     raise
                 created = False
     registration.seminar = seminar
-    # Marked on creation too, so a double click does not send the mail twice.
-    first_in_a_while = cache.add(_resend_key(registration), True,
-                                 RESEND_AFTER.total_seconds())
-    # After the commit: a rollback sends nothing, and a slow mail server holds no lock.
-    if created or first_in_a_while:
-        send_status_mail(registration)
     return Registered(registration, created)
 
 
-def _resend_key(registration):
-    return f"newsletter:registration-mail:{registration.pk}"
+def send_registration_mail(registration_id):
+    """The mail that tells the person where they stand (send_status_mail), after
+    registering or registering again, at most once per RESEND_AFTER so that a double
+    click or a stranger's retries do not fill their inbox; released again if the mail
+    server fails, so that registering again sends it. True if this call sent it."""
+    registration = (Registration.objects.select_related("seminar")
+                    .filter(pk=registration_id).exclude(status=CANCELLED).first())
+    if registration is None:
+        return False
+    # cache.add is atomic: of two tasks for one registration, one sends.
+    key = f"newsletter:registration-mail:{registration.pk}"
+    if not cache.add(key, True, RESEND_AFTER.total_seconds()):
+        return False
+    if not send_status_mail(registration):
+        cache.delete(key)
+        return False
+    return True
 
 
 def cancel(registration_id):

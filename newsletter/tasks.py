@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
-from . import sending, subscriptions
+from . import registrations, sending, subscriptions
 from .models import Subscriber
 
 logger = logging.getLogger(__name__)
@@ -91,3 +91,9 @@ def send_link(subscriber_id):
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is not None:
         subscriptions.send_link(subscriber)
+
+
+@task()
+def send_registration_mail(registration_id):
+    """After registering for a seminar, new or again: the person's mail (throttled)."""
+    registrations.send_registration_mail(registration_id)
