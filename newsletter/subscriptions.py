@@ -434,7 +434,8 @@ def export_data(subscriber):
              "name": r.name, "email": r.email, "organisation": r.organisation,
              "language": r.language, "status": r.status, "created": when(r.created),
              "cancelled_at": when(r.cancelled_at), "promoted_at": when(r.promoted_at),
-             "reminded_at": when(r.reminded_at)}
+             "reminded_at": when(r.reminded_at),
+             "address_confirmed_at": when(r.address_confirmed_at)}
             for r in _registrations_of(subscriber.email).select_related("seminar")
             .order_by("created", "pk")
         ],

@@ -399,6 +399,7 @@ def held_data(alice, newsletter):
     waiting = registrations.register(seminar, name="Bob", email="bob@example.org",
                                      language="sv", consent_text="I agree",
                                      source="s").registration
+    registrations.confirm(waiting.pk)  # Bob confirms from his mail: a place can go to him
     past = RegistrationFactory(email="alice@example.org", name="Alice",
                                seminar=SeminarFactory(
                                    starts_at=timezone.now() - datetime.timedelta(days=30)))
