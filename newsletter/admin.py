@@ -4,9 +4,10 @@ group has permissions on them (see palmecentret's roles migration)."""
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from palmecentret.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
@@ -24,6 +25,7 @@ from .models import (
     Seminar,
     Subscriber,
     Subscription,
+    holds_a_place,
 )
 
 
@@ -103,10 +105,37 @@ class ConsentRecordAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.display(description=_("confirmed by the registrant"), ordering="address_confirmed_at")
+def confirmation(registration):
+    """Whether the registrant has confirmed from the mail, and if not, until when the
+    registration holds its place (newsletter.registrations releases it then)."""
+    if registration.address_confirmed_at is not None:
+        return date_format(timezone.localtime(registration.address_confirmed_at),
+                           "SHORT_DATETIME_FORMAT")
+    if registration.hold_is_over:
+        return gettext("Not confirmed in time: to be released")
+    return gettext("Not confirmed: held until %(time)s") % {
+        "time": date_format(timezone.localtime(registration.held_until),
+                            "SHORT_DATETIME_FORMAT")}
+
+
+class ConfirmedFilter(admin.SimpleListFilter):
+    title = _("confirmed by the registrant")
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No, not yet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(address_confirmed_at__isnull=self.value() == "no")
+        return queryset
+
+
 class RegistrationInline(admin.TabularInline):
     model = Registration
-    fields = ["name", "email", "organisation", "status", "created"]
-    readonly_fields = ["created"]
+    fields = ["name", "email", "organisation", "status", confirmation, "created"]
+    readonly_fields = [confirmation, "created"]
     extra = 0
 
     def has_view_permission(self, request, obj=None):
@@ -117,7 +146,7 @@ class RegistrationInline(admin.TabularInline):
 @admin.register(Seminar)
 class SeminarAdmin(PublishingAdminMixin, HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
     list_display = ["title", "starts_at", "place", "capacity", "registered_count",
-                    "published"]
+                    "unconfirmed_count", "published"]
     list_filter = ["published", "language"]
     search_fields = ["title_sv", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title_sv"]}
@@ -151,13 +180,21 @@ class SeminarAdmin(PublishingAdminMixin, HttpsUrlsMixin, HistoryAdmin, Translati
         return message
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(registered_count=Count(
-            "registrations",
-            filter=Q(registrations__status=Registration.Status.CONFIRMED)))
+        # Only what holds a place: a registration nobody confirmed in time counts for
+        # nothing even before it is released.
+        holding = holds_a_place(through="registrations__")
+        return super().get_queryset(request).annotate(
+            registered_count=Count("registrations", filter=holding),
+            unconfirmed_count=Count("registrations", filter=holding & Q(
+                registrations__address_confirmed_at__isnull=True)))
 
     @admin.display(description=_("registered"), ordering="registered_count")
     def registered_count(self, obj):
         return obj.registered_count
+
+    @admin.display(description=_("of which not confirmed"), ordering="unconfirmed_count")
+    def unconfirmed_count(self, obj):
+        return obj.unconfirmed_count
 
     @admin.action(description=_("Give free places to the waiting list (after raising the "
                                 "capacity)"), permissions=["manage_registrations"])
@@ -179,11 +216,15 @@ class RegistrationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     """Export gives an attendee list of the list as filtered (a seminar, a status)."""
 
     resource_classes = [RegistrationResource]
-    list_display = ["name", "email", "organisation", "seminar", "status", "created"]
-    list_filter = ["status", "seminar"]
+    list_display = ["name", "email", "organisation", "seminar", "status", confirmation,
+                    "created"]
+    list_filter = ["status", ConfirmedFilter, "seminar"]
     list_select_related = ["seminar"]
     search_fields = ["name", "email", "organisation"]
     autocomplete_fields = ["seminar"]
+    # Staff who enter a registration vouch for it (the field's default); only the
+    # registrant's link confirms one from the public form.
+    readonly_fields = ["address_confirmed_at"]
     date_hierarchy = "created"
     actions = ["cancel_registrations"]
 

@@ -1,9 +1,12 @@
 """Public forms of the newsletter app: plain Forms that validate; the views act on them."""
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +42,35 @@ class AddressField(forms.CharField):
         return subscriptions.normalise_email(value)
 
 
+# What a name typed on a public form may be. Anyone can type anyone's address with it, so
+# it must not carry a message: long enough for real names, and no links or addresses.
+MAX_NAME_LENGTH = 100
+# "://", "www." or a word, a dot and two or more letters without a space ("evil.example",
+# "exämple.se"): a link or a domain. An initial with a space after it ("J. R. Tolkien")
+# is fine; "Dr.Smith" is refused, and the message says to put a space after the dot.
+LINK_LIKE = re.compile(r"://|www\.|\w\.[^\W\d_]{2,}", re.IGNORECASE)
+NOT_A_NAME = _("Please write just your name, without web addresses, e-mail addresses or "
+               "domain names (such as example.org). Put a space after a dot: "
+               "“A. Svensson”.")
+
+
+def validate_name(value):
+    if "@" in value or LINK_LIKE.search(value):
+        raise ValidationError(NOT_A_NAME, code="not_a_name")
+
+
+class NameField(forms.CharField):
+    """A person's name on a public form: at most MAX_NAME_LENGTH characters, and nothing
+    that reads as a link or an e-mail address (validate_name)."""
+
+    default_validators = [validate_name]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_NAME_LENGTH)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "name"}))
+        super().__init__(**kwargs)
+
+
 def honeypot_field():
     return forms.CharField(
         label=_("Leave this field empty"), required=False,
@@ -58,9 +90,7 @@ class ListsForm(forms.Form):
 
     CONSENT_TEXT = ""
 
-    name = forms.CharField(label=_("Name"), max_length=subscriptions.MAX_NAME_LENGTH,
-                           required=False, help_text=_("Optional."),
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = NameField(label=_("Name"), required=False, help_text=_("Optional."))
 
     def __init__(self, *args, mailing_lists, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,8 +198,7 @@ class SeminarRegistrationForm(forms.Form):
     a stranger which addresses have registered (newsletter.registrations handles repeats)."""
 
     # autocomplete names each field's purpose (WCAG 1.3.5): browsers fill them in.
-    name = forms.CharField(label=_("Name"), max_length=200,
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = NameField(label=_("Name"))
     # Normalised as a subscriber's address is, so that one person's registrations, consent
     # records and subscriptions are found together (export, erasure).
     email = AddressField(label=_("E-mail address"))

@@ -1,6 +1,6 @@
 """The absolute, signed links that mails carry: manage preferences, unsubscribe (one
-click, RFC 8058), confirm a subscription, cancel a seminar registration; and the same
-links' paths for the site's own pages."""
+click, RFC 8058), confirm a subscription, confirm or cancel a seminar registration; and
+the same links' paths for the site's own pages."""
 
 from django.urls import reverse
 from django.utils import translation
@@ -40,6 +40,11 @@ def unsubscribe_path(subscriber, mailing_list=None, language=None):
 
 def unsubscribe_url(subscriber, mailing_list=None):
     return absolute(unsubscribe_path(subscriber, mailing_list, subscriber.language))
+
+
+def confirm_registration_url(registration):
+    return _link("newsletter:registration-confirm", "confirm-registration", registration.pk,
+                 registration.language)
 
 
 def cancel_registration_url(registration):

@@ -1,5 +1,6 @@
 """Mailing lists, subscribers and their consents, seminars and registrations."""
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -184,6 +185,34 @@ class Seminar(models.Model):
         return self.published
 
 
+def hold_cutoff(now=None):
+    """An unconfirmed registration made before this holds nothing any more."""
+    hours = settings.SEMINAR_REGISTRATION_HOLD_HOURS
+    return (now or timezone.now()) - datetime.timedelta(hours=hours)
+
+
+def still_held(now=None, through=""):
+    """The condition for a registration that counts: confirmed by its registrant, or
+    made within the hold. `through` leads to the registration's fields from another
+    model ("registrations__", for a seminar's counts)."""
+    return (Q(**{f"{through}address_confirmed_at__isnull": False})
+            | Q(**{f"{through}created__gt": hold_cutoff(now)}))
+
+
+def holds_a_place(now=None, through=""):
+    """The condition for a registration that holds one of the seminar's places."""
+    return Q(**{f"{through}status": "confirmed"}) & still_held(now, through)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def holding_a_place(self, now=None):
+        return self.filter(holds_a_place(now))
+
+    def not_confirmed_in_time(self, now=None):
+        """Never confirmed, and the hold is over: to be released, whatever their status."""
+        return self.filter(address_confirmed_at__isnull=True, created__lte=hold_cutoff(now))
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("registered")
@@ -206,6 +235,14 @@ class Registration(models.Model):
                                        blank=True)
     # Set when the reminder the day before has gone out, so it goes out once.
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # Set when the registrant confirms from the mail. Empty only for a registration from
+    # the public form not yet confirmed: it holds its place (or its place in the queue)
+    # for SEMINAR_REGISTRATION_HOLD_HOURS, then newsletter.registrations releases it.
+    # Staff who enter a registration vouch for it, hence the default.
+    address_confirmed_at = models.DateTimeField(_("confirmed by the registrant"), null=True,
+                                                blank=True, default=timezone.now)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["seminar", "created"]
@@ -219,9 +256,30 @@ class Registration(models.Model):
                 name="newsletter_registration_once_per_seminar",
             ),
         ]
+        indexes = [
+            # Releasing holds nobody confirmed (release_unconfirmed_registrations): the
+            # few unconfirmed registrations, by age.
+            models.Index(fields=["created"], condition=Q(address_confirmed_at__isnull=True),
+                         name="registration_unconfirmed_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} – {self.seminar}"
+
+    @property
+    def held_until(self):
+        """When an unconfirmed registration stops holding its place; None once confirmed."""
+        if self.address_confirmed_at is not None:
+            return None
+        return self.created + datetime.timedelta(
+            hours=settings.SEMINAR_REGISTRATION_HOLD_HOURS)
+
+    @property
+    def hold_is_over(self):
+        """Never confirmed and held for as long as it may be: it counts for nothing and
+        is released when the seminar's places are next counted."""
+        held_until = self.held_until
+        return held_until is not None and held_until <= timezone.now()
 
 
 class Mailing(models.Model):

@@ -1,7 +1,9 @@
-"""Seminar registration pages: the form, registering, the cancel link, the iCalendar feed."""
+"""Seminar registration pages: the form, registering, the confirm and cancel links, the
+iCalendar feed."""
 
 import logging
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from palmecentret.db_router import reads_from_primary
 
-from . import calendar, limits, registrations, tokens
+from . import calendar, limits, registrations, tasks, tokens
 from .emails import absolute
 from .forms import SeminarRegistrationForm
 from .models import MailingList, Registration, Seminar
@@ -94,14 +96,16 @@ def register(request, slug):
             context = {"closed_reason": closed.reason, "seminar": seminar,
                        "places_left": None}
         else:
-            subscribed = bool(context["invitations_list"] and data.get("invitations"))
-            if subscribed:
+            # Queued for a repeat as for a new registration: the answer (its words and
+            # its time) is the same whatever the address's state; the mail tells its
+            # owner where they stand.
+            tasks.send_registration_mail.enqueue(outcome.registration.pk)
+            thanks = reverse("newsletter:seminar-registered", kwargs={"slug": slug})
+            if context["invitations_list"] and data.get("invitations"):
                 _subscribe_to_invitations(seminar, form, context["invitations_list"])
-            query = {"status": outcome.registration.status}
-            if subscribed:
-                query["invitations"] = 1
-            return redirect(reverse("newsletter:seminar-registered", kwargs={"slug": slug})
-                            + "?" + urlencode(query))
+                # Only what the visitor ticked themselves, not anything stored.
+                thanks += "?" + urlencode({"invitations": 1})
+            return redirect(thanks)
     return render(request, "newsletter/registration/register.html",
                   {"seminar": seminar, "registration": context,
                    "breadcrumbs": _crumbs(seminar, (request.path, _("Registration")))},
@@ -111,10 +115,11 @@ def register(request, slug):
 def _subscribe_to_invitations(seminar, form, mailing_list):
     data = form.cleaned_data
     try:
-        subscribe(data["email"], name=data["name"], lists=[mailing_list],
-                  language=translation.get_language(),
-                  source=absolute(seminar.get_absolute_url()),
-                  consent_text=form.consent_text("invitations"))
+        subscriber = subscribe(data["email"], name=data["name"], lists=[mailing_list],
+                               language=translation.get_language(),
+                               source=absolute(seminar.get_absolute_url()),
+                               consent_text=form.consent_text("invitations"))
+        tasks.send_confirmation.enqueue(subscriber.pk)
     except Exception:
         # The registration is made and mailed by now; the extra subscription failing
         # must not turn that into an error page. Logged with its traceback for staff.
@@ -136,15 +141,57 @@ def _too_many(request, seminar, rate):
 
 @require_safe
 def registered(request, slug):
-    """After registering: a place or the waiting list (the status only picks the words;
-    nothing here reads or shows a registration)."""
+    """After registering: the same words for every address, new or registered before,
+    with a place or waiting (nothing here reads or shows a registration)."""
     seminar = get_object_or_404(Seminar.objects.public(), slug=slug)
     return render(request, "newsletter/registration/registered.html", {
         "seminar": seminar,
-        "status": request.GET.get("status"),
         "invitations": request.GET.get("invitations") == "1",
+        "resend_minutes": int(registrations.RESEND_AFTER.total_seconds() // 60),
+        "hold_hours": settings.SEMINAR_REGISTRATION_HOLD_HOURS,
         "breadcrumbs": _crumbs(seminar, (request.path, _("Registration"))),
     })
+
+
+def _registration_for(purpose, token):
+    """(registration or None, status for the problem page or None) for a signed link."""
+    try:
+        registration_id = tokens.read(purpose, token)
+    except tokens.BadToken:
+        return None, 400
+    registration = (Registration.objects.select_related("seminar")
+                    .filter(pk=registration_id).first()
+                    if isinstance(registration_id, int) else None)
+    # None: removed by staff, erased on request, or released (not confirmed in time).
+    return registration, None if registration else 404
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@reads_from_primary
+def confirm_registration(request, token):
+    """The link in a new registration's mail: GET shows where the person stands and one
+    button, POST confirms (a mail scanner that follows the link confirms nothing).
+    Clicking twice is harmless. A registration no longer held (not confirmed in time,
+    cancelled, removed) says so."""
+    registration, problem = _registration_for("confirm-registration", token)
+    if problem:
+        return _link_problem(request, "confirm", status=problem)
+    if request.method == "POST":
+        if registrations.confirm(registration.pk).registration is None:
+            return _link_problem(request, "confirm", status=404)
+        return redirect(request.path)
+    if registration.status == Registration.Status.CANCELLED or registration.hold_is_over:
+        return _link_problem(request, "confirm", status=404)
+    seminar = registration.seminar
+    response = render(request, "newsletter/registration/confirm.html", {
+        "registration": registration,
+        "seminar": seminar,
+        "over": registrations.closed_reason(seminar) == registrations.OVER,
+        "breadcrumbs": [seminars_crumb(), (request.path, _("Confirm registration"))],
+    })
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @never_cache
@@ -153,21 +200,14 @@ def registered(request, slug):
 def cancel_registration(request, token):
     """The link in every registration mail: GET shows one button, POST cancels (a mail
     scanner that follows the link cancels nothing). Clicking twice is harmless."""
-    try:
-        registration_id = tokens.read("cancel", token)
-    except tokens.BadToken:
-        return _cancel_link_problem(request, status=400)
-    registration = (Registration.objects.select_related("seminar")
-                    .filter(pk=registration_id).first()
-                    if isinstance(registration_id, int) else None)
-    if registration is None:
-        # Removed by staff, or erased on request.
-        return _cancel_link_problem(request, status=404)
+    registration, problem = _registration_for("cancel", token)
+    if problem:
+        return _link_problem(request, "cancel", status=problem)
     if request.method == "POST":
         try:
             registrations.cancel(registration.pk)
         except Registration.DoesNotExist:
-            return _cancel_link_problem(request, status=404)
+            return _link_problem(request, "cancel", status=404)
         return redirect(request.path)
     seminar = registration.seminar
     reason = registrations.closed_reason(seminar)
@@ -182,9 +222,11 @@ def cancel_registration(request, token):
     return response
 
 
-def _cancel_link_problem(request, status):
-    response = render(request, "newsletter/registration/cancel_invalid.html",
-                      {"gone": status == 404,
+def _link_problem(request, purpose, status):
+    """A confirm or cancel link that does not work (400) or finds nothing (404)."""
+    response = render(request, "newsletter/registration/link_problem.html",
+                      {"gone": status == 404, "purpose": purpose,
+                       "hold_hours": settings.SEMINAR_REGISTRATION_HOLD_HOURS,
                        "breadcrumbs": [seminars_crumb()]},
                       status=status)
     response["X-Robots-Tag"] = "noindex"

@@ -1,17 +1,36 @@
-"""Seminar registration rules: places, the waiting list, cancelling, moving up, reminders."""
+"""Seminar registration rules: places, the waiting list, confirming from the mail,
+releasing what nobody confirmed, cancelling, moving up, reminders.
+
+Anyone can type any address on the public form, so a registration from it is not
+confirmed: it holds its place, or its place in the queue, for
+SEMINAR_REGISTRATION_HOLD_HOURS, until the person follows the link in the mail (confirm).
+After that it is released: deleted, since nothing need be kept of an address nobody
+confirmed (its consent record keeps the hash), and a place it held goes to the waiting
+list as after a cancellation, with the same mails. Releasing happens under the seminar's
+row lock whenever a registration, a confirmation or a cancellation counts the places, and
+for every seminar by release_unconfirmed() (a daily command); in between, a hold that has
+run out is simply not counted.
+
+Only a confirmed person moves up from the waiting list. The promotion mail carries the
+calendar file and the online link, which must not go to an address nobody confirmed, and
+a made-up address must never take a place from a real person. An unconfirmed person keeps
+their position while the hold lasts and moves up on confirming if a place is free then; a
+place that opens in the meantime goes to the first confirmed person waiting.
+"""
 
 import dataclasses
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Value
+from django.db.models import Count, Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 
 from . import calendar, emails, links
-from .models import ConsentRecord, Registration, Seminar, email_hash
+from .models import ConsentRecord, Registration, Seminar, email_hash, holds_a_place
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +75,16 @@ class Cancelled:
     promoted: list
 
 
+@dataclasses.dataclass(frozen=True)
+class Confirmed:
+    # None when the registration is gone: released (not confirmed in time) or removed.
+    registration: Registration | None
+    # False when nothing changed: confirmed before, cancelled, or the seminar is over.
+    changed: bool
+    # True when confirming gave the person a free place from the waiting list.
+    moved_up: bool
+
+
 def closed_reason(seminar, now=None):
     """Why registration for `seminar` is closed, or None while it is open."""
     now = now or timezone.now()
@@ -70,12 +99,25 @@ def closed_reason(seminar, now=None):
     return None
 
 
-def places_left(seminar):
-    """Free places (one query), or None when the seminar has no limit."""
+def places_left(seminar, now=None):
+    """Free places for someone new (one query), or None when the seminar has no limit:
+    the capacity less the places held and the confirmed people waiting, who get any
+    place whose hold has run out before anyone new."""
     if seminar.capacity is None:
         return None
-    taken = seminar.registrations.filter(status=CONFIRMED).count()
-    return max(seminar.capacity - taken, 0)
+    counts = seminar.registrations.aggregate(
+        held=Count("pk", filter=holds_a_place(now)),
+        waiting=Count("pk", filter=Q(status=WAITLISTED, address_confirmed_at__isnull=False)))
+    return max(seminar.capacity - counts["held"] - counts["waiting"], 0)
+
+
+def _free_places(seminar, now):
+    """Places nobody holds (one query), or None without a limit. Under the seminar's row
+    lock, after _release(): then nobody confirmed waits while a place is free."""
+    if seminar.capacity is None:
+        return None
+    held = seminar.registrations.filter(holds_a_place(now)).count()
+    return max(seminar.capacity - held, 0)
 
 
 def _live_registration(seminar, email):
@@ -87,20 +129,24 @@ def _live_registration(seminar, email):
 
 def register(seminar, *, name, email, organisation="", language, consent_text, source):
     """Register `email` for `seminar`: a place while there is one, else the waiting list.
-    Records the consent and sends the mail. A repeat (the address in any letter case)
-    changes nothing and answers with the existing registration; RegistrationClosed when
-    registration is closed."""
+    Records the consent. A repeat (the address in any letter case) changes nothing and
+    answers with the existing registration; RegistrationClosed when registration is
+    closed. Sends nothing: the page queues the person's mail (send_registration_mail) for
+    a repeat as for a new registration, so that neither answer tells a stranger which.
+    The registration waits for the person to confirm it from that mail."""
+    now = timezone.now()
     with transaction.atomic():
         # The seminar's row lock makes registrations for one seminar take turns, so two
         # people cannot both take the last place (SQLite serialises writes anyway).
         seminar = Seminar.objects.select_for_update().get(pk=seminar.pk)
-        reason = closed_reason(seminar)
+        reason = closed_reason(seminar, now)
         if reason:
             raise RegistrationClosed(reason)
+        _released, promoted = _release(seminar, now)
         registration = _live_registration(seminar, email)
         created = registration is None
         if created:
-            free = places_left(seminar)
+            free = _free_places(seminar, now)
             try:
                 # A savepoint, so a lost race leaves the transaction usable for the look-up.
                 with transaction.atomic():
@@ -108,6 +154,7 @@ def register(seminar, *, name, email, organisation="", language, consent_text, s
                         seminar=seminar, name=name, email=email, organisation=organisation,
                         language=language,
                         status=CONFIRMED if free is None or free > 0 else WAITLISTED,
+                        address_confirmed_at=None,
                     )
                     ConsentRecord.objects.create(
                         email_hash=email_hash(email), action=ConsentRecord.Action.REGISTER,
@@ -120,24 +167,68 @@ def register(seminar, *, name, email, organisation="", language, consent_text, s
                 if registration is None:
                     raise
                 created = False
-    registration.seminar = seminar
-    # Marked on creation too, so a double click does not send the mail twice.
-    first_in_a_while = cache.add(_resend_key(registration), True,
-                                 RESEND_AFTER.total_seconds())
     # After the commit: a rollback sends nothing, and a slow mail server holds no lock.
-    if created or first_in_a_while:
-        send_status_mail(registration)
+    _mail_promoted(promoted)
+    registration.seminar = seminar
     return Registered(registration, created)
 
 
-def _resend_key(registration):
-    return f"newsletter:registration-mail:{registration.pk}"
+def confirm(registration_id):
+    """The registrant confirms from the mail's link: the registration is no longer
+    released after the hold, and a person waiting moves up if a place is free. Harmless
+    to repeat. Mails: with a place, the full registration mail (calendar file, online
+    link); moved up, the promotion mail; still waiting, none (the page says so)."""
+    now = timezone.now()
+    with transaction.atomic():
+        # The seminar's lock first, as everywhere: places are counted in turn.
+        seminar = (Seminar.objects.select_for_update(of=("self",))
+                   .filter(registrations__pk=registration_id).first())
+        if seminar is None:
+            return Confirmed(None, changed=False, moved_up=False)
+        _released, promoted = _release(seminar, now)
+        registration = Registration.objects.filter(pk=registration_id).first()
+        changed = (registration is not None and registration.address_confirmed_at is None
+                   and registration.status != CANCELLED and seminar.ends_at >= now)
+        if changed:
+            registration.address_confirmed_at = now
+            registration.save(update_fields=["address_confirmed_at"])
+            if registration.status == WAITLISTED:
+                promoted += _fill_free_places(seminar, now)
+    moved_up = next((person for person in promoted if person.pk == registration_id), None)
+    _mail_promoted(promoted)
+    if registration is None:
+        return Confirmed(None, changed=False, moved_up=False)
+    registration = moved_up or registration
+    registration.seminar = seminar
+    if changed and not moved_up and registration.status == CONFIRMED:
+        _send("registration_confirmed", registration, with_calendar=True)
+    return Confirmed(registration, changed=changed, moved_up=moved_up is not None)
+
+
+def send_registration_mail(registration_id):
+    """The mail that tells the person where they stand (send_status_mail), after
+    registering or registering again, at most once per RESEND_AFTER so that a double
+    click or a stranger's retries do not fill their inbox; released again if the mail
+    server fails, so that registering again sends it. True if this call sent it."""
+    registration = (Registration.objects.select_related("seminar")
+                    .filter(pk=registration_id).exclude(status=CANCELLED).first())
+    if registration is None:
+        return False
+    # cache.add is atomic: of two tasks for one registration, one sends.
+    key = f"newsletter:registration-mail:{registration.pk}"
+    if not cache.add(key, True, RESEND_AFTER.total_seconds()):
+        return False
+    if not send_status_mail(registration):
+        cache.delete(key)
+        return False
+    return True
 
 
 def cancel(registration_id):
     """Cancel a registration and, if it held a place, give the place to the first on the
     waiting list, who gets a mail. Harmless to repeat. Registration.DoesNotExist if gone."""
     now = timezone.now()
+    changed = False
     with transaction.atomic():
         # The seminar's lock first, as register() takes it: cancelling and registering for
         # one seminar take turns, so a freed place goes to exactly one person.
@@ -146,40 +237,84 @@ def cancel(registration_id):
                        .get(registrations__pk=registration_id))
         except Seminar.DoesNotExist:
             raise Registration.DoesNotExist(registration_id) from None
-        registration = Registration.objects.get(pk=registration_id)
-        registration.seminar = seminar
-        if registration.status == CANCELLED or seminar.ends_at < now:
-            return Cancelled(registration, changed=False, promoted=[])
-        held_a_place = registration.status == CONFIRMED
-        registration.status = CANCELLED
-        registration.cancelled_at = now
-        registration.save(update_fields=["status", "cancelled_at"])
-        promoted = _fill_free_places(seminar, now) if held_a_place else []
-    for person in promoted:
-        _send("registration_promoted", person, with_calendar=True)
-    return Cancelled(registration, changed=True, promoted=promoted)
+        _released, promoted = _release(seminar, now)
+        # None if it was released just now: nobody confirmed it in time.
+        registration = Registration.objects.filter(pk=registration_id).first()
+        if (registration is not None and registration.status != CANCELLED
+                and seminar.ends_at >= now):
+            held_a_place = registration.status == CONFIRMED
+            registration.status = CANCELLED
+            registration.cancelled_at = now
+            registration.save(update_fields=["status", "cancelled_at"])
+            changed = True
+            if held_a_place:
+                promoted += _fill_free_places(seminar, now)
+    _mail_promoted(promoted)
+    if registration is None:
+        raise Registration.DoesNotExist(registration_id)
+    registration.seminar = seminar
+    return Cancelled(registration, changed=changed, promoted=promoted)
 
 
 def promote_waiting(seminar):
     """Fill free places from the waiting list (after staff raise the capacity, say) and
     mail those who move up; returns them."""
+    now = timezone.now()
     with transaction.atomic():
         seminar = Seminar.objects.select_for_update().get(pk=seminar.pk)
-        promoted = _fill_free_places(seminar, timezone.now())
-    for person in promoted:
-        _send("registration_promoted", person, with_calendar=True)
+        _released, promoted = _release(seminar, now)
+        promoted += _fill_free_places(seminar, now)
+    _mail_promoted(promoted)
     return promoted
 
 
+def release_unconfirmed(now=None):
+    """Release every registration nobody confirmed in time, seminar by seminar under
+    each one's lock, and move the waiting lists up (with mails): for a seminar nobody
+    registers for or cancels. Returns (registrations released, people moved up)."""
+    now = now or timezone.now()
+    seminar_ids = sorted(set(Registration.objects.not_confirmed_in_time(now)
+                             .values_list("seminar_id", flat=True)))
+    released = moved_up = 0
+    for seminar_id in seminar_ids:
+        with transaction.atomic():
+            seminar = Seminar.objects.select_for_update().filter(pk=seminar_id).first()
+            if seminar is None:
+                continue
+            count, promoted = _release(seminar, now)
+        _mail_promoted(promoted)
+        released += count
+        moved_up += len(promoted)
+    return released, moved_up
+
+
+def _release(seminar, now):
+    """Delete the seminar's registrations nobody confirmed within the hold and, if one of
+    them held a place, move the waiting list up. Returns (how many, those who moved up).
+    Only inside a transaction that holds the seminar's row lock; costs one query when
+    there is nothing to release."""
+    expired = list(Registration.objects.filter(seminar=seminar).not_confirmed_in_time(now)
+                   .values_list("pk", "status"))
+    if not expired:
+        return 0, []
+    Registration.objects.filter(pk__in=[pk for pk, _status in expired]).delete()
+    logger.info("seminar %s: released %d registration(s) nobody confirmed in time",
+                seminar.pk, len(expired))
+    if any(status == CONFIRMED for _pk, status in expired):
+        return len(expired), _fill_free_places(seminar, now)
+    return len(expired), []
+
+
 def _fill_free_places(seminar, now):
-    """Move people up in the order they registered. Only inside a transaction that holds
-    the seminar's row lock."""
+    """Move confirmed people up in the order they registered (see the module's docstring
+    for why only they). Only inside a transaction that holds the seminar's row lock."""
     if seminar.starts_at <= now:
         # A place in a seminar that has begun is no use to anyone.
         return []
-    waiting = (Registration.objects.filter(seminar=seminar, status=WAITLISTED)
+    waiting = (Registration.objects
+               .filter(seminar=seminar, status=WAITLISTED, address_confirmed_at__isnull=False)
                .order_by("created", "pk"))
-    free = places_left(seminar)
+    free = _free_places(seminar, now)
     if free is not None:
         waiting = waiting[:free]
     promoted = list(waiting)
@@ -191,9 +326,18 @@ def _fill_free_places(seminar, now):
     return promoted
 
 
+def _mail_promoted(promoted):
+    for person in promoted:
+        _send("registration_promoted", person, with_calendar=True)
+
+
 def send_status_mail(registration):
-    """The mail that tells a person where they stand: a place (with the calendar file and,
-    for an online seminar, the link) or the waiting list."""
+    """The mail that tells a person where they stand: until they confirm, a place or the
+    waiting list held for them and the link to confirm (nothing else: no name, no
+    calendar, no online link); then a place (with the calendar file and, for an online
+    seminar, the link) or the waiting list."""
+    if registration.address_confirmed_at is None:
+        return _send("registration_confirm", registration, with_calendar=False)
     if registration.status == CONFIRMED:
         return _send("registration_confirmed", registration, with_calendar=True)
     if registration.status == WAITLISTED:
@@ -202,11 +346,12 @@ def send_status_mail(registration):
 
 
 def registrations_to_remind(now=None):
-    """Places in published seminars that start within the reminder window and whose
-    reminder has not gone out."""
+    """Confirmed places in published seminars that start within the reminder window and
+    whose reminder has not gone out."""
     now = now or timezone.now()
     return (Registration.objects
-            .filter(status=CONFIRMED, reminded_at__isnull=True, seminar__published=True,
+            .filter(status=CONFIRMED, address_confirmed_at__isnull=False,
+                    reminded_at__isnull=True, seminar__published=True,
                     seminar__starts_at__gte=now + REMINDER_WINDOW[0],
                     seminar__starts_at__lt=now + REMINDER_WINDOW[1])
             .select_related("seminar").order_by("seminar__starts_at", "pk"))
@@ -225,7 +370,8 @@ def send_reminder(registration, now=None):
     # again if the mail server fails, so the next run tries again. (A crash between the
     # two loses this one reminder rather than ever sending it twice.)
     claimed = (Registration.objects
-               .filter(pk=registration.pk, status=CONFIRMED, reminded_at__isnull=True)
+               .filter(pk=registration.pk, status=CONFIRMED, reminded_at__isnull=True,
+                       address_confirmed_at__isnull=False)
                .update(reminded_at=now))
     if not claimed:
         return REMINDER_ALREADY_SENT
@@ -240,14 +386,20 @@ def _send(template, registration, *, with_calendar):
     """One of the registration mails, in the registrant's language; False if the mail
     server failed (logged: the registration itself stands)."""
     seminar = registration.seminar
+    confirmed = registration.address_confirmed_at is not None
     with translation.override(registration.language):
         context = {
             "registration": registration,
             "seminar": seminar,
             "seminar_url": emails.absolute(seminar.get_absolute_url()),
             "cancel_url": links.cancel_registration_url(registration),
-            # The online link only for a place: the waiting list has none yet.
-            "show_online_link": registration.status == CONFIRMED and bool(seminar.online_url),
+            "confirm_url": None if confirmed else links.confirm_registration_url(registration),
+            "held_until": registration.held_until,
+            "hold_hours": settings.SEMINAR_REGISTRATION_HOLD_HOURS,
+            # The online link only for a confirmed place: the waiting list has none yet,
+            # and an address nobody has confirmed gets none.
+            "show_online_link": (registration.status == CONFIRMED and confirmed
+                                 and bool(seminar.online_url)),
             # The mail's <html lang>: no request, so no context processor sets it.
             "LANGUAGE_CODE": registration.language,
         }

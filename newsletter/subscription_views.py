@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from palmecentret.db_router import reads_from_primary
 
-from . import limits, links, subscriptions, tokens
+from . import limits, links, subscriptions, tasks, tokens
 from .emails import absolute
 from .forms import HONEYPOT, LinkRequestForm, PreferencesForm, SignupForm
 from .models import MailingList, Subscriber
@@ -96,10 +96,12 @@ def signup(request):
             if limits.limited(request, "signup-address", rate,
                               limits.address_key(data["email"])):
                 return _too_many(request, rate)
-            subscriptions.subscribe(
+            subscriber = subscriptions.subscribe(
                 data["email"], name=data["name"], lists=data["lists"],
                 language=translation.get_language(), source=_source(request, data["source"]),
                 consent_text=form.consent_text())
+            # Queued whatever the address's state; the task sends only if a list waits.
+            tasks.send_confirmation.enqueue(subscriber.pk)
             return redirect("newsletter:signup-thanks")
         status = 400
     else:
@@ -299,7 +301,10 @@ def manage_request(request):
             rate = settings.NEWSLETTER_LINK_RATE_PER_ADDRESS
             if limits.limited(request, "link-address", rate, limits.address_key(email)):
                 return _too_many(request, rate)
-            subscriptions.send_link(email)
+            subscriber = subscriptions.find_subscriber(email)
+            # The same query and the same task for every address, known or not, so the
+            # answer cannot be told apart by its time; the worker sends, if anything.
+            tasks.send_link.enqueue(subscriber.pk if subscriber else None)
             return redirect("newsletter:manage-sent")
         status = 400
     else:
@@ -314,6 +319,7 @@ def manage_request(request):
 @require_GET
 def manage_sent(request):
     return _page(request, "manage_sent.html", {
+        "interval_minutes": settings.NEWSLETTER_MAIL_INTERVAL_MINUTES,
         "breadcrumbs": _crumbs((reverse("newsletter:manage-request"),
                                 _("Manage your subscription"))),
     })

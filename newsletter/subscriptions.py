@@ -5,11 +5,13 @@ Every change to one subscriber's subscriptions happens in a transaction that hol
 subscriber's row lock, so a signup, a confirmation and an unsubscribe arriving at the
 same moment take turns. Mails go out after the commit: a rollback sends nothing.
 
-Mails are throttled per address and kind of mail (NEWSLETTER_MAIL_INTERVAL_MINUTES): a
-confirmation mail goes out when a signup leaves a list waiting for confirmation, but at
-most once per interval, however often the address is entered, by whom or in which letter
-case. Its link confirms whatever is waiting when it is clicked, so a second signup within
-the interval (another list) needs no second mail. The throttle lives in the cache, which
+Mails are sent by background tasks (newsletter.tasks), which the pages queue for every
+valid request, so that no answer takes longer for a known address than for a stranger's.
+They are throttled per address and kind of mail (NEWSLETTER_MAIL_INTERVAL_MINUTES): a
+confirmation mail goes out while a list waits for confirmation, but at most once per
+interval, however often the address is entered, by whom or in which letter case. Its
+link confirms whatever is waiting when it is clicked, so a second signup within the
+interval (another list) needs no second mail. The throttle lives in the cache, which
 must be shared between workers in production, as for the rate limits."""
 
 import datetime
@@ -159,10 +161,11 @@ def subscribe(email, *, name="", lists, language, source, consent_text):
     The same whatever the address's state, so that no answer tells who subscribes: a list
     already active stays active (and is not logged again); a new, waiting or unsubscribed
     one waits for confirmation, with a consent record (the exact `consent_text` shown and
-    the `source` page). The confirmation mail goes out when something waits, throttled
-    per address (see the module's docstring). Name and language are taken only while
-    the address has never been confirmed: a stranger cannot change a confirmed person's
-    details. ValidationError for an address that is not one; ValueError without lists."""
+    the `source` page). Sends nothing: the caller queues the confirmation mail
+    (newsletter.tasks.send_confirmation), whatever the address's state. Name and
+    language are taken only while the address has never been confirmed: a stranger
+    cannot change a confirmed person's details. ValidationError for an address that is
+    not one; ValueError without lists."""
     email = normalise_email(email)
     lists = list({mailing_list.pk: mailing_list for mailing_list in lists}.values())
     if not lists:
@@ -199,8 +202,6 @@ def subscribe(email, *, name="", lists, language, source, consent_text):
             waiting.append(mailing_list)
         _records(subscriber, Action.SUBSCRIBE, waiting, source=source,
                  consent_text=consent_text, now=now)
-    if waiting:
-        send_confirmation(subscriber)
     return subscriber
 
 
@@ -228,18 +229,10 @@ def send_confirmation(subscriber):
     })
 
 
-def send_link(email):
+def send_link(subscriber):
     """'Send me a new link' for an address typed on the manage page: a confirmation mail
     while something waits for confirmation, else a mail with a link to the preference
-    centre. Nothing for an unknown address (the page answers the same). Throttled like
-    the confirmation; True if this call sent a mail."""
-    try:
-        email = normalise_email(email)
-    except ValidationError:
-        return False
-    subscriber = find_subscriber(email)
-    if subscriber is None:
-        return False
+    centre. Throttled like the confirmation; True if this call sent a mail."""
     if pending_lists(subscriber):
         return send_confirmation(subscriber)
     return _send_throttled("subscription_manage", subscriber, {
@@ -256,7 +249,11 @@ def _send_throttled(template, subscriber, context):
     key = f"newsletter:subscription-mail:{template}:{subscriber.pk}"
     if not cache.add(key, True, _interval().total_seconds()):
         return False
-    context = {"subscriber": subscriber, "LANGUAGE_CODE": subscriber.language, **context}
+    context = {"subscriber": subscriber, "LANGUAGE_CODE": subscriber.language,
+               # Until the address is confirmed its name is whatever someone typed with
+               # it, perhaps a stranger: no text of theirs is mailed to anyone.
+               "greeting_name": subscriber.name if subscriber.confirmed_at else "",
+               **context}
     try:
         emails.send(template, subscriber.email, context, language=subscriber.language)
     except emails.MAIL_ERRORS:
@@ -437,7 +434,8 @@ def export_data(subscriber):
              "name": r.name, "email": r.email, "organisation": r.organisation,
              "language": r.language, "status": r.status, "created": when(r.created),
              "cancelled_at": when(r.cancelled_at), "promoted_at": when(r.promoted_at),
-             "reminded_at": when(r.reminded_at)}
+             "reminded_at": when(r.reminded_at),
+             "address_confirmed_at": when(r.address_confirmed_at)}
             for r in _registrations_of(subscriber.email).select_related("seminar")
             .order_by("created", "pk")
         ],

@@ -16,6 +16,10 @@ MAX_AGES = {
     "unsubscribe": None,
     # Cancelling a seminar registration, from the confirmation mail.
     "cancel": None,
+    # Confirming a seminar registration from its first mail. No age of its own: a
+    # registration nobody confirms is released after SEMINAR_REGISTRATION_HOLD_HOURS, and
+    # the link finds nothing to confirm.
+    "confirm-registration": None,
 }
 
 

@@ -15,6 +15,8 @@ urlpatterns = [
          name="seminar-register"),
     path(_("seminars/<slug:slug>/register/thanks/"), registration_views.registered,
          name="seminar-registered"),
+    path(_("seminars/confirm/<str:token>/"), registration_views.confirm_registration,
+         name="registration-confirm"),
     path(_("seminars/cancel/<str:token>/"), registration_views.cancel_registration,
          name="registration-cancel"),
     # Subscribing, the preference centre and unsubscribing (newsletter.subscription_views).

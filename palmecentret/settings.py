@@ -389,6 +389,13 @@ NEWSLETTER_UNCONFIRMED_DAYS = env.int("NEWSLETTER_UNCONFIRMED_DAYS", default=7)
 if NEWSLETTER_MAIL_INTERVAL_MINUTES < 1 or NEWSLETTER_UNCONFIRMED_DAYS < 1:
     sys.exit("palmecentret: NEWSLETTER_MAIL_INTERVAL_MINUTES and NEWSLETTER_UNCONFIRMED_DAYS "
              "must be positive.")
+# A seminar place (or a place on its waiting list) taken on the public form is held this
+# many hours for the registrant to confirm from the mail; then it is released and the
+# waiting list moves up (newsletter/registrations.py), so made-up addresses cannot keep
+# places from real people.
+SEMINAR_REGISTRATION_HOLD_HOURS = env.int("SEMINAR_REGISTRATION_HOLD_HOURS", default=24)
+if SEMINAR_REGISTRATION_HOLD_HOURS < 1:
+    sys.exit("palmecentret: SEMINAR_REGISTRATION_HOLD_HOURS must be 1 or more.")
 # Mailings go out in batches of this many, one task run each (newsletter/tasks.py). A
 # worker killed mid-batch is stood in for after NEWSLETTER_RESUME_AFTER seconds. When the
 # mail server seems down, the mailing goes on after NEWSLETTER_RETRY_AFTER seconds, and so

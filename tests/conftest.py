@@ -103,6 +103,31 @@ def _english_off(settings):
 
 
 @pytest.fixture
+def immediate_tasks(settings):
+    """Tasks run where they are queued, as with TASKS_BACKEND=immediate (and in the live
+    server of browser tests, a thread of this process). Without it they wait in the
+    database queue, as in production, and nothing runs them."""
+    settings.TASKS = {"default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def task_queue(settings):
+    """Tasks queued in the database, as in production (for a test in a module that
+    otherwise runs them at once). Call it for (task path, arguments) of each task
+    waiting, oldest first."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def queued():
+        return [(result.task_path, result.args_kwargs["args"])
+                for result in DBTaskResult.objects.order_by("enqueued_at", "id")]
+
+    return queued
+
+
+@pytest.fixture
 def ratelimit_clock_stopped(monkeypatch):
     """django-ratelimit counts in fixed windows (a minute for seminar registrations): a
     test whose requests straddle a window's end would see its count start again and

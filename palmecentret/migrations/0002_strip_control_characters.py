@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         ("palmecentret", "0001_roles"),
         ("members", "0003_keys_unique_and_never_empty"),
         ("projects", "0010_keys_unique_and_never_empty"),
-        ("newsletter", "0002_mailings_and_reminders"),
+        ("newsletter", "0004_registration_address_confirmed_at"),
     ]
 
     operations = [migrations.RunPython(strip_control_characters, migrations.RunPython.noop)]

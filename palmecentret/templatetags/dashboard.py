@@ -4,9 +4,10 @@ those whose role covers it."""
 import datetime
 
 from django import template
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from newsletter.models import Registration, Seminar, Subscriber
+from newsletter.models import Registration, Seminar, Subscriber, still_held
 from projects.models import Project, Region
 
 register = template.Library()
@@ -32,11 +33,11 @@ def portal_dashboard(context):
     if data["can_see_seminars"]:
         seminar = Seminar.objects.upcoming().first()
         if seminar:
-            counts = {status: 0 for status in Registration.Status.values}
-            for status in seminar.registrations.values_list("status", flat=True):
-                counts[status] += 1
+            # What still counts: a registration nobody confirmed in time holds nothing.
+            held = still_held()
+            data.update(seminar.registrations.aggregate(
+                registered=Count("pk", filter=held & Q(status=Registration.Status.CONFIRMED)),
+                waitlisted=Count("pk", filter=held & Q(status=Registration.Status.WAITLISTED))))
             data["next_seminar"] = seminar
-            data["registered"] = counts[Registration.Status.CONFIRMED]
-            data["waitlisted"] = counts[Registration.Status.WAITLISTED]
     data["today"] = datetime.date.today()
     return data

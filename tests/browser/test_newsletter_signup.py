@@ -21,7 +21,7 @@ def demo_content(transactional_db):
 
 
 @pytest.fixture
-def mail_dir(settings, tmp_path):
+def mail_dir(settings, tmp_path, immediate_tasks):
     # The live server is a thread of this process, so it sees these settings.
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path)

@@ -1,4 +1,5 @@
-"""Chromium: register for a seminar and cancel by the mail's link; axe on each page met."""
+"""Chromium: register for a seminar, confirm and cancel by the mails' links; axe on each
+page met."""
 
 import io
 import re
@@ -25,6 +26,23 @@ def field(label, page):
         "textbox", name=re.compile("^" + re.escape(label) + r"\*?$"))
 
 
+def link_path(message, word):
+    """The path of the mail's /en/seminars/<word>/... link."""
+    return re.search(r"https?://[^/\s]+(/en/seminars/" + word + r"/\S+/)",
+                     message.body).group(1)
+
+
+def follow(page, path, heading, button, result):
+    """A mail's link: its page with one button, pressed; axe on the page before and after."""
+    page.goto(path)
+    assert page.locator("h1").inner_text() == heading
+    assert_accessible(page)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == result
+    assert_accessible(page)
+
+
 def english_seminar_url():
     from newsletter.models import Seminar
 
@@ -33,7 +51,7 @@ def english_seminar_url():
         return seminar, seminar.get_absolute_url()
 
 
-def test_a_visitor_registers_and_then_cancels(page):
+def test_a_visitor_registers_and_then_cancels(page, immediate_tasks):
     from newsletter.models import Registration, Subscription
 
     seminar, url = english_seminar_url()
@@ -48,23 +66,28 @@ def test_a_visitor_registers_and_then_cancels(page):
     page.get_by_role("button", name="Register").click()
 
     page.wait_for_url("**/register/thanks/**")
-    assert page.locator("h1").inner_text() == "You are registered"
+    assert page.locator("h1").inner_text() == "Check your inbox"
     assert_accessible(page)
     registration = Registration.objects.get(seminar=seminar)
     assert registration.status == "confirmed" and registration.language == "en"
+    assert registration.address_confirmed_at is None  # a place held until she confirms
 
-    # The registration's mail, and the invitations' confirmation (double opt-in).
-    message, confirmation = mail.outbox
+    # The registration's mail, and the invitations' confirmation (double opt-in): each
+    # asks to confirm.
+    asking, confirmation = mail.outbox
     assert "/en/newsletter/confirm/" in confirmation.body
     assert Subscription.objects.get(subscriber__email="alice@example.org").mailing_list.slug == (
         "seminarier")
-    cancel_path = re.search(r"https?://[^/\s]+(/en/seminars/cancel/\S+/)", message.body).group(1)
-    page.goto(cancel_path)
-    assert_accessible(page)
-    page.get_by_role("button", name="Cancel my registration").click()
-    page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "Your registration is cancelled"
-    assert_accessible(page)
+    follow(page, link_path(asking, "confirm"), "Confirm your registration",
+           "Confirm my registration", "Your registration is confirmed")
+    registration.refresh_from_db()
+    assert registration.address_confirmed_at is not None
+
+    # Now the mail with the calendar file and the link to cancel.
+    message = mail.outbox[-1]
+    assert message.subject.startswith("You are registered") and message.attachments
+    follow(page, link_path(message, "cancel"), "Cancel your registration",
+           "Cancel my registration", "Your registration is cancelled")
     registration.refresh_from_db()
     assert registration.status == "cancelled"
 

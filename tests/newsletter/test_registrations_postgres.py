@@ -1,11 +1,16 @@
-"""Raced registrations and cancellations on PostgreSQL: one place, one row, one promotion."""
+"""Raced registrations, confirmations, releases and cancellations on PostgreSQL: one place,
+one row, one promotion, one mail."""
+
+import datetime
 
 import pytest
+from django.core import mail
+from django.utils import timezone
 
 from newsletter import registrations
 from newsletter.models import Registration
 from tests.concurrency import at_once
-from tests.factories import SeminarFactory
+from tests.factories import RegistrationFactory, SeminarFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +46,8 @@ def test_cancellations_at_once_give_each_freed_place_to_one_person():
     holders = [register(seminar, f"holder{n}@example.org").registration
                for n in range(THREADS)]
     for n in range(THREADS * 2):
-        register(seminar, f"waiting{n}@example.org")
+        # Confirmed from the mail: only then can a freed place go to them.
+        registrations.confirm(register(seminar, f"waiting{n}@example.org").registration.pk)
 
     # Each place is cancelled twice at once (a double click in two tabs).
     assert at_once(THREADS * 2, lambda n: registrations.cancel(holders[n // 2].pk)) == []
@@ -53,3 +59,62 @@ def test_cancellations_at_once_give_each_freed_place_to_one_person():
     assert live.filter(status="waitlisted").count() == THREADS
     promoted = live.filter(promoted_at__isnull=False).order_by("created")
     assert [r.email for r in promoted] == [f"waiting{n}@example.org" for n in range(THREADS)]
+
+
+def test_releases_confirmations_and_registrations_at_once_give_each_place_to_one_person():
+    """Three places held by addresses nobody confirmed in time; three people waiting who
+    have confirmed, three who confirm now; and at the same time new registrations and the
+    daily release. Each freed place goes to one confirmed person, in order, mailed once."""
+    seminar = SeminarFactory(capacity=3)
+    stale = RegistrationFactory.create_batch(3, seminar=seminar, address_confirmed_at=None)
+    Registration.objects.filter(pk__in=[r.pk for r in stale]).update(
+        created=timezone.now() - datetime.timedelta(hours=30))
+    waiting = [RegistrationFactory(seminar=seminar, status="waitlisted",
+                                   email=f"waiting{n}@example.org") for n in range(3)]
+    confirming = [register(seminar, f"confirming{n}@example.org").registration
+                  for n in range(3)]
+
+    def act(n):
+        if n % 3 == 0:
+            register(seminar, f"new{n}@example.org")
+        elif n % 3 == 1:
+            registrations.release_unconfirmed()
+        else:
+            registrations.confirm(confirming[n // 3 % 3].pk)
+
+    assert at_once(THREADS + 1, act) == []
+
+    live = Registration.objects.filter(seminar=seminar)
+    assert not live.filter(pk__in=[r.pk for r in stale]).exists()
+    assert list(live.filter(status="confirmed").order_by("created")
+                .values_list("email", flat=True)) == [r.email for r in waiting]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in waiting)
+    assert live.filter(status="waitlisted").count() == live.count() - 3
+
+
+def test_the_same_confirmation_many_times_at_once_confirms_once_and_mails_once():
+    seminar = SeminarFactory(capacity=2)
+    alice = register(seminar, "alice@example.org").registration
+
+    assert at_once(THREADS, lambda n: registrations.confirm(alice.pk)) == []
+
+    alice.refresh_from_db()
+    assert alice.address_confirmed_at is not None
+    (message,) = mail.outbox
+    assert message.to == ["alice@example.org"] and message.attachments
+
+
+def test_daily_releases_at_once_free_each_place_once():
+    seminar = SeminarFactory(capacity=THREADS)
+    stale = RegistrationFactory.create_batch(THREADS, seminar=seminar,
+                                             address_confirmed_at=None)
+    Registration.objects.filter(pk__in=[r.pk for r in stale]).update(
+        created=timezone.now() - datetime.timedelta(hours=30))
+    RegistrationFactory.create_batch(THREADS * 2, seminar=seminar, status="waitlisted")
+
+    assert at_once(THREADS, lambda n: registrations.release_unconfirmed()) == []
+
+    live = Registration.objects.filter(seminar=seminar)
+    assert live.count() == THREADS * 2
+    assert live.filter(status="confirmed").count() == THREADS
+    assert len(mail.outbox) == THREADS

@@ -38,8 +38,9 @@ forms = st.one_of(arbitrary_forms, complete_forms)
 
 def assert_nothing_half_written(seminar):
     """Each stored registration has its consent record; places never exceed capacity; no
-    one waits while a place is free; a cancelled row says when; a subscriber from the
-    invitations box has the subscription and its consent record."""
+    one confirmed waits while a place is free (only they move up); a cancelled row says
+    when; a subscriber from the invitations box has the subscription and its consent
+    record."""
     live = Registration.objects.filter(seminar=seminar)
     hashes = set(ConsentRecord.objects.filter(action=ConsentRecord.Action.REGISTER)
                  .values_list("email_hash", flat=True))
@@ -50,7 +51,7 @@ def assert_nothing_half_written(seminar):
     seminar.refresh_from_db()
     confirmed = live.filter(status="confirmed").count()
     assert seminar.capacity is None or confirmed <= seminar.capacity
-    if live.filter(status="waitlisted").exists():
+    if live.filter(status="waitlisted", address_confirmed_at__isnull=False).exists():
         assert confirmed == seminar.capacity
     # The invitations box: each subscriber has their subscription and its consent record.
     for subscriber in Subscriber.objects.all():
@@ -118,6 +119,20 @@ def test_any_cancel_link_and_form_gets_a_proper_answer(client, seminar, token, d
         assert response.status_code in ALLOWED
     alice.refresh_from_db()
     assert alice.status == "confirmed"
+    assert_nothing_half_written(seminar)
+
+
+@EXAMPLES
+@given(token=st.text(alphabet=segment_characters, min_size=1), data=forms)
+def test_any_confirm_link_and_form_gets_a_proper_answer(client, seminar, token, data):
+    start_afresh(seminar, capacity=3)
+    alice = registered(seminar, address_confirmed_at=None)
+    url = reverse("newsletter:registration-confirm",
+                  kwargs={"token": urllib.parse.quote(token, safe="")})
+    for response in (client.post(url, data), client.get(url)):
+        assert response.status_code in ALLOWED
+    alice.refresh_from_db()
+    assert alice.address_confirmed_at is None and alice.status == "confirmed"
     assert_nothing_half_written(seminar)
 
 

@@ -33,13 +33,6 @@ def _site(settings):
     settings.SITE_URL = "https://palmecentret.example"
 
 
-@pytest.fixture
-def immediate_tasks(settings):
-    """Tasks run where they are queued, as with TASKS_BACKEND=immediate."""
-    settings.TASKS = {"default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
 def active(subscriber, mailing_list):
     return SubscriptionFactory(subscriber=subscriber, mailing_list=mailing_list,
                                status=ACTIVE)

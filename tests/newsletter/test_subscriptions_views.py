@@ -17,7 +17,8 @@ from newsletter import subscriptions, tokens
 from newsletter.models import ConsentRecord, Subscriber, Subscription
 from tests.factories import MailingListFactory, SubscriptionFactory
 
-pytestmark = pytest.mark.django_db
+# The mails go out through tasks; here they run at once unless a test asks for the queue.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 
 @pytest.fixture
@@ -470,6 +471,60 @@ def test_a_known_address_gets_a_fresh_link_and_the_answer_is_the_same_for_strang
     assert message.to == ["alice@example.org"]
     page = client.get(link_in(message, "manage"))
     assert page.status_code == 200 and "alice@example.org" in page.content.decode()
+
+
+def test_send_me_my_link_answers_at_once_the_same_for_known_and_unknown_addresses(
+        client, alice, task_queue):
+    """The mail went out inside the request for a known address only, so the answer
+    took measurably longer for it. Now every valid request queues the same task (with
+    the subscriber's id, or none for an unknown address: no typed address is stored in
+    the queue) and the view itself sends nothing."""
+    mail.outbox.clear()
+    known = client.post(url("manage-request", "en"), {"email": "alice@example.org"})
+    unknown = Client().post(url("manage-request", "en"), {"email": "nobody@example.org"})
+
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert mail.outbox == []
+    assert task_queue() == [("newsletter.tasks.send_link", [alice.pk]),
+                              ("newsletter.tasks.send_link", [None])]
+
+
+def test_the_link_task_mails_a_known_address_once_per_interval_and_nobody_else(alice):
+    from newsletter import tasks
+
+    mail.outbox.clear()
+    tasks.send_link.enqueue(None)
+    tasks.send_link.enqueue(alice.pk)
+    tasks.send_link.enqueue(alice.pk)
+    (message,) = mail.outbox
+    assert message.to == ["alice@example.org"]
+
+
+def test_the_sent_page_does_not_claim_a_mail_was_just_sent(client, alice):
+    """Within NEWSLETTER_MAIL_INTERVAL_MINUTES of the last mail, asking again sends none:
+    the page says a mail is on its way or went out in the last few minutes."""
+    for _ in range(2):
+        response = client.post(url("manage-request", "en"), {"email": "alice@example.org"})
+    page = client.get(response["Location"]).content.decode()
+    assert ("If this address is on our lists, a mail with a link to manage your "
+            "subscription is on its way, or was sent in the last few minutes.") in page
+    assert "We send at most one such mail every 10 minutes" in page
+    swedish = client.get(url("manage-sent")).content.decode()
+    assert "Om adressen finns på våra listor är ett mejl" in swedish
+
+
+def test_signing_up_queues_the_confirmation_and_sends_nothing_itself(client, newsletter,
+                                                                     task_queue):
+    SubscriptionFactory(subscriber__email="active@example.org", mailing_list=newsletter,
+                        status="active")
+    for email in ("new@example.org", "active@example.org"):
+        assert Client().post(url("signup"), {**ALICE, "email": email}).status_code == 302
+    assert mail.outbox == []
+    new, active = Subscriber.objects.get(email="new@example.org"), Subscriber.objects.get(
+        email="active@example.org")
+    assert task_queue() == [("newsletter.tasks.send_confirmation", [new.pk]),
+                              ("newsletter.tasks.send_confirmation", [active.pk])]
 
 
 def test_the_manage_request_form_shows_errors_and_has_its_own_rate_limits(client, alice,

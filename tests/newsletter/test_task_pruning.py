@@ -88,5 +88,29 @@ def test_a_dry_run_removes_nothing_and_says_what_it_would(clock, monkeypatch, ca
     run_queue(clock)
     clock.now += datetime.timedelta(hours=3)
     call_command(DAILY_PRUNE, "--dry-run")
-    assert "Would delete 1 run(s) of a mailing left marked running" in capsys.readouterr().out
+    assert "Would delete 1 run(s) left marked running" in capsys.readouterr().out
     assert statuses() == ["RUNNING", "SUCCESSFUL"]
+
+
+def test_a_killed_run_of_a_form_mail_is_removed_once_it_cannot_be_at_work(clock, monkeypatch):
+    # "Send me my link", killed while it talked to the mail server.
+    from newsletter import subscriptions, tasks
+    from tests.factories import SubscriberFactory
+
+    tasks.send_link.enqueue(SubscriberFactory().pk)
+    due = DBTaskResult.objects.ready().get(task_path=tasks.send_link.module_path)
+
+    def killed(*args):
+        raise SystemExit("killed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(subscriptions, "send_link", killed)
+        with pytest.raises(SystemExit):
+            run_task(due, worker_id="killed-worker")
+
+    clock.now += datetime.timedelta(minutes=2)
+    call_command(DAILY_PRUNE, verbosity=0)
+    assert statuses() == ["RUNNING"]
+    clock.now += datetime.timedelta(hours=3)
+    call_command(DAILY_PRUNE, verbosity=0)
+    assert statuses() == []

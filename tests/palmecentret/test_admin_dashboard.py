@@ -31,6 +31,10 @@ def portal():
                              starts_at=timezone.now() + datetime.timedelta(days=3))
     RegistrationFactory.create_batch(2, seminar=seminar)
     RegistrationFactory(seminar=seminar, status=Registration.Status.WAITLISTED)
+    # Never confirmed by its registrant, and the hold is over: it counts for nothing.
+    stale = RegistrationFactory(seminar=seminar, address_confirmed_at=None)
+    Registration.objects.filter(pk=stale.pk).update(
+        created=timezone.now() - datetime.timedelta(days=2))
 
 
 def test_a_content_editor_sees_projects_and_seminar_but_no_subscriber_numbers(client, portal):

@@ -68,7 +68,11 @@ def test_a_replica_url_adds_the_replica_set_up_like_the_primary_and_the_router()
     for config in (primary, replica):
         assert config["CONN_MAX_AGE"] == 120 and config["CONN_HEALTH_CHECKS"] is True
         assert config["OPTIONS"] == {"connect_timeout": 5,
-                                     "options": "-c statement_timeout=7000",
+                                     "options": "-c statement_timeout=7000 "
+                                                "-c tcp_keepalives_idle=3 "
+                                                "-c tcp_keepalives_interval=1 "
+                                                "-c tcp_keepalives_count=4 "
+                                                "-c tcp_user_timeout=7000",
                                      # A silent database given up after those 7 s too.
                                      "keepalives": 1, "keepalives_idle": 3,
                                      "keepalives_interval": 1, "keepalives_count": 4,
