@@ -5,11 +5,18 @@ registrants whose rows were changed on its page. The copies are deleted; where t
 history named a registrant, it names the registration's number instead."""
 
 import json
+import re
 
 from django.db import migrations
 
 # What Django stores as the inline's name in a change message (English, untranslated).
 REGISTRATION_NAME = "seminar registration"
+
+
+# How a registration was named in a change message as written out (the History page shows
+# the revision's comment as it was saved, in the editor's language): “<registrant – seminar>”
+# after the model's name.
+WRITTEN_OUT = re.compile(r"((?:seminar registration|seminarieanmälan) “)([^”]*)(”)")
 
 
 def forget_registrants(apps, schema_editor):
@@ -19,22 +26,24 @@ def forget_registrants(apps, schema_editor):
     LogEntry = apps.get_model("admin", "LogEntry")
     types = {ct.model: ct for ct in ContentType.objects.filter(
         app_label="newsletter", model__in=["registration", "seminar"])}
-    if "registration" not in types:
+    if "seminar" not in types:
         return  # a new database: nothing was ever kept
-    copies = Version.objects.filter(content_type=types["registration"])
+    copies = Version.objects.filter(content_type=types.get("registration"))
     numbers = {repr_: f"#{object_id}"
                for repr_, object_id in copies.values_list("object_repr", "object_id")}
-    # A revision's comment is the change message as written out when it was saved.
-    for revision in Revision.objects.filter(version__in=copies).distinct():
-        comment = revision.comment
-        for repr_, number in numbers.items():
-            comment = comment.replace(repr_, number)
+
+    def number(match):
+        return match.group(1) + numbers.get(match.group(2), "#") + match.group(3)
+
+    # Every seminar revision's comment, whether or not it kept a copy of the registrations
+    # it names (a registration deleted on the seminar's page was named, not copied).
+    for revision in Revision.objects.filter(
+            version__content_type=types["seminar"]).distinct():
+        comment = WRITTEN_OUT.sub(number, revision.comment)
         if comment != revision.comment:
             revision.comment = comment
             revision.save(update_fields=["comment"])
     copies.delete()
-    if "seminar" not in types:
-        return
     for entry in LogEntry.objects.filter(content_type=types["seminar"],
                                          change_message__contains=REGISTRATION_NAME):
         try:

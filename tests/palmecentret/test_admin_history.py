@@ -267,6 +267,16 @@ def test_copies_kept_before_are_forgotten_by_the_migration():
                                      "pk": registration.pk,
                                      "fields": {"name": "Alice Andersson",
                                                 "email": "alice@example.org"}}]))
+    # And a revision whose registrant was deleted on the seminar's page: named in the
+    # comment (in English, as an English editor saved it), never copied.
+    deleted = Revision.objects.create(
+        date_created=timezone.now(),
+        comment=f"Deleted seminar registration “Bob Berg – {seminar}”.")
+    for kept in (revision, deleted):
+        Version.objects.create(
+            revision=kept, object_id=str(seminar.pk), db="default", format="json",
+            content_type=ContentType.objects.get_for_model(Seminar),
+            object_repr=str(seminar), serialized_data="[]")
     entry = LogEntry.objects.create(
         user=carl(), content_type=ContentType.objects.get_for_model(Seminar),
         object_id=str(seminar.pk), object_repr=str(seminar), action_flag=CHANGE,
@@ -279,7 +289,9 @@ def test_copies_kept_before_are_forgotten_by_the_migration():
     assert not Version.objects.filter(
         content_type=ContentType.objects.get_for_model(Registration)).exists()
     revision.refresh_from_db()
+    deleted.refresh_from_db()
     entry.refresh_from_db()
     for text in (revision.comment, entry.change_message, entry.get_change_message()):
         assert "Alice" not in text
+    assert "Bob" not in deleted.comment
     assert f"#{registration.pk}" in entry.get_change_message()
