@@ -408,7 +408,8 @@ def _seconds(name, default):
     raw = env.str(name, default="").strip()
     if not raw:
         return timedelta(seconds=default)
-    if not raw.isdigit() or int(raw) < 1:
+    # ASCII digits only: isdigit() also takes "²", which int() refuses.
+    if not re.fullmatch(r"[0-9]+", raw) or int(raw) < 1:
         sys.exit(f"palmecentret: {name} must be a whole number of seconds, at least 1.")
     return timedelta(seconds=int(raw))
 

@@ -177,7 +177,7 @@ def test_the_waits_come_from_the_environment_in_seconds():
     assert waits_from(NEWSLETTER_RETRY_AFTER="").stdout.split() == ["60", "300"]
 
 
-@pytest.mark.parametrize("value", ["0", "-60", "15m", "1.5"])
+@pytest.mark.parametrize("value", ["0", "-60", "15m", "1.5", "²"])
 @pytest.mark.parametrize("name", ["NEWSLETTER_RETRY_AFTER", "NEWSLETTER_RESUME_AFTER"])
 def test_a_wait_that_is_no_whole_number_of_seconds_stops_the_start(name, value):
     result = waits_from(**{name: value})
