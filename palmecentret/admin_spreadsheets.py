@@ -227,6 +227,19 @@ class SpreadsheetImportMixin(ImportMixin):
             return self.import_refused(request, result)
         return self.process_result(result, request)
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        # import-export names the Python exception ("'BadZipFile' encountered while
+        # trying to read file"): staff get what to do instead, the log the exception.
+        logger.info("spreadsheet import: the uploaded file could not be read", exc_info=e)
+        chosen = form.cleaned_data.get("format") if form.is_bound else None
+        formats = self.get_import_formats()
+        name = (formats[int(chosen)]().get_title() if choice(chosen, formats)
+                else _("the chosen format"))
+        form.add_error("import_file", _(
+            "The file could not be read as %(format)s. Check that you chose the file's "
+            "format (a CSV file saved as UTF-8, or an Excel file in .xlsx format) and "
+            "that the file is the one you exported or filled in.") % {"format": name})
+
     def import_file_gone(self, request):
         """The 400 page for a confirmation whose file is not one this import wrote (a
         tampered form), or no longer there (already imported, or too old)."""
@@ -239,7 +252,9 @@ class SpreadsheetImportMixin(ImportMixin):
 
     def import_refused(self, request, result):
         """The import page again, with the rows that failed at confirmation and their
-        errors; nothing was saved (import_data() rolled the transaction back)."""
+        errors; nothing was saved (import_data() rolled the transaction back). The
+        context is the one import_action() gives the same template: check its keys when
+        upgrading django-import-export (test_project_spreadsheets shows the page)."""
         messages.error(request, _("Nothing was imported: some rows are no longer valid "
                                   "(the data changed after the preview). Correct them "
                                   "and upload the file again."))

@@ -225,6 +225,21 @@ def test_a_file_without_the_identifier_column_is_told_in_a_sentence(client, edit
     assert response.context.get("confirm_form") is None
 
 
+@pytest.mark.parametrize(("content", "file_format", "name"), [
+    (b"iati_identifier,slug\nSE-ON-1,ett\n", "IMPORT_XLSX", "projekt.xlsx"),
+    ("iati_identifier;slug\n".encode("utf-16"), "IMPORT_CSV", "projekt.csv"),
+])
+def test_a_file_that_cannot_be_read_is_told_in_a_sentence(client, editor, content,
+                                                          file_format, name):
+    # A CSV file chosen as XLSX (no zip inside), a file in another encoding than UTF-8.
+    response = preview(client, content, globals()[file_format], name)
+    page = text_of(response)
+    assert_no_traceback(page)
+    assert "BadZipFile" not in page and "UnicodeDecodeError" not in page
+    assert "Filen kunde inte läsas som" in page
+    assert response.context.get("confirm_form") is None
+
+
 def test_values_that_cannot_be_read_are_told_in_sentences(client, editor, palestine):
     response = preview_csv(client, HEADER + row(1, budget_sek="mycket")
                            + row(2, start_date="2025-13-01") + row(3, budget_sek="inf")
