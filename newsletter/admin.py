@@ -233,9 +233,25 @@ class RegistrationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     def cancel_registrations(self, request, queryset):
         # One at a time through the registration rules, not a bulk update: each freed
         # place goes to the next on the waiting list, who gets a mail.
-        cancelled = 0
+        cancelled = released = 0
         for pk in queryset.values_list("pk", flat=True):
-            cancelled += registrations.cancel(pk).changed
-        self.message_user(request, ngettext(
+            try:
+                cancelled += registrations.cancel(pk).changed
+            except Registration.DoesNotExist:
+                released += 1
+        self._report(request, ngettext(
             "%(count)d registration cancelled.", "%(count)d registrations cancelled.",
-            cancelled) % {"count": cancelled}, messages.SUCCESS)
+            cancelled) % {"count": cancelled}, released)
+
+    def _report(self, request, message, released):
+        """The outcome of an action, and how many of the selected registrations the rules
+        released instead: nobody confirmed them in time (the rules release all of a
+        seminar's such registrations when they count its places, so one may go while
+        another selected one is being done)."""
+        if released:
+            message += " " + ngettext(
+                "%(count)d registration had not been confirmed in time by the registrant "
+                "and was released.",
+                "%(count)d registrations had not been confirmed in time by their "
+                "registrants and were released.", released) % {"count": released}
+        self.message_user(request, message, messages.SUCCESS)

@@ -1,9 +1,12 @@
 """The admin's registration actions go through the rules; only managers move people up."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from newsletter.models import Registration
 from tests.admin_personas import carl, nina
@@ -17,8 +20,10 @@ def _fresh_cache():
     cache.clear()
 
 
-def run_action(client, model, action, objects):
-    return client.post(reverse(f"admin:newsletter_{model}_changelist"), {
+def run_action(client, model, action, objects, language="sv"):
+    with translation.override(language):
+        changelist = reverse(f"admin:newsletter_{model}_changelist")
+    return client.post(changelist, {
         "action": action, "_selected_action": [o.pk for o in objects]}, follow=True)
 
 
@@ -35,6 +40,63 @@ def test_nina_cancels_a_registration_and_the_first_waiting_moves_up(client):
     bob.refresh_from_db()
     assert alice.status == "cancelled" and bob.status == "confirmed" and bob.promoted_at
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
+
+
+def expired(registration):
+    """Registered on the public form more than the hold ago and never confirmed."""
+    Registration.objects.filter(pk=registration.pk).update(
+        address_confirmed_at=None, created=timezone.now() - datetime.timedelta(hours=30))
+    return registration
+
+
+def test_cancelling_a_registration_nobody_confirmed_in_time_says_it_was_released(client):
+    seminar = SeminarFactory(capacity=1)
+    mallory = expired(RegistrationFactory(seminar=seminar, email="made-up@example.org"))
+    bob = RegistrationFactory(seminar=seminar, status="waitlisted", email="bob@example.org")
+    client.force_login(nina())
+
+    response = run_action(client, "registration", "cancel_registrations", [mallory])
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "0 anmälningar avbokade." in page
+    assert ("1 anmälan hade inte bekräftats i tid av den som anmälde sig och har släppts."
+            in page)
+    assert not Registration.objects.filter(pk=mallory.pk).exists()
+    # Released as the rules release it: the place went to the first confirmed waiting.
+    bob.refresh_from_db()
+    assert bob.status == "confirmed"
+    assert [m.to for m in mail.outbox] == [["bob@example.org"]]
+
+
+def test_the_admin_in_english_says_so_in_english(client):
+    mallory = expired(RegistrationFactory(seminar=SeminarFactory(capacity=1)))
+    client.force_login(nina())
+    page = run_action(client, "registration", "cancel_registrations", [mallory],
+                      language="en").content.decode()
+    assert ("0 registrations cancelled. 1 registration had not been confirmed in time by "
+            "the registrant and was released.") in page
+
+
+def test_cancelling_a_valid_and_an_expired_registration_together_does_both(client):
+    seminar = SeminarFactory(capacity=2)
+    alice = RegistrationFactory(seminar=seminar, email="alice@example.org")
+    mallory = expired(RegistrationFactory(seminar=seminar, email="made-up@example.org"))
+    waiting = [RegistrationFactory(seminar=seminar, status="waitlisted",
+                                   email=f"waiting{n}@example.org") for n in range(2)]
+    client.force_login(nina())
+
+    response = run_action(client, "registration", "cancel_registrations", [alice, mallory])
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 anmälan avbokad." in page and "1 anmälan hade inte bekräftats i tid" in page
+    assert Registration.objects.get(pk=alice.pk).status == "cancelled"
+    assert not Registration.objects.filter(pk=mallory.pk).exists()
+    assert {r.status for r in Registration.objects.filter(pk__in=[w.pk for w in waiting])} \
+        == {"confirmed"}
+    assert sorted(m.to[0] for m in mail.outbox) == ["waiting0@example.org",
+                                                    "waiting1@example.org"]
 
 
 def test_nina_gives_new_places_to_the_waiting_list(client):
