@@ -15,7 +15,9 @@ Only a confirmed person moves up from the waiting list. The promotion mail carri
 calendar file and the online link, which must not go to an address nobody confirmed, and
 a made-up address must never take a place from a real person. An unconfirmed person keeps
 their position while the hold lasts and moves up on confirming if a place is free then; a
-place that opens in the meantime goes to the first confirmed person waiting.
+place that opens in the meantime goes to the first confirmed person waiting. Someone new
+gets a place only when nobody waits for it (places_left): they queue behind everyone
+already waiting, confirmed or not, so registering never overtakes the queue.
 """
 
 import dataclasses
@@ -25,12 +27,19 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Value
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 
 from . import calendar, emails, links
-from .models import ConsentRecord, Registration, Seminar, email_hash, holds_a_place
+from .models import (
+    ConsentRecord,
+    Registration,
+    Seminar,
+    email_hash,
+    holds_a_place,
+    still_held,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,20 +109,24 @@ def closed_reason(seminar, now=None):
 
 
 def places_left(seminar, now=None):
-    """Free places for someone new (one query), or None when the seminar has no limit:
-    the capacity less the places held and the confirmed people waiting, who get any
-    place whose hold has run out before anyone new."""
+    """Places for someone new (one query), or None when the seminar has no limit: the
+    capacity less the places held and the people waiting. The seminar page shows it and
+    register() gives a place by it. Everyone waiting (until their hold runs out) is
+    ahead of someone new: a place free while people wait is theirs, whether the list
+    has not moved up yet (staff raised the capacity) or it waits for one of them to
+    confirm (a place a made-up address held was released while only unconfirmed people
+    waited). Someone new queues behind them; among those waiting, the first to have
+    confirmed moves up (see the module's docstring)."""
     if seminar.capacity is None:
         return None
-    counts = seminar.registrations.aggregate(
-        held=Count("pk", filter=holds_a_place(now)),
-        waiting=Count("pk", filter=Q(status=WAITLISTED, address_confirmed_at__isnull=False)))
-    return max(seminar.capacity - counts["held"] - counts["waiting"], 0)
+    ahead = (seminar.registrations.filter(still_held(now))
+             .filter(status__in=[CONFIRMED, WAITLISTED]).count())
+    return max(seminar.capacity - ahead, 0)
 
 
 def _free_places(seminar, now):
-    """Places nobody holds (one query), or None without a limit. Under the seminar's row
-    lock, after _release(): then nobody confirmed waits while a place is free."""
+    """Places nobody holds (one query), or None without a limit: what the waiting list
+    may fill."""
     if seminar.capacity is None:
         return None
     held = seminar.registrations.filter(holds_a_place(now)).count()
@@ -146,7 +159,7 @@ def register(seminar, *, name, email, organisation="", language, consent_text, s
         registration = _live_registration(seminar, email)
         created = registration is None
         if created:
-            free = _free_places(seminar, now)
+            free = places_left(seminar, now)
             try:
                 # A savepoint, so a lost race leaves the transaction usable for the look-up.
                 with transaction.atomic():

@@ -312,6 +312,30 @@ def test_raising_the_capacity_lets_the_waiting_list_move_up_in_order():
     assert dave.status == Registration.Status.WAITLISTED
 
 
+def test_after_raising_the_capacity_newcomers_queue_behind_the_people_waiting(client,
+                                                                             settings):
+    """The page and registering count alike: a free place is owed to the people already
+    waiting, so until the waiting list has moved up the page says "waiting list" and
+    someone new gets a place on it, not the place."""
+    settings.PAGE_CACHE_SECONDS = 0
+    seminar = SeminarFactory(capacity=1)
+    register(seminar, "alice@example.org")
+    bob = register(seminar, "bob@example.org", name="Bob").registration
+    seminar.capacity = 2
+    seminar.save()
+    assert "2, alla upptagna: väntelista" in client.get(
+        seminar.get_absolute_url()).content.decode()
+
+    carol = register(seminar, "carol@example.org", name="Carol",
+                     confirmed=False).registration
+
+    assert carol.status == Registration.Status.WAITLISTED
+    # Staff give the new place to the waiting list: to Bob, who was waiting first.
+    assert [p.pk for p in registrations.promote_waiting(seminar)] == [bob.pk]
+    carol.refresh_from_db()
+    assert carol.status == Registration.Status.WAITLISTED
+
+
 def test_a_failing_mail_server_does_not_undo_the_registration(settings, caplog):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there

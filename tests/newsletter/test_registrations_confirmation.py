@@ -257,13 +257,37 @@ def test_people_waiting_unconfirmed_are_passed_over_until_they_confirm(client):
 
     registrations.cancel(erin.pk)
     assert status(dan) == "waitlisted, unconfirmed"  # the place waits for a confirmed one
-    assert registrations.places_left(seminar) == 1
+    # ... and someone new does not get it: Dan was waiting first.
+    assert registrations.places_left(seminar) == 0
 
     client.post(dans_link)
     assert status(dan) == "confirmed, confirmed"
     promoted = mail.outbox[-1]
     assert promoted.to == ["dan@example.org"] and promoted.attachments
     assert promoted.subject.startswith("En plats till dig")
+
+
+def test_a_newcomer_does_not_take_a_released_place_from_someone_waiting_first(client):
+    """The place a made-up address held is released while only people who have not
+    confirmed yet are waiting: someone registering now joins the queue behind them, and
+    the first to confirm takes the place."""
+    seminar = SeminarFactory(capacity=1)
+    mallory = register(seminar, "made-up@example.org", name="Made Up")
+    dan = register(seminar, "dan@example.org", name="Dan")
+    dans_link = confirm_path(mail.outbox[-1])
+    registered_hours_ago(mallory, 25)
+    registered_hours_ago(dan, 2)
+    mail.outbox.clear()
+
+    carol = register(seminar, "carol@example.org", name="Carol")
+
+    assert status(mallory) == "released"
+    assert status(carol) == "waitlisted, unconfirmed"
+    assert registrations.places_left(seminar) == 0
+    client.post(dans_link)
+    assert status(dan) == "confirmed, confirmed"
+    assert [m.to for m in mail.outbox][-1] == ["dan@example.org"]
+    assert mail.outbox[-1].subject.startswith("En plats till dig")
 
 
 def test_reminders_go_only_to_confirmed_registrants():
