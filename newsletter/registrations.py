@@ -18,6 +18,10 @@ their position while the hold lasts and moves up on confirming if a place is fre
 place that opens in the meantime goes to the first confirmed person waiting. Someone new
 gets a place only when nobody waits for it (places_left): they queue behind everyone
 already waiting, confirmed or not, so registering never overtakes the queue.
+
+The mail that tells someone a place is theirs (confirmed with one, or moved up) is queued
+in the transaction that gave it (send_place_mail) and sent by the worker, so that no
+request waits on the mail server and a place is never committed without its mail queued.
 """
 
 import dataclasses
@@ -155,7 +159,7 @@ def register(seminar, *, name, email, organisation="", language, consent_text, s
         reason = closed_reason(seminar, now)
         if reason:
             raise RegistrationClosed(reason)
-        _released, promoted = _release(seminar, now)
+        _release(seminar, now)
         registration = _live_registration(seminar, email)
         created = registration is None
         if created:
@@ -180,8 +184,6 @@ def register(seminar, *, name, email, organisation="", language, consent_text, s
                 if registration is None:
                     raise
                 created = False
-    # After the commit: a rollback sends nothing, and a slow mail server holds no lock.
-    _mail_promoted(promoted)
     registration.seminar = seminar
     return Registered(registration, created)
 
@@ -198,23 +200,23 @@ def confirm(registration_id):
                    .filter(registrations__pk=registration_id).first())
         if seminar is None:
             return Confirmed(None, changed=False, moved_up=False)
-        _released, promoted = _release(seminar, now)
+        _release(seminar, now)
         registration = Registration.objects.filter(pk=registration_id).first()
         changed = (registration is not None and registration.address_confirmed_at is None
                    and registration.status != CANCELLED and seminar.ends_at >= now)
+        moved_up = None
         if changed:
             registration.address_confirmed_at = now
             registration.save(update_fields=["address_confirmed_at"])
-            if registration.status == WAITLISTED:
-                promoted += _fill_free_places(seminar, now)
-    moved_up = next((person for person in promoted if person.pk == registration_id), None)
-    _mail_promoted(promoted)
+            if registration.status == CONFIRMED:
+                _queue_place_mails([registration])
+            else:
+                promoted = _fill_free_places(seminar, now)
+                moved_up = next((p for p in promoted if p.pk == registration_id), None)
     if registration is None:
         return Confirmed(None, changed=False, moved_up=False)
     registration = moved_up or registration
     registration.seminar = seminar
-    if changed and not moved_up and registration.status == CONFIRMED:
-        _send("registration_confirmed", registration, with_calendar=True)
     return Confirmed(registration, changed=changed, moved_up=moved_up is not None)
 
 
@@ -262,7 +264,6 @@ def cancel(registration_id):
             changed = True
             if held_a_place:
                 promoted += _fill_free_places(seminar, now)
-    _mail_promoted(promoted)
     if registration is None:
         raise Registration.DoesNotExist(registration_id)
     registration.seminar = seminar
@@ -277,7 +278,6 @@ def promote_waiting(seminar):
         seminar = Seminar.objects.select_for_update().get(pk=seminar.pk)
         _released, promoted = _release(seminar, now)
         promoted += _fill_free_places(seminar, now)
-    _mail_promoted(promoted)
     return promoted
 
 
@@ -295,7 +295,6 @@ def release_unconfirmed(now=None):
             if seminar is None:
                 continue
             count, promoted = _release(seminar, now)
-        _mail_promoted(promoted)
         released += count
         moved_up += len(promoted)
     return released, moved_up
@@ -336,12 +335,34 @@ def _fill_free_places(seminar, now):
         person.promoted_at = now
         person.seminar = seminar
     Registration.objects.bulk_update(promoted, ["status", "promoted_at"])
+    _queue_place_mails(promoted)
     return promoted
 
 
-def _mail_promoted(promoted):
-    for person in promoted:
-        _send("registration_promoted", person, with_calendar=True)
+def _queue_place_mails(people):
+    """Queue the mail of each person whose place it has become (send_place_mail), in the
+    transaction that gave it: with the database queue the task commits with the place
+    or not at all. Only ids go in the queue, never an address."""
+    from .tasks import send_place_mail  # tasks.py imports this module
+
+    for person in people:
+        send_place_mail.enqueue(person.pk)
+
+
+def send_place_mail(registration_id):
+    """The mail for a place that has become the person's, with the calendar file and,
+    online, the link: moved up from the waiting list (on confirming, too), the promotion
+    mail; confirmed with a place, "you are registered". Nothing if the place is no
+    longer theirs when the worker comes to it (cancelled, released, erased). False only
+    if the mail server failed."""
+    registration = (Registration.objects.select_related("seminar")
+                     .filter(pk=registration_id, status=CONFIRMED,
+                             address_confirmed_at__isnull=False).first())
+    if registration is None:
+        return True
+    template = ("registration_promoted" if registration.promoted_at is not None
+                else "registration_confirmed")
+    return _send(template, registration, with_calendar=True)
 
 
 def send_status_mail(registration):

@@ -15,7 +15,8 @@ from newsletter.models import ConsentRecord, Registration, email_hash
 from tests.factories import RegistrationFactory, SeminarFactory
 from tests.newsletter.mail_links import cancel_path
 
-pytestmark = pytest.mark.django_db
+# The mails go out through tasks (the worker's, in production), run at once here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 CONSENT = "I agree that Palmecentret stores my name ..."

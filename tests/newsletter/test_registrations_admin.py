@@ -12,7 +12,8 @@ from newsletter.models import Registration
 from tests.admin_personas import carl, nina
 from tests.factories import RegistrationFactory, SeminarFactory
 
-pytestmark = pytest.mark.django_db
+# The mails go out through tasks (the worker's, in production), run at once here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 
 @pytest.fixture(autouse=True)

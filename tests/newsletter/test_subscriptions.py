@@ -421,7 +421,8 @@ def test_the_export_holds_everything_about_the_address(alice, held_data):
         "ALICE@example.org", "alice@example.org"}
 
 
-def test_erasing_leaves_no_copy_of_the_address_anywhere(alice, held_data, newsletter):
+def test_erasing_leaves_no_copy_of_the_address_anywhere(immediate_tasks, alice, held_data,
+                                                      newsletter):
     subscriber_type = ContentType.objects.get_for_model(Subscriber)
     LogEntry.objects.create(user_id=_staff().pk, content_type=subscriber_type,
                             object_id=str(alice.pk), object_repr=str(alice),
