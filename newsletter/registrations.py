@@ -7,9 +7,10 @@ SEMINAR_REGISTRATION_HOLD_HOURS, until the person follows the link in the mail (
 After that it is released: deleted, since nothing need be kept of an address nobody
 confirmed (its consent record keeps the hash), and a place it held goes to the waiting
 list as after a cancellation, with the same mails. Releasing happens under the seminar's
-row lock whenever a registration, a confirmation or a cancellation counts the places, and
-for every seminar by release_unconfirmed() (a daily command); in between, a hold that has
-run out is simply not counted.
+row lock at the end of each hold (a task queued when the registration is made), whenever
+a registration, a confirmation or a cancellation counts the places, and for every seminar
+by release_unconfirmed() (a command, the backstop where no task ran); in between, a hold
+that has run out is simply not counted.
 
 Only a confirmed person moves up from the waiting list. The promotion mail carries the
 calendar file and the online link, which must not go to an address nobody confirmed, and
@@ -177,6 +178,7 @@ def register(seminar, *, name, email, organisation="", language, consent_text, s
                         email_hash=email_hash(email), action=ConsentRecord.Action.REGISTER,
                         consent_text=consent_text, source=source[:500],
                     )
+                    _queue_release(registration)
             except IntegrityError:
                 # Only the unique index can have refused it (someone saving the same address
                 # without the lock, e.g. in the admin): answer as for a repeat.
@@ -282,22 +284,46 @@ def promote_waiting(seminar):
 
 
 def release_unconfirmed(now=None):
-    """Release every registration nobody confirmed in time, seminar by seminar under
-    each one's lock, and move the waiting lists up (with mails): for a seminar nobody
-    registers for or cancels. Returns (registrations released, people moved up)."""
+    """Release every registration nobody confirmed in time, seminar by seminar, and move
+    the waiting lists up (with mails). The backstop (a command) for holds whose own
+    release (release_expired, queued by register()) did not run: no worker, or a queue
+    that cannot wait. Returns (registrations released, people moved up)."""
     now = now or timezone.now()
     seminar_ids = sorted(set(Registration.objects.not_confirmed_in_time(now)
                              .values_list("seminar_id", flat=True)))
     released = moved_up = 0
     for seminar_id in seminar_ids:
-        with transaction.atomic():
-            seminar = Seminar.objects.select_for_update().filter(pk=seminar_id).first()
-            if seminar is None:
-                continue
-            count, promoted = _release(seminar, now)
+        count, promoted = release_expired(seminar_id, now)
         released += count
-        moved_up += len(promoted)
+        moved_up += promoted
     return released, moved_up
+
+
+def release_expired(seminar_id, now=None):
+    """Release the seminar's registrations nobody confirmed in time, under its lock, and
+    move its waiting list up (with mails). Harmless to repeat, and when there is nothing
+    to release (confirmed meanwhile, cancelled, the seminar deleted). Returns
+    (registrations released, people moved up)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        seminar = Seminar.objects.select_for_update().filter(pk=seminar_id).first()
+        if seminar is None:
+            return 0, 0
+        count, promoted = _release(seminar, now)
+    return count, len(promoted)
+
+
+def _queue_release(registration):
+    """Queue release_expired for the moment the registration's hold runs out, so that
+    the place it holds goes to the waiting list then, not when someone next registers,
+    confirms or cancels, or the command runs: a seminar starting in between would give
+    it to nobody. Only where the queue can wait (the database backend; the immediate
+    one, as `make run` uses, cannot: there the lazy release and the command do it)."""
+    from .tasks import release_expired_holds  # tasks.py imports this module
+
+    if release_expired_holds.get_backend().supports_defer:
+        release_expired_holds.using(run_after=registration.held_until).enqueue(
+            registration.seminar_id)
 
 
 def _release(seminar, now):

@@ -138,3 +138,11 @@ def send_place_mail(registration_id, attempt=1):
     if send_place_mail.get_backend().supports_defer:
         later = timezone.now() + sending.retry_delay(attempt - 1)
         send_place_mail.using(run_after=later).enqueue(registration_id, attempt + 1)
+
+
+@task()
+def release_expired_holds(seminar_id):
+    """Due when a registration's hold runs out (queued by registrations.register): the
+    seminar's registrations nobody confirmed in time are released and its waiting list
+    moves up. Nothing to do if it was confirmed or cancelled meanwhile."""
+    registrations.release_expired(seminar_id)

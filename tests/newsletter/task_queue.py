@@ -32,16 +32,18 @@ def run_due():
 
 
 def run_queue(clock, at_most=datetime.timedelta(days=1), task_path=TASK_PATH):
-    """Run the tasks of `task_path` (the mailings'), each when it is due, until none is
-    left; the clock moves on to each next one."""
+    """Run the tasks of `task_path` (the mailings'; None: every task), each when it is
+    due, until none is left; the clock moves on to each next one."""
     started = clock.now
+    tasks = DBTaskResult.objects.all()
+    if task_path:
+        tasks = tasks.filter(task_path=task_path)
     while True:
-        due = DBTaskResult.objects.ready().filter(task_path=task_path).first()
+        due = tasks.ready().first()
         if due is not None:
             run_task(due)
             continue
-        following = (DBTaskResult.objects.filter(task_path=task_path, status="READY")
-                     .order_by("run_after").first())
+        following = tasks.filter(status="READY").order_by("run_after").first()
         if following is None:
             return
         clock.now = following.run_after

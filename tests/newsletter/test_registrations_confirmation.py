@@ -20,6 +20,7 @@ from newsletter.models import Registration
 from tests.admin_personas import nina
 from tests.factories import RegistrationFactory, SeminarFactory
 from tests.newsletter.mail_links import cancel_path
+from tests.newsletter.task_queue import run_queue
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
@@ -197,6 +198,42 @@ def test_a_place_not_confirmed_in_time_goes_to_the_first_confirmed_person_waitin
     assert promoted.to == ["bob@example.org"] and promoted.attachments
     assert "https://meet.example/abc" in promoted.body
     assert carols.to == ["carol@example.org"]
+
+
+def test_a_place_nobody_confirmed_goes_to_the_waiting_list_when_the_hold_ends(clock,
+                                                                            task_queue):
+    """No one registers, confirms or cancels, and the backstop command has not run: the
+    worker releases the place at the end of its hold, and the first confirmed person
+    waiting moves up then, not a day later (or never, if the seminar starts first)."""
+    seminar = SeminarFactory(capacity=1, starts_at=clock.now + datetime.timedelta(hours=30))
+    mallory = register(seminar, "made-up@example.org", name="Made Up")
+    bob = RegistrationFactory(seminar=seminar, status="waitlisted", email="bob@example.org")
+    held_until = mallory.held_until
+    mail.outbox.clear()
+
+    run_queue(clock, at_most=datetime.timedelta(days=2), task_path=None)
+
+    assert status(mallory) == "released"
+    assert status(bob) == "confirmed, confirmed"
+    assert Registration.objects.get(pk=bob.pk).promoted_at == held_until
+    (promoted,) = mail.outbox
+    assert promoted.to == ["bob@example.org"] and promoted.attachments
+
+
+def test_a_hold_confirmed_in_time_is_left_alone_when_it_would_have_ended(client, clock,
+                                                                        task_queue):
+    seminar = SeminarFactory(capacity=1)
+    alice = register(seminar, "alice@example.org")
+    bob = RegistrationFactory(seminar=seminar, status="waitlisted", email="bob@example.org")
+    client.post(confirm_path(mail.outbox[0]))
+    mail.outbox.clear()
+
+    run_queue(clock, at_most=datetime.timedelta(days=2), task_path=None)
+
+    assert status(alice) == "confirmed, confirmed"
+    assert status(bob) == "waitlisted, confirmed"
+    (confirmed,) = mail.outbox
+    assert confirmed.to == ["alice@example.org"]
 
 
 def test_the_hold_is_a_setting_and_the_seminar_page_counts_only_places_held(client,
