@@ -226,7 +226,7 @@ class RegistrationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     # registrant's link confirms one from the public form.
     readonly_fields = ["address_confirmed_at"]
     date_hierarchy = "created"
-    actions = ["cancel_registrations"]
+    actions = ["cancel_registrations", "mark_confirmed"]
 
     @admin.action(description=_("Cancel the selected registrations (the waiting list "
                                 "moves up)"), permissions=["change"])
@@ -242,6 +242,28 @@ class RegistrationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
         self._report(request, ngettext(
             "%(count)d registration cancelled.", "%(count)d registrations cancelled.",
             cancelled) % {"count": cancelled}, released)
+
+    @admin.action(description=_("Mark the selected registrations as confirmed (you vouch "
+                                "for the address, e.g. the person phoned)"),
+                  permissions=["change"])
+    def mark_confirmed(self, request, queryset):
+        # Through the registration rules, as if the registrant had followed the link:
+        # a waiting person may move up, and the mails go out as then.
+        with translation.override(None):
+            field = str(Registration._meta.get_field("address_confirmed_at").verbose_name)
+        confirmed = released = 0
+        for pk in queryset.values_list("pk", flat=True):
+            outcome = registrations.confirm(pk)
+            if outcome.registration is None:
+                released += 1
+            elif outcome.changed:
+                confirmed += 1
+                self.log_change(request, outcome.registration,
+                                [{"changed": {"fields": [field]}}])
+        self._report(request, ngettext(
+            "%(count)d registration marked as confirmed.",
+            "%(count)d registrations marked as confirmed.", confirmed)
+            % {"count": confirmed}, released)
 
     def _report(self, request, message, released):
         """The outcome of an action, and how many of the selected registrations the rules

@@ -8,8 +8,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from newsletter import registrations
 from newsletter.models import Registration
-from tests.admin_personas import carl, nina
+from tests.admin_personas import carl, nina, staff
 from tests.factories import RegistrationFactory, SeminarFactory
 
 # The mails go out through tasks (the worker's, in production), run at once here.
@@ -98,6 +99,68 @@ def test_cancelling_a_valid_and_an_expired_registration_together_does_both(clien
         == {"confirmed"}
     assert sorted(m.to[0] for m in mail.outbox) == ["waiting0@example.org",
                                                     "waiting1@example.org"]
+
+
+def test_nina_marks_a_registration_phoned_in_as_confirmed_and_it_moves_up(client):
+    """Per registered on the form, never got the mail, and phoned: nina vouches for his
+    address. He moves up as if he had confirmed, gets the mail, and the history says
+    who confirmed it."""
+    seminar = SeminarFactory(capacity=1)
+    holder = RegistrationFactory(seminar=seminar)
+    per = RegistrationFactory(seminar=seminar, status="waitlisted", email="per@example.org",
+                              address_confirmed_at=None)
+    registrations.cancel(holder.pk)
+    assert Registration.objects.get(pk=per.pk).status == "waitlisted"  # not confirmed yet
+    client.force_login(nina())
+
+    response = run_action(client, "registration", "mark_confirmed", [per])
+
+    assert "1 anmälan markerad som bekräftad." in response.content.decode()
+    per.refresh_from_db()
+    assert per.address_confirmed_at is not None
+    assert per.status == "confirmed" and per.promoted_at
+    (message,) = mail.outbox
+    assert message.to == ["per@example.org"] and message.subject.startswith("En plats")
+    history = client.get(reverse("admin:newsletter_registration_history", args=[per.pk]))
+    assert "nina" in history.content.decode()
+    assert "bekräftad av den anmälda" in history.content.decode()
+
+    again = run_action(client, "registration", "mark_confirmed", [per])
+    assert "0 anmälningar markerade som bekräftade." in again.content.decode()
+    assert len(mail.outbox) == 1
+
+
+def test_marking_a_place_confirmed_sends_the_registration_mail(client):
+    alice = RegistrationFactory(seminar=SeminarFactory(capacity=5), email="alice@example.org",
+                                address_confirmed_at=None)
+    client.force_login(nina())
+    run_action(client, "registration", "mark_confirmed", [alice])
+    (message,) = mail.outbox
+    assert message.to == ["alice@example.org"] and message.subject.startswith("Du är anmäld")
+    assert message.attachments
+
+
+def test_marking_an_expired_registration_confirmed_says_it_was_released(client):
+    mallory = expired(RegistrationFactory(seminar=SeminarFactory(capacity=1)))
+    client.force_login(nina())
+    page = run_action(client, "registration", "mark_confirmed", [mallory]).content.decode()
+    assert "1 anmälan hade inte bekräftats i tid" in page
+    assert not Registration.objects.filter(pk=mallory.pk).exists()
+
+
+def test_only_those_who_may_change_registrations_may_mark_them_confirmed(client):
+    from django.contrib.auth.models import Permission
+
+    per = RegistrationFactory(address_confirmed_at=None)
+    reader = staff("reader")
+    reader.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    for user in (carl(), reader):
+        client.force_login(user)
+        changelist = client.get(reverse("admin:newsletter_registration_changelist"))
+        assert "mark_confirmed" not in changelist.content.decode()
+        run_action(client, "registration", "mark_confirmed", [per])
+        assert Registration.objects.get(pk=per.pk).address_confirmed_at is None
+    assert mail.outbox == []
 
 
 def test_nina_gives_new_places_to_the_waiting_list(client):
