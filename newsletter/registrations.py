@@ -75,18 +75,10 @@ class RegistrationClosed(Exception):
 
 
 @dataclasses.dataclass(frozen=True)
-class Registered:
-    registration: Registration
-    # False when the address had registered already: the answer is the first one again.
-    created: bool
-
-
-@dataclasses.dataclass(frozen=True)
 class Cancelled:
     registration: Registration
     # False when nothing changed: cancelled before, or the seminar is over.
     changed: bool
-    promoted: list
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,8 +87,6 @@ class Confirmed:
     registration: Registration | None
     # False when nothing changed: confirmed before, cancelled, or the seminar is over.
     changed: bool
-    # True when confirming gave the person a free place from the waiting list.
-    moved_up: bool
 
 
 def closed_reason(seminar, now=None):
@@ -147,9 +137,9 @@ def _live_registration(seminar, email):
 
 def register(seminar, *, name, email, organisation="", language, consent_text, source):
     """Register `email` for `seminar`: a place while there is one, else the waiting list.
-    Records the consent. A repeat (the address in any letter case) changes nothing and
-    answers with the existing registration; RegistrationClosed when registration is
-    closed. Sends nothing: the page queues the person's mail (send_registration_mail) for
+    Records the consent. Returns the registration; a repeat (the address in any letter
+    case) changes nothing and returns the existing one. RegistrationClosed when
+    registration is closed. Sends nothing: the page queues the person's mail (send_registration_mail) for
     a repeat as for a new registration, so that neither answer tells a stranger which.
     The registration waits for the person to confirm it from that mail."""
     now = timezone.now()
@@ -162,8 +152,7 @@ def register(seminar, *, name, email, organisation="", language, consent_text, s
             raise RegistrationClosed(reason)
         _release(seminar, now)
         registration = _live_registration(seminar, email)
-        created = registration is None
-        if created:
+        if registration is None:
             free = places_left(seminar, now)
             try:
                 # A savepoint, so a lost race leaves the transaction usable for the look-up.
@@ -185,9 +174,8 @@ def register(seminar, *, name, email, organisation="", language, consent_text, s
                 registration = _live_registration(seminar, email)
                 if registration is None:
                     raise
-                created = False
     registration.seminar = seminar
-    return Registered(registration, created)
+    return registration
 
 
 def confirm(registration_id):
@@ -201,25 +189,23 @@ def confirm(registration_id):
         seminar = (Seminar.objects.select_for_update(of=("self",))
                    .filter(registrations__pk=registration_id).first())
         if seminar is None:
-            return Confirmed(None, changed=False, moved_up=False)
+            return Confirmed(None, changed=False)
         _release(seminar, now)
         registration = Registration.objects.filter(pk=registration_id).first()
         changed = (registration is not None and registration.address_confirmed_at is None
                    and registration.status != CANCELLED and seminar.ends_at >= now)
-        moved_up = None
         if changed:
             registration.address_confirmed_at = now
             registration.save(update_fields=["address_confirmed_at"])
             if registration.status == CONFIRMED:
                 _queue_place_mails([registration])
-            else:
-                promoted = _fill_free_places(seminar, now)
-                moved_up = next((p for p in promoted if p.pk == registration_id), None)
+            elif _fill_free_places(seminar, now):
+                # Someone moved up, perhaps this person: what is returned is up to date.
+                registration.refresh_from_db(fields=["status", "promoted_at"])
     if registration is None:
-        return Confirmed(None, changed=False, moved_up=False)
-    registration = moved_up or registration
+        return Confirmed(None, changed=False)
     registration.seminar = seminar
-    return Confirmed(registration, changed=changed, moved_up=moved_up is not None)
+    return Confirmed(registration, changed=changed)
 
 
 def send_registration_mail(registration_id):
@@ -254,7 +240,7 @@ def cancel(registration_id):
                        .get(registrations__pk=registration_id))
         except Seminar.DoesNotExist:
             raise Registration.DoesNotExist(registration_id) from None
-        _released, promoted = _release(seminar, now)
+        _release(seminar, now)
         # None if it was released just now: nobody confirmed it in time.
         registration = Registration.objects.filter(pk=registration_id).first()
         if (registration is not None and registration.status != CANCELLED
@@ -265,11 +251,11 @@ def cancel(registration_id):
             registration.save(update_fields=["status", "cancelled_at"])
             changed = True
             if held_a_place:
-                promoted += _fill_free_places(seminar, now)
+                _fill_free_places(seminar, now)
     if registration is None:
         raise Registration.DoesNotExist(registration_id)
     registration.seminar = seminar
-    return Cancelled(registration, changed=changed, promoted=promoted)
+    return Cancelled(registration, changed=changed)
 
 
 def promote_waiting(seminar):

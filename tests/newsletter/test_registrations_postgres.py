@@ -44,11 +44,11 @@ def test_the_same_address_many_times_at_once_is_one_row():
 
 def test_cancellations_at_once_give_each_freed_place_to_one_person():
     seminar = SeminarFactory(capacity=THREADS)
-    holders = [register(seminar, f"holder{n}@example.org").registration
+    holders = [register(seminar, f"holder{n}@example.org")
                for n in range(THREADS)]
     for n in range(THREADS * 2):
         # Confirmed from the mail: only then can a freed place go to them.
-        registrations.confirm(register(seminar, f"waiting{n}@example.org").registration.pk)
+        registrations.confirm(register(seminar, f"waiting{n}@example.org").pk)
 
     # Each place is cancelled twice at once (a double click in two tabs).
     assert at_once(THREADS * 2, lambda n: registrations.cancel(holders[n // 2].pk)) == []
@@ -72,7 +72,7 @@ def test_releases_confirmations_and_registrations_at_once_give_each_place_to_one
         created=timezone.now() - datetime.timedelta(hours=30))
     waiting = [RegistrationFactory(seminar=seminar, status="waitlisted",
                                    email=f"waiting{n}@example.org") for n in range(3)]
-    confirming = [register(seminar, f"confirming{n}@example.org").registration
+    confirming = [register(seminar, f"confirming{n}@example.org")
                   for n in range(3)]
 
     def act(n):
@@ -96,7 +96,7 @@ def test_releases_confirmations_and_registrations_at_once_give_each_place_to_one
 
 def test_the_same_confirmation_many_times_at_once_confirms_once_and_mails_once():
     seminar = SeminarFactory(capacity=2)
-    alice = register(seminar, "alice@example.org").registration
+    alice = register(seminar, "alice@example.org")
 
     assert at_once(THREADS, lambda n: registrations.confirm(alice.pk)) == []
     run_due()

@@ -395,10 +395,9 @@ def held_data(alice, newsletter):
                             sent_at=timezone.now())
     seminar = SeminarFactory(capacity=1)
     place = registrations.register(seminar, name="Alice", email="ALICE@example.org",
-                                   language="sv", consent_text="I agree", source="s").registration
+                                   language="sv", consent_text="I agree", source="s")
     waiting = registrations.register(seminar, name="Bob", email="bob@example.org",
-                                     language="sv", consent_text="I agree",
-                                     source="s").registration
+                                     language="sv", consent_text="I agree", source="s")
     registrations.confirm(waiting.pk)  # Bob confirms from his mail: a place can go to him
     past = RegistrationFactory(email="alice@example.org", name="Alice",
                                seminar=SeminarFactory(
