@@ -139,9 +139,10 @@ def register(seminar, *, name, email, organisation="", language, consent_text, s
     """Register `email` for `seminar`: a place while there is one, else the waiting list.
     Records the consent. Returns the registration; a repeat (the address in any letter
     case) changes nothing and returns the existing one. RegistrationClosed when
-    registration is closed. Sends nothing: the page queues the person's mail (send_registration_mail) for
-    a repeat as for a new registration, so that neither answer tells a stranger which.
-    The registration waits for the person to confirm it from that mail."""
+    registration is closed. Sends nothing: the page queues the person's mail
+    (send_registration_mail) for a repeat as for a new registration, so that neither
+    answer tells a stranger which. The registration waits for the person to confirm it
+    from that mail, and its release is queued for the end of its hold."""
     now = timezone.now()
     with transaction.atomic():
         # The seminar's row lock makes registrations for one seminar take turns, so two

@@ -131,13 +131,13 @@ def test_nina_marks_a_registration_phoned_in_as_confirmed_and_it_moves_up(client
 
 
 def test_marking_a_place_confirmed_sends_the_registration_mail(client):
-    alice = RegistrationFactory(seminar=SeminarFactory(capacity=5), email="alice@example.org",
-                                address_confirmed_at=None)
+    alice = RegistrationFactory(seminar=SeminarFactory(capacity=5),
+                                email="alice@example.org", address_confirmed_at=None)
     client.force_login(nina())
     run_action(client, "registration", "mark_confirmed", [alice])
     (message,) = mail.outbox
-    assert message.to == ["alice@example.org"] and message.subject.startswith("Du är anmäld")
-    assert message.attachments
+    assert message.to == ["alice@example.org"]
+    assert message.subject.startswith("Du är anmäld") and message.attachments
 
 
 def test_marking_an_expired_registration_confirmed_says_it_was_released(client):

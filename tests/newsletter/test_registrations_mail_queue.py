@@ -47,7 +47,8 @@ def test_confirming_a_place_answers_before_the_mail_goes_out(client, task_queue)
     assert place_mails(task_queue()) == [[alice.pk]]
     run_due()
     (message,) = mail.outbox
-    assert message.to == ["alice@example.org"] and message.subject.startswith("Du är anmäld")
+    assert message.to == ["alice@example.org"]
+    assert message.subject.startswith("Du är anmäld")
     assert message.attachments and "https://meet.example/abc" in message.body
 
 

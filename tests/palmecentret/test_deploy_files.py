@@ -77,7 +77,8 @@ def test_the_defaults_the_example_and_the_readme_state_are_the_portals():
                        for name, value in LEFT_AT_DEFAULT.findall(ENV_EXAMPLE.read_text())
                        if name not in TO_FILL_IN}
     # What production computes with none of them set (settings of the same name).
-    env = {k: v for k, v in os.environ.items() if k not in CLEARED and k not in PRODUCTION_ENV}
+    env = {k: v for k, v in os.environ.items()
+           if k not in CLEARED and k not in PRODUCTION_ENV}
     env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="palmecentret.settings")
     for name in left_at_default:
         env.pop(name, None)
