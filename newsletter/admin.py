@@ -226,16 +226,54 @@ class RegistrationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     # registrant's link confirms one from the public form.
     readonly_fields = ["address_confirmed_at"]
     date_hierarchy = "created"
-    actions = ["cancel_registrations"]
+    actions = ["cancel_registrations", "mark_confirmed"]
 
     @admin.action(description=_("Cancel the selected registrations (the waiting list "
                                 "moves up)"), permissions=["change"])
     def cancel_registrations(self, request, queryset):
         # One at a time through the registration rules, not a bulk update: each freed
         # place goes to the next on the waiting list, who gets a mail.
-        cancelled = 0
+        cancelled = released = 0
         for pk in queryset.values_list("pk", flat=True):
-            cancelled += registrations.cancel(pk).changed
-        self.message_user(request, ngettext(
+            try:
+                cancelled += registrations.cancel(pk).changed
+            except Registration.DoesNotExist:
+                released += 1
+        self._report(request, ngettext(
             "%(count)d registration cancelled.", "%(count)d registrations cancelled.",
-            cancelled) % {"count": cancelled}, messages.SUCCESS)
+            cancelled) % {"count": cancelled}, released)
+
+    @admin.action(description=_("Mark the selected registrations as confirmed (you vouch "
+                                "for the address, e.g. the person phoned)"),
+                  permissions=["change"])
+    def mark_confirmed(self, request, queryset):
+        # Through the registration rules, as if the registrant had followed the link:
+        # a waiting person may move up, and the mails go out as then.
+        with translation.override(None):
+            field = str(Registration._meta.get_field("address_confirmed_at").verbose_name)
+        confirmed = released = 0
+        for pk in queryset.values_list("pk", flat=True):
+            outcome = registrations.confirm(pk)
+            if outcome.registration is None:
+                released += 1
+            elif outcome.changed:
+                confirmed += 1
+                self.log_change(request, outcome.registration,
+                                [{"changed": {"fields": [field]}}])
+        self._report(request, ngettext(
+            "%(count)d registration marked as confirmed.",
+            "%(count)d registrations marked as confirmed.", confirmed)
+            % {"count": confirmed}, released)
+
+    def _report(self, request, message, released):
+        """The outcome of an action, and how many of the selected registrations the rules
+        released instead: nobody confirmed them in time (the rules release all of a
+        seminar's such registrations when they count its places, so one may go while
+        another selected one is being done)."""
+        if released:
+            message += " " + ngettext(
+                "%(count)d registration had not been confirmed in time by the registrant "
+                "and was released.",
+                "%(count)d registrations had not been confirmed in time by their "
+                "registrants and were released.", released) % {"count": released}
+        self.message_user(request, message, messages.SUCCESS)

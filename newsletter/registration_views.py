@@ -86,7 +86,7 @@ def register(request, slug):
     if form is not None and posted and form.is_valid():
         data = form.cleaned_data
         try:
-            outcome = registrations.register(
+            registration = registrations.register(
                 seminar, name=data["name"], email=data["email"],
                 organisation=data["organisation"], language=translation.get_language(),
                 consent_text=form.consent_text("consent"),
@@ -99,7 +99,7 @@ def register(request, slug):
             # Queued for a repeat as for a new registration: the answer (its words and
             # its time) is the same whatever the address's state; the mail tells its
             # owner where they stand.
-            tasks.send_registration_mail.enqueue(outcome.registration.pk)
+            tasks.send_registration_mail.enqueue(registration.pk)
             thanks = reverse("newsletter:seminar-registered", kwargs={"slug": slug})
             if context["invitations_list"] and data.get("invitations"):
                 _subscribe_to_invitations(seminar, form, context["invitations_list"])

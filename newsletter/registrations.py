@@ -7,15 +7,22 @@ SEMINAR_REGISTRATION_HOLD_HOURS, until the person follows the link in the mail (
 After that it is released: deleted, since nothing need be kept of an address nobody
 confirmed (its consent record keeps the hash), and a place it held goes to the waiting
 list as after a cancellation, with the same mails. Releasing happens under the seminar's
-row lock whenever a registration, a confirmation or a cancellation counts the places, and
-for every seminar by release_unconfirmed() (a daily command); in between, a hold that has
-run out is simply not counted.
+row lock at the end of each hold (a task queued when the registration is made), whenever
+a registration, a confirmation or a cancellation counts the places, and for every seminar
+by release_unconfirmed() (a command, the backstop where no task ran); in between, a hold
+that has run out is simply not counted.
 
 Only a confirmed person moves up from the waiting list. The promotion mail carries the
 calendar file and the online link, which must not go to an address nobody confirmed, and
 a made-up address must never take a place from a real person. An unconfirmed person keeps
 their position while the hold lasts and moves up on confirming if a place is free then; a
-place that opens in the meantime goes to the first confirmed person waiting.
+place that opens in the meantime goes to the first confirmed person waiting. Someone new
+gets a place only when nobody waits for it (places_left): they queue behind everyone
+already waiting, confirmed or not, so registering never overtakes the queue.
+
+The mail that tells someone a place is theirs (confirmed with one, or moved up) is queued
+in the transaction that gave it (send_place_mail) and sent by the worker, so that no
+request waits on the mail server and a place is never committed without its mail queued.
 """
 
 import dataclasses
@@ -25,12 +32,19 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Value
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 
 from . import calendar, emails, links
-from .models import ConsentRecord, Registration, Seminar, email_hash, holds_a_place
+from .models import (
+    ConsentRecord,
+    Registration,
+    Seminar,
+    email_hash,
+    holds_a_place,
+    still_held,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -61,18 +75,10 @@ class RegistrationClosed(Exception):
 
 
 @dataclasses.dataclass(frozen=True)
-class Registered:
-    registration: Registration
-    # False when the address had registered already: the answer is the first one again.
-    created: bool
-
-
-@dataclasses.dataclass(frozen=True)
 class Cancelled:
     registration: Registration
     # False when nothing changed: cancelled before, or the seminar is over.
     changed: bool
-    promoted: list
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,8 +87,6 @@ class Confirmed:
     registration: Registration | None
     # False when nothing changed: confirmed before, cancelled, or the seminar is over.
     changed: bool
-    # True when confirming gave the person a free place from the waiting list.
-    moved_up: bool
 
 
 def closed_reason(seminar, now=None):
@@ -100,20 +104,24 @@ def closed_reason(seminar, now=None):
 
 
 def places_left(seminar, now=None):
-    """Free places for someone new (one query), or None when the seminar has no limit:
-    the capacity less the places held and the confirmed people waiting, who get any
-    place whose hold has run out before anyone new."""
+    """Places for someone new (one query), or None when the seminar has no limit: the
+    capacity less the places held and the people waiting. The seminar page shows it and
+    register() gives a place by it. Everyone waiting (until their hold runs out) is
+    ahead of someone new: a place free while people wait is theirs, whether the list
+    has not moved up yet (staff raised the capacity) or it waits for one of them to
+    confirm (a place a made-up address held was released while only unconfirmed people
+    waited). Someone new queues behind them; among those waiting, the first to have
+    confirmed moves up (see the module's docstring)."""
     if seminar.capacity is None:
         return None
-    counts = seminar.registrations.aggregate(
-        held=Count("pk", filter=holds_a_place(now)),
-        waiting=Count("pk", filter=Q(status=WAITLISTED, address_confirmed_at__isnull=False)))
-    return max(seminar.capacity - counts["held"] - counts["waiting"], 0)
+    ahead = (seminar.registrations.filter(still_held(now))
+             .filter(status__in=[CONFIRMED, WAITLISTED]).count())
+    return max(seminar.capacity - ahead, 0)
 
 
 def _free_places(seminar, now):
-    """Places nobody holds (one query), or None without a limit. Under the seminar's row
-    lock, after _release(): then nobody confirmed waits while a place is free."""
+    """Places nobody holds (one query), or None without a limit: what the waiting list
+    may fill."""
     if seminar.capacity is None:
         return None
     held = seminar.registrations.filter(holds_a_place(now)).count()
@@ -129,11 +137,12 @@ def _live_registration(seminar, email):
 
 def register(seminar, *, name, email, organisation="", language, consent_text, source):
     """Register `email` for `seminar`: a place while there is one, else the waiting list.
-    Records the consent. A repeat (the address in any letter case) changes nothing and
-    answers with the existing registration; RegistrationClosed when registration is
-    closed. Sends nothing: the page queues the person's mail (send_registration_mail) for
-    a repeat as for a new registration, so that neither answer tells a stranger which.
-    The registration waits for the person to confirm it from that mail."""
+    Records the consent. Returns the registration; a repeat (the address in any letter
+    case) changes nothing and returns the existing one. RegistrationClosed when
+    registration is closed. Sends nothing: the page queues the person's mail
+    (send_registration_mail) for a repeat as for a new registration, so that neither
+    answer tells a stranger which. The registration waits for the person to confirm it
+    from that mail, and its release is queued for the end of its hold."""
     now = timezone.now()
     with transaction.atomic():
         # The seminar's row lock makes registrations for one seminar take turns, so two
@@ -142,11 +151,10 @@ def register(seminar, *, name, email, organisation="", language, consent_text, s
         reason = closed_reason(seminar, now)
         if reason:
             raise RegistrationClosed(reason)
-        _released, promoted = _release(seminar, now)
+        _release(seminar, now)
         registration = _live_registration(seminar, email)
-        created = registration is None
-        if created:
-            free = _free_places(seminar, now)
+        if registration is None:
+            free = places_left(seminar, now)
             try:
                 # A savepoint, so a lost race leaves the transaction usable for the look-up.
                 with transaction.atomic():
@@ -160,17 +168,15 @@ def register(seminar, *, name, email, organisation="", language, consent_text, s
                         email_hash=email_hash(email), action=ConsentRecord.Action.REGISTER,
                         consent_text=consent_text, source=source[:500],
                     )
+                    _queue_release(registration)
             except IntegrityError:
                 # Only the unique index can have refused it (someone saving the same address
                 # without the lock, e.g. in the admin): answer as for a repeat.
                 registration = _live_registration(seminar, email)
                 if registration is None:
                     raise
-                created = False
-    # After the commit: a rollback sends nothing, and a slow mail server holds no lock.
-    _mail_promoted(promoted)
     registration.seminar = seminar
-    return Registered(registration, created)
+    return registration
 
 
 def confirm(registration_id):
@@ -184,25 +190,23 @@ def confirm(registration_id):
         seminar = (Seminar.objects.select_for_update(of=("self",))
                    .filter(registrations__pk=registration_id).first())
         if seminar is None:
-            return Confirmed(None, changed=False, moved_up=False)
-        _released, promoted = _release(seminar, now)
+            return Confirmed(None, changed=False)
+        _release(seminar, now)
         registration = Registration.objects.filter(pk=registration_id).first()
         changed = (registration is not None and registration.address_confirmed_at is None
                    and registration.status != CANCELLED and seminar.ends_at >= now)
         if changed:
             registration.address_confirmed_at = now
             registration.save(update_fields=["address_confirmed_at"])
-            if registration.status == WAITLISTED:
-                promoted += _fill_free_places(seminar, now)
-    moved_up = next((person for person in promoted if person.pk == registration_id), None)
-    _mail_promoted(promoted)
+            if registration.status == CONFIRMED:
+                _queue_place_mails([registration])
+            elif _fill_free_places(seminar, now):
+                # Someone moved up, perhaps this person: what is returned is up to date.
+                registration.refresh_from_db(fields=["status", "promoted_at"])
     if registration is None:
-        return Confirmed(None, changed=False, moved_up=False)
-    registration = moved_up or registration
+        return Confirmed(None, changed=False)
     registration.seminar = seminar
-    if changed and not moved_up and registration.status == CONFIRMED:
-        _send("registration_confirmed", registration, with_calendar=True)
-    return Confirmed(registration, changed=changed, moved_up=moved_up is not None)
+    return Confirmed(registration, changed=changed)
 
 
 def send_registration_mail(registration_id):
@@ -237,7 +241,7 @@ def cancel(registration_id):
                        .get(registrations__pk=registration_id))
         except Seminar.DoesNotExist:
             raise Registration.DoesNotExist(registration_id) from None
-        _released, promoted = _release(seminar, now)
+        _release(seminar, now)
         # None if it was released just now: nobody confirmed it in time.
         registration = Registration.objects.filter(pk=registration_id).first()
         if (registration is not None and registration.status != CANCELLED
@@ -248,12 +252,11 @@ def cancel(registration_id):
             registration.save(update_fields=["status", "cancelled_at"])
             changed = True
             if held_a_place:
-                promoted += _fill_free_places(seminar, now)
-    _mail_promoted(promoted)
+                _fill_free_places(seminar, now)
     if registration is None:
         raise Registration.DoesNotExist(registration_id)
     registration.seminar = seminar
-    return Cancelled(registration, changed=changed, promoted=promoted)
+    return Cancelled(registration, changed=changed)
 
 
 def promote_waiting(seminar):
@@ -264,28 +267,50 @@ def promote_waiting(seminar):
         seminar = Seminar.objects.select_for_update().get(pk=seminar.pk)
         _released, promoted = _release(seminar, now)
         promoted += _fill_free_places(seminar, now)
-    _mail_promoted(promoted)
     return promoted
 
 
 def release_unconfirmed(now=None):
-    """Release every registration nobody confirmed in time, seminar by seminar under
-    each one's lock, and move the waiting lists up (with mails): for a seminar nobody
-    registers for or cancels. Returns (registrations released, people moved up)."""
+    """Release every registration nobody confirmed in time, seminar by seminar, and move
+    the waiting lists up (with mails). The backstop (a command) for holds whose own
+    release (release_expired, queued by register()) did not run: no worker, or a queue
+    that cannot wait. Returns (registrations released, people moved up)."""
     now = now or timezone.now()
     seminar_ids = sorted(set(Registration.objects.not_confirmed_in_time(now)
                              .values_list("seminar_id", flat=True)))
     released = moved_up = 0
     for seminar_id in seminar_ids:
-        with transaction.atomic():
-            seminar = Seminar.objects.select_for_update().filter(pk=seminar_id).first()
-            if seminar is None:
-                continue
-            count, promoted = _release(seminar, now)
-        _mail_promoted(promoted)
+        count, promoted = release_expired(seminar_id, now)
         released += count
-        moved_up += len(promoted)
+        moved_up += promoted
     return released, moved_up
+
+
+def release_expired(seminar_id, now=None):
+    """Release the seminar's registrations nobody confirmed in time, under its lock, and
+    move its waiting list up (with mails). Harmless to repeat, and when there is nothing
+    to release (confirmed meanwhile, cancelled, the seminar deleted). Returns
+    (registrations released, people moved up)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        seminar = Seminar.objects.select_for_update().filter(pk=seminar_id).first()
+        if seminar is None:
+            return 0, 0
+        count, promoted = _release(seminar, now)
+    return count, len(promoted)
+
+
+def _queue_release(registration):
+    """Queue release_expired for the moment the registration's hold runs out, so that
+    the place it holds goes to the waiting list then, not when someone next registers,
+    confirms or cancels, or the command runs: a seminar starting in between would give
+    it to nobody. Only where the queue can wait (the database backend; the immediate
+    one, as `make run` uses, cannot: there the lazy release and the command do it)."""
+    from .tasks import release_expired_holds  # tasks.py imports this module
+
+    if release_expired_holds.get_backend().supports_defer:
+        release_expired_holds.using(run_after=registration.held_until).enqueue(
+            registration.seminar_id)
 
 
 def _release(seminar, now):
@@ -323,12 +348,34 @@ def _fill_free_places(seminar, now):
         person.promoted_at = now
         person.seminar = seminar
     Registration.objects.bulk_update(promoted, ["status", "promoted_at"])
+    _queue_place_mails(promoted)
     return promoted
 
 
-def _mail_promoted(promoted):
-    for person in promoted:
-        _send("registration_promoted", person, with_calendar=True)
+def _queue_place_mails(people):
+    """Queue the mail of each person whose place it has become (send_place_mail), in the
+    transaction that gave it: with the database queue the task commits with the place
+    or not at all. Only ids go in the queue, never an address."""
+    from .tasks import send_place_mail  # tasks.py imports this module
+
+    for person in people:
+        send_place_mail.enqueue(person.pk)
+
+
+def send_place_mail(registration_id):
+    """The mail for a place that has become the person's, with the calendar file and,
+    online, the link: moved up from the waiting list (on confirming, too), the promotion
+    mail; confirmed with a place, "you are registered". Nothing if the place is no
+    longer theirs when the worker comes to it (cancelled, released, erased). False only
+    if the mail server failed."""
+    registration = (Registration.objects.select_related("seminar")
+                     .filter(pk=registration_id, status=CONFIRMED,
+                             address_confirmed_at__isnull=False).first())
+    if registration is None:
+        return True
+    template = ("registration_promoted" if registration.promoted_at is not None
+                else "registration_confirmed")
+    return _send(template, registration, with_calendar=True)
 
 
 def send_status_mail(registration):

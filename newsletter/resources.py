@@ -23,8 +23,11 @@ class RegistrationResource(SpreadsheetResource):
 
     class Meta:
         model = Registration
-        fields = ["seminar", "name", "email", "organisation", "language", "status", "created",
-                  "cancelled_at", "promoted_at"]
+        # address_confirmed_at: when the registrant confirmed from the mail; empty for a
+        # registration from the public form nobody has confirmed (perhaps a made-up
+        # address), so that it is not taken for an attendee like the others.
+        fields = ["seminar", "name", "email", "organisation", "language", "status",
+                  "address_confirmed_at", "created", "cancelled_at", "promoted_at"]
         export_order = fields
 
 

@@ -89,10 +89,12 @@ def normalise_email(value):
     return address
 
 
-def clean_text(value, max_length):
+def one_line(value, max_length):
     """A one-line text (a name): control characters (tabs, line breaks, NUL, which
     PostgreSQL refuses) become spaces, runs of spaces one, trimmed to fit its column.
-    Format characters stay: some scripts need the zero-width (non-)joiner in names."""
+    Format characters stay: some scripts need the zero-width (non-)joiner in names.
+    (palmecentret.text.clean_text, which every save applies, strips control characters
+    but keeps line breaks: for texts of several lines.)"""
     value = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch
                     for ch in str(value or ""))
     return " ".join(value.split())[:max_length]
@@ -170,7 +172,7 @@ def subscribe(email, *, name="", lists, language, source, consent_text):
     lists = list({mailing_list.pk: mailing_list for mailing_list in lists}.values())
     if not lists:
         raise ValueError("subscribe() needs at least one mailing list")
-    name = clean_text(name, MAX_NAME_LENGTH)
+    name = one_line(name, MAX_NAME_LENGTH)
     language = _language(language)
     now = timezone.now()
     with transaction.atomic():
@@ -316,7 +318,7 @@ def update_preferences(subscriber, *, lists, offered, name, language, source,
     text shown); an unticked one is left (logged as unsubscribing). True if anything
     changed; False also for a subscriber that is gone."""
     wanted = {mailing_list.pk for mailing_list in lists}
-    name = clean_text(name, MAX_NAME_LENGTH)
+    name = one_line(name, MAX_NAME_LENGTH)
     language = _language(language)
     now = timezone.now()
     with transaction.atomic():

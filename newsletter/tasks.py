@@ -1,7 +1,8 @@
 """Background tasks (django-tasks): sending a mailing, one batch per task run; and the
-mails the public forms ask for, so that a page answers as fast whatever the address typed
-(a mail sent inside the request took measurably longer for a known address) and a slow
-mail server holds no request.
+mails the public forms ask for, and those of seminar places that follow (a place confirmed,
+moving up from the waiting list), so that a page answers as fast whatever the address
+typed (a mail sent inside the request took measurably longer for a known address) and no
+request waits on the mail server (gunicorn kills a worker after 30 s).
 
 The worker is `python manage.py db_worker`. Each run of `send_mailing` sends one batch and
 queues the next, so a worker told to stop (SIGTERM) finishes its batch and leaves the rest
@@ -124,3 +125,24 @@ def send_link(subscriber_id):
 def send_registration_mail(registration_id):
     """After registering for a seminar, new or again: the person's mail (throttled)."""
     registrations.send_registration_mail(registration_id)
+
+
+@task()
+def send_place_mail(registration_id, attempt=1):
+    """A seminar place has become the person's (confirmed with one, or moved up): their
+    mail. If the mail server fails, tried again after the waits a mailing uses
+    (sending.retry_delay), sending.MAX_ATTEMPTS times in all, where the queue can wait:
+    this mail is how they learn the place is theirs."""
+    if registrations.send_place_mail(registration_id) or attempt >= sending.MAX_ATTEMPTS:
+        return
+    if send_place_mail.get_backend().supports_defer:
+        later = timezone.now() + sending.retry_delay(attempt - 1)
+        send_place_mail.using(run_after=later).enqueue(registration_id, attempt + 1)
+
+
+@task()
+def release_expired_holds(seminar_id):
+    """Due when a registration's hold runs out (queued by registrations.register): the
+    seminar's registrations nobody confirmed in time are released and its waiting list
+    moves up. Nothing to do if it was confirmed or cancelled meanwhile."""
+    registrations.release_expired(seminar_id)

@@ -345,9 +345,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # consolemail:// in development; smtp+tls://user:password@host:587 in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 # Seconds an SMTP conversation may stall before the send fails (and is retried later): a
-# mail server that accepts the connection and then says nothing must not hold the
-# mailing worker, or a visitor's request, for ever.
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# mail server that accepts the connection and then says nothing must not hold the worker,
+# or a staff member's test mail, for long. Short, since the worker tries again.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 if EMAIL_TIMEOUT < 1:
     sys.exit("palmecentret: EMAIL_TIMEOUT must be at least 1 second.")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Palmecentret <noreply@localhost>")

@@ -24,18 +24,27 @@ def run_task(due, worker_id="test-worker"):
     due.set_successful(None)
 
 
-def run_queue(clock, at_most=datetime.timedelta(days=1)):
-    """Run the mailings' tasks, each when it is due, until none is left; the clock moves
-    on to each next one."""
+def run_due():
+    """Run every task that is due now, and those they queue that are due at once, as
+    the worker would; tasks due later stay queued."""
+    while (due := DBTaskResult.objects.ready().first()) is not None:
+        run_task(due)
+
+
+def run_queue(clock, at_most=datetime.timedelta(days=1), task_path=TASK_PATH):
+    """Run the tasks of `task_path` (the mailings'; None: every task), each when it is
+    due, until none is left; the clock moves on to each next one."""
     started = clock.now
+    tasks = DBTaskResult.objects.all()
+    if task_path:
+        tasks = tasks.filter(task_path=task_path)
     while True:
-        due = DBTaskResult.objects.ready().filter(task_path=TASK_PATH).first()
+        due = tasks.ready().first()
         if due is not None:
             run_task(due)
             continue
-        following = (DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY")
-                     .order_by("run_after").first())
+        following = tasks.filter(status="READY").order_by("run_after").first()
         if following is None:
             return
         clock.now = following.run_after
-        assert clock.now - started < at_most, "the mailing never ends"
+        assert clock.now - started < at_most, "the tasks never end"

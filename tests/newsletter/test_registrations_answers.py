@@ -118,5 +118,7 @@ def test_the_page_sends_nothing_itself_and_queues_the_same_task_every_time(semin
     assert mail.outbox == []
     new = Registration.objects.get(email="new@example.org")
     holder = Registration.objects.get(email="holder@example.org", seminar=open_seminar)
-    assert task_queue() == [("newsletter.tasks.send_registration_mail", [new.pk]),
-                            ("newsletter.tasks.send_registration_mail", [holder.pk])]
+    # (A new registration also queues the release of its hold, due when the hold ends.)
+    mails = [task for task in task_queue() if task[0].endswith("send_registration_mail")]
+    assert mails == [("newsletter.tasks.send_registration_mail", [new.pk]),
+                     ("newsletter.tasks.send_registration_mail", [holder.pk])]

@@ -20,6 +20,7 @@ from newsletter.models import Registration
 from tests.admin_personas import nina
 from tests.factories import RegistrationFactory, SeminarFactory
 from tests.newsletter.mail_links import cancel_path
+from tests.newsletter.task_queue import run_queue
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
@@ -28,10 +29,11 @@ FORM = {"name": "Alice Andersson", "organisation": "LO", "consent": "on"}
 
 def register(seminar, email, name="Alice Andersson", language="sv"):
     """Registering as the page does: the rules, then the mail its task sends."""
-    outcome = registrations.register(seminar, name=name, email=email, organisation="LO",
-                                     language=language, consent_text="ok", source="test")
-    registrations.send_registration_mail(outcome.registration.pk)
-    return outcome.registration
+    registration = registrations.register(
+        seminar, name=name, email=email, organisation="LO", language=language,
+        consent_text="ok", source="test")
+    registrations.send_registration_mail(registration.pk)
+    return registration
 
 
 def registered_hours_ago(registration, hours):
@@ -199,6 +201,42 @@ def test_a_place_not_confirmed_in_time_goes_to_the_first_confirmed_person_waitin
     assert carols.to == ["carol@example.org"]
 
 
+def test_a_place_nobody_confirmed_goes_to_the_waiting_list_when_the_hold_ends(clock,
+                                                                            task_queue):
+    """No one registers, confirms or cancels, and the backstop command has not run: the
+    worker releases the place at the end of its hold, and the first confirmed person
+    waiting moves up then, not a day later (or never, if the seminar starts first)."""
+    seminar = SeminarFactory(capacity=1, starts_at=clock.now + datetime.timedelta(hours=30))
+    mallory = register(seminar, "made-up@example.org", name="Made Up")
+    bob = RegistrationFactory(seminar=seminar, status="waitlisted", email="bob@example.org")
+    held_until = mallory.held_until
+    mail.outbox.clear()
+
+    run_queue(clock, at_most=datetime.timedelta(days=2), task_path=None)
+
+    assert status(mallory) == "released"
+    assert status(bob) == "confirmed, confirmed"
+    assert Registration.objects.get(pk=bob.pk).promoted_at == held_until
+    (promoted,) = mail.outbox
+    assert promoted.to == ["bob@example.org"] and promoted.attachments
+
+
+def test_a_hold_confirmed_in_time_is_left_alone_when_it_would_have_ended(client, clock,
+                                                                        task_queue):
+    seminar = SeminarFactory(capacity=1)
+    alice = register(seminar, "alice@example.org")
+    bob = RegistrationFactory(seminar=seminar, status="waitlisted", email="bob@example.org")
+    client.post(confirm_path(mail.outbox[0]))
+    mail.outbox.clear()
+
+    run_queue(clock, at_most=datetime.timedelta(days=2), task_path=None)
+
+    assert status(alice) == "confirmed, confirmed"
+    assert status(bob) == "waitlisted, confirmed"
+    (confirmed,) = mail.outbox
+    assert confirmed.to == ["alice@example.org"]
+
+
 def test_the_hold_is_a_setting_and_the_seminar_page_counts_only_places_held(client,
                                                                             settings):
     settings.PAGE_CACHE_SECONDS = 0
@@ -257,13 +295,37 @@ def test_people_waiting_unconfirmed_are_passed_over_until_they_confirm(client):
 
     registrations.cancel(erin.pk)
     assert status(dan) == "waitlisted, unconfirmed"  # the place waits for a confirmed one
-    assert registrations.places_left(seminar) == 1
+    # ... and someone new does not get it: Dan was waiting first.
+    assert registrations.places_left(seminar) == 0
 
     client.post(dans_link)
     assert status(dan) == "confirmed, confirmed"
     promoted = mail.outbox[-1]
     assert promoted.to == ["dan@example.org"] and promoted.attachments
     assert promoted.subject.startswith("En plats till dig")
+
+
+def test_a_newcomer_does_not_take_a_released_place_from_someone_waiting_first(client):
+    """The place a made-up address held is released while only people who have not
+    confirmed yet are waiting: someone registering now joins the queue behind them, and
+    the first to confirm takes the place."""
+    seminar = SeminarFactory(capacity=1)
+    mallory = register(seminar, "made-up@example.org", name="Made Up")
+    dan = register(seminar, "dan@example.org", name="Dan")
+    dans_link = confirm_path(mail.outbox[-1])
+    registered_hours_ago(mallory, 25)
+    registered_hours_ago(dan, 2)
+    mail.outbox.clear()
+
+    carol = register(seminar, "carol@example.org", name="Carol")
+
+    assert status(mallory) == "released"
+    assert status(carol) == "waitlisted, unconfirmed"
+    assert registrations.places_left(seminar) == 0
+    client.post(dans_link)
+    assert status(dan) == "confirmed, confirmed"
+    assert [m.to for m in mail.outbox][-1] == ["dan@example.org"]
+    assert mail.outbox[-1].subject.startswith("En plats till dig")
 
 
 def test_reminders_go_only_to_confirmed_registrants():

@@ -3,6 +3,7 @@ gunicorn read, reads alike for systemd and the portal, and is a clean production
 configuration once filled in; the systemd units are valid and fit gunicorn.conf.py."""
 
 import configparser
+import json
 import os
 import re
 import shutil
@@ -18,17 +19,38 @@ DEPLOY = ROOT / "deploy"
 ENV_EXAMPLE = DEPLOY / "palmecentret.env.example"
 UNITS = DEPLOY / "systemd"
 
-# How settings.py and gunicorn.conf.py read the environment.
+# How settings.py and gunicorn.conf.py read the environment (their helpers included).
 READ_IN_SETTINGS = re.compile(r'\benv(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]*)"'
-                              r'|\benv_bool\(\s*"([A-Z][A-Z0-9_]*)"')
+                              r'|\benv_bool\(\s*"([A-Z][A-Z0-9_]*)"'
+                              r'|\b_seconds\(\s*"([A-Z][A-Z0-9_]*)"')
 READ_IN_GUNICORN = re.compile(r'os\.environ\.get\(\s*"([A-Z][A-Z0-9_]*)"'
                               r'|_whole_number\(\s*"([A-Z][A-Z0-9_]*)"')
 # In the example: NAME=value, or "# NAME=value" for one left at its default.
 NAMED_IN_EXAMPLE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
+LEFT_AT_DEFAULT = re.compile(r"^#\s*([A-Z][A-Z0-9_]*)=(.*)$", re.MULTILINE)
+# Commented lines that show what to fill in rather than the default: the placeholders
+# and the production paths.
+TO_FILL_IN = {"SWISH_NUMBER", "BANKGIRO", "IATI_ORGANISATION_IDENTIFIER", "STATIC_ROOT",
+              "MEDIA_ROOT"}
+# README's configuration tables: | `NAME` | `default` ... | example | what it does |
+README_ROW = re.compile(r"^\| `([A-Z][A-Z0-9_]*)` \| [^|`]*`([^`]*)`", re.MULTILINE)
+
+DEFAULTS = """
+import datetime, json, sys
+from django.conf import settings
+
+def shown(value):
+    if isinstance(value, datetime.timedelta):
+        return str(int(value.total_seconds()))
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+print(json.dumps({name: shown(getattr(settings, name)) for name in sys.argv[1:]
+                  if hasattr(settings, name)}))
+"""
 
 
 def names(pattern, text):
-    return {a or b for a, b in pattern.findall(text)}
+    return {next(filter(None, groups)) for groups in pattern.findall(text)}
 
 
 def example_values():
@@ -48,6 +70,28 @@ def test_the_example_names_every_variable_the_portal_and_gunicorn_read_and_no_ot
     assert len(read) > 30  # the patterns still find what settings.py reads
     assert read - named == set(), "read but missing from deploy/palmecentret.env.example"
     assert named - read == set(), "in deploy/palmecentret.env.example but read by nobody"
+
+
+def test_the_defaults_the_example_and_the_readme_state_are_the_portals():
+    left_at_default = {name: value.strip()
+                       for name, value in LEFT_AT_DEFAULT.findall(ENV_EXAMPLE.read_text())
+                       if name not in TO_FILL_IN}
+    # What production computes with none of them set (settings of the same name).
+    env = {k: v for k, v in os.environ.items()
+           if k not in CLEARED and k not in PRODUCTION_ENV}
+    env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="palmecentret.settings")
+    for name in left_at_default:
+        env.pop(name, None)
+    result = subprocess.run([sys.executable, "-c", DEFAULTS, *left_at_default], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    portal = json.loads(result.stdout)
+    readme = dict(README_ROW.findall((ROOT / "README.md").read_text()))
+    assert len(portal) > 15  # the names still match settings
+    for name, value in left_at_default.items():
+        if name in portal:
+            assert value == portal[name], f"{name} in deploy/palmecentret.env.example"
+            assert readme.get(name, value) == value, f"{name}'s default in README.md"
 
 
 def test_the_example_reads_alike_for_systemd_and_the_portal(monkeypatch, tmp_path):

@@ -11,9 +11,10 @@ class Command(BaseCommand):
         "Release seminar registrations from the public form that nobody confirmed within "
         f"SEMINAR_REGISTRATION_HOLD_HOURS (now {settings.SEMINAR_REGISTRATION_HOLD_HOURS}): "
         "they are deleted, and the places they held go to the waiting list, who are "
-        "mailed. The portal does this for a seminar whenever someone registers, confirms "
-        "or cancels; run this once a day (cron or a systemd timer), or more often, for "
-        "the seminars nobody touches. Running it again is harmless."
+        "mailed. The worker does this when each hold ends, and the portal whenever "
+        "someone registers, confirms or cancels; run this hourly (cron or a systemd "
+        "timer) as the backstop for holds whose release did not run (the worker was "
+        "down, or TASKS_BACKEND=immediate). Running it again is harmless."
     )
 
     def handle(self, *args, **options):
