@@ -128,9 +128,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "palmecentret.context_processors.site",
             ],
-            # {% url %} with fixed pages' addresses reversed once per process and
-            # language, not on every page (palmecentret/links.py).
-            "builtins": ["palmecentret.templatetags.fixed_urls"],
         },
     },
 ]
