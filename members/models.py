@@ -2,9 +2,8 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-from palmecentret.links import slug_url
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -68,7 +67,7 @@ class MemberOrganisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("members:member-detail", self.slug)
+        return reverse("members:member-detail", kwargs={"slug": self.slug})
 
     @property
     def is_public(self):
@@ -117,7 +116,7 @@ class Network(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("members:network-detail", self.slug)
+        return reverse("members:network-detail", kwargs={"slug": self.slug})
 
     @property
     def is_public(self):

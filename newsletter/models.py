@@ -7,10 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from palmecentret.links import slug_url
 
 
 def email_hash(email):
@@ -178,7 +177,7 @@ class Seminar(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return slug_url("newsletter:seminar-detail", self.slug)
+        return reverse("newsletter:seminar-detail", kwargs={"slug": self.slug})
 
     @property
     def is_public(self):

@@ -128,9 +128,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "palmecentret.context_processors.site",
             ],
-            # {% url %} with fixed pages' addresses reversed once per process and
-            # language, not on every page (palmecentret/links.py).
-            "builtins": ["palmecentret.templatetags.fixed_urls"],
         },
     },
 ]
@@ -173,9 +170,6 @@ def _web_connection(config):
     config["CONN_MAX_AGE"] = _conn_max_age
     config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # Django's backend with a health check that needs no round trip to the server
-        # while the connection shows no sign of trouble (palmecentret/postgresql/base.py).
-        config["ENGINE"] = "palmecentret.postgresql"
         options = config.setdefault("OPTIONS", {})
         options.setdefault("connect_timeout", 5)
         options.setdefault("keepalives", 1)

@@ -18,8 +18,7 @@ urlpatterns = [
     path("iati/activities.xml", opendata_views.iati_activities, name="iati-activities"),
     # An index of per-section sitemaps, each paged (palmecentret/sitemaps.py).
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap,
-         {"sitemaps": SITEMAPS, "template_name": "sitemap_section.xml"},
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS},
          name="sitemap-section"),
 ]
 

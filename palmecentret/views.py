@@ -4,13 +4,14 @@ branded error pages."""
 import logging
 import sys
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import segno
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections, router
 from django.db.models.query import RawQuerySet
 from django.conf import settings
-from django.contrib.sitemaps.views import SitemapIndexItem
+from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
@@ -20,7 +21,6 @@ from django.utils.text import get_text_list
 from django.utils import translation
 from django.utils.translation import get_language, gettext as _
 from django.template import loader
-from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -272,20 +272,14 @@ def robots_txt(request):
 
 @require_GET
 def sitemap_index(request):
-    """/sitemap.xml: every page of every section of the sitemap (palmecentret/sitemaps.py)
-    with its latest change. Django's index view would address them on the request's Host
-    header, which whoever sends the request chooses; these are on SITE_URL."""
-    entries = []
-    for name, section in SITEMAPS.items():
-        sitemap = section()
-        location = settings.SITE_URL + reverse("sitemap-section", kwargs={"section": name})
-        lastmod = sitemap.get_latest_lastmod()
-        entries += [SitemapIndexItem(location if page == 1 else f"{location}?p={page}", lastmod)
-                    for page in sitemap.paginator.page_range]
-    response = TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries},
-                                content_type="application/xml")
-    # As Django's sitemap views: the sitemap itself is no page for a search engine.
-    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    """/sitemap.xml: Django's index of the sitemap's sections (palmecentret/sitemaps.py),
+    which it would address on the request's Host header, the sender's choice; they are on
+    SITE_URL, like the addresses inside them."""
+    response = sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap-section")
+    site = urlsplit(settings.SITE_URL)
+    for entry in response.context_data["sitemaps"]:
+        entry.location = urlsplit(entry.location)._replace(
+            scheme=site.scheme, netloc=site.netloc).geturl()
     return response
 
 

@@ -6,11 +6,11 @@ from django.db import connections, models
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.query import ModelIterable
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
 from members.models import MemberOrganisation
-from palmecentret.links import slug_url
 
 iati_identifier_validator = RegexValidator(
     # An IATI activity identifier: the reporting organisation's identifier (letters,
@@ -80,7 +80,7 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("projects:region-detail", self.slug)
+        return reverse("projects:region-detail", kwargs={"slug": self.slug})
 
 
 class Country(models.Model):
@@ -107,7 +107,7 @@ class Country(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("projects:country-detail", self.slug)
+        return reverse("projects:country-detail", kwargs={"slug": self.slug})
 
 
 class Theme(models.Model):
@@ -213,7 +213,7 @@ class Programme(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("projects:programme-detail", self.slug)
+        return reverse("projects:programme-detail", kwargs={"slug": self.slug})
 
     @property
     def is_public(self):
@@ -423,7 +423,7 @@ class Project(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return slug_url("projects:project-detail", self.slug)
+        return reverse("projects:project-detail", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
         if self.published and self.published_at is None:

@@ -4,10 +4,10 @@ the parts of the frame that are the same on every page, rendered once."""
 
 from django import template
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from palmecentret.links import fixed_url
 from palmecentret.site_data import fragment as site_fragment
 
 register = template.Library()
@@ -31,7 +31,7 @@ def main_nav(context):
     mark, so it is rendered once per language and marked item (site_data.fragment)."""
     request = context.get("request")
     path = request.path if request else ""
-    urls = tuple(fixed_url(name) for name, _label in MAIN_MENU)
+    urls = tuple(reverse(name) for name, _label in MAIN_MENU)
     current = tuple("page" if path == url else "true" if path.startswith(url) else ""
                     for url in urls)
 

@@ -56,7 +56,7 @@ def test_development_defaults_need_no_configuration():
 def test_postgresql_from_database_url():
     result = load_settings(DATABASE_URL="postgres://user:pw@db.example:5432/portal")
     assert result.returncode == 0, result.stderr
-    assert "palmecentret.postgresql" in result.stdout
+    assert "django.db.backends.postgresql" in result.stdout
 
 
 def test_a_mistyped_boolean_fails_loudly():

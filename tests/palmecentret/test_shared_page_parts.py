@@ -9,12 +9,8 @@ import re
 
 import pytest
 from django.core.cache import caches
-from django.template import Context, Template
-from django.urls import NoReverseMatch, reverse, set_script_prefix
-from django.utils import translation
 
 from palmecentret import page_cache, site_data
-from palmecentret.links import slug_url
 from projects.aggregates import facet_options
 from projects.cards import cards_by_pk, project_cards, public_among
 from projects.models import Project
@@ -404,62 +400,3 @@ def test_a_change_made_while_a_request_runs_is_seen_by_what_it_renders_next(clie
         assert page_cache.generation() != first
     finally:
         page_cache.request_finished_receiver(sender=None)
-
-
-def render_urls(source, **context):
-    return Template(source).render(Context(context)).split()
-
-
-def test_fixed_page_addresses_follow_the_language_and_script_prefix():
-    # {% url %} keeps a fixed page's address once per process (palmecentret/links.py):
-    # kept per language and script prefix, never one for another.
-    source = "{% url 'projects:project-list' %} {% url 'newsletter:signup' %}"
-    for _ in range(2):
-        with translation.override("sv"):
-            assert render_urls(source) == ["/projekt/", "/nyhetsbrev/"]
-        with translation.override("en"):
-            assert render_urls(source) == ["/en/projects/", "/en/newsletter/"]
-    set_script_prefix("/portal/")
-    try:
-        with translation.override("en"):
-            assert render_urls(source) == ["/portal/en/projects/", "/portal/en/newsletter/"]
-    finally:
-        set_script_prefix("/")
-
-
-def test_addresses_with_arguments_or_kept_as_a_variable_are_reversed_as_ever():
-    source = ("{% url 'projects:project-detail' slug %} "
-              "{% url 'projects:project-detail' slug=other as link %}{{ link }} "
-              "{% url 'no-such-page' as missing %}[{{ missing }}]")
-    with translation.override("sv"):
-        assert render_urls(source, slug="a", other="b") == [
-            "/projekt/a/", "/projekt/b/", "[]"]
-    with pytest.raises(NoReverseMatch):
-        Template("{% url 'no-such-page' %}").render(Context())
-
-
-SLUG_PAGES = ("projects:region-detail", "projects:country-detail", "projects:programme-detail",
-              "projects:project-detail", "members:member-detail", "members:network-detail",
-              "newsletter:seminar-detail")
-
-
-def test_pages_named_by_a_slug_have_the_address_reverse_gives_in_each_language():
-    # slug_url() reverses the address around the slug once (palmecentret/links.py).
-    for prefix in ("/", "/portal/"):
-        set_script_prefix(prefix)
-        try:
-            for language in ("sv", "en", "sv"):
-                with translation.override(language):
-                    for name in SLUG_PAGES:
-                        for slug in ("sodra-afrika", "ILO_87", "2026"):
-                            assert slug_url(name, slug) == reverse(name, kwargs={"slug": slug})
-        finally:
-            set_script_prefix("/")
-    with translation.override("en"):
-        assert ProjectFactory.build(slug="fred-i-colombia").get_absolute_url() == (
-            "/en/projects/fred-i-colombia/")
-
-
-def test_a_slug_no_address_can_take_fails_as_reverse_does():
-    with pytest.raises(NoReverseMatch):
-        slug_url("projects:project-detail", "två ord")

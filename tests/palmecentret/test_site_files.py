@@ -1,11 +1,13 @@
 """sitemap.xml, robots.txt, the support page and forgiving URLs."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.core.checks import run_checks
 
 from palmecentret.sitemaps import ProjectSitemap
+from projects.models import Project
 from tests.factories import ProjectFactory
 from tests.sitemaps import sitemap_pages, sitemap_xml
 
@@ -48,6 +50,25 @@ def test_the_sitemap_is_an_index_of_sections_paged_in_small_answers(client, sett
     assert all(xml.count('hreflang="x-default"') == xml.count("<loc>") for xml in pages)
     assert client.get("/sitemap-projects.xml?p=4").status_code == 404
     assert client.get("/sitemap-finns-inte.xml").status_code == 404
+
+
+def test_the_sitemap_says_when_each_page_last_changed(client, settings):
+    settings.SITE_URL = "https://palmecentret.example"
+    changed = {"gammalt": datetime(2025, 3, 1, 12, tzinfo=UTC),
+               "nytt": datetime(2026, 1, 15, 12, tzinfo=UTC),
+               "utkast": datetime(2026, 6, 1, 12, tzinfo=UTC)}
+    for slug in changed:
+        ProjectFactory(slug=slug, published=slug != "utkast")
+    for slug, moment in changed.items():
+        Project.objects.filter(slug=slug).update(updated=moment)
+    xml = client.get("/sitemap-projects.xml").content.decode()
+    for slug, day in [("gammalt", "2025-03-01"), ("nytt", "2026-01-15")]:
+        (entry,) = re.findall(rf"<loc>[^<]*/projekt/{slug}/</loc>.*?</url>", xml)
+        assert f"<lastmod>{day}</lastmod>" in entry
+    # The index gives each section's latest change among what it lists (not the draft's).
+    index = client.get("/sitemap.xml").content.decode()
+    (projects,) = re.findall(r"sitemap-projects\.xml</loc>\s*<lastmod>([^<]+)</lastmod>", index)
+    assert projects.startswith("2026-01-15T")
 
 
 def test_the_sitemap_links_to_site_url_whatever_host_the_request_names(client, settings):
