@@ -25,7 +25,6 @@ from newsletter.models import Seminar
 from projects.models import Country, Programme, Project, Region
 
 from .links import around_slug
-from .site_data import generation_cached
 
 # Addresses per sitemap page: each object gives one per language. Well under the
 # protocol's 50,000, so that a page is a small answer.
@@ -145,7 +144,7 @@ class ModelSitemap(BilingualSitemap):
     def _figures(self):
         # Counted once per content generation (palmecentret/site_data.py): the index
         # names every section, and counting 10,000 projects is its whole cost.
-        return generation_cached(f"sitemap-figures:{type(self).__name__}", self._count)
+        return self._count()
 
     @property
     def paginator(self):
