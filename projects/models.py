@@ -341,6 +341,11 @@ class Project(models.Model):
             models.Index(fields=["-published_at", "-id"],
                          condition=Q(published=True) & ~Q(visibility="internal"),
                          name="project_public_published_idx"),
+            # Counts of public projects by country, member, programme or status: the
+            # join from the link table checks "public" in this index alone.
+            models.Index(fields=["id", "status"],
+                         condition=Q(published=True) & ~Q(visibility="internal"),
+                         name="project_public_id_status_idx"),
             # The list sorted "recently updated", the feeds, and the sitemap's latest
             # change.
             models.Index(fields=["-updated", "-id"],
