@@ -5,11 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from django.utils.http import urlencode
-
-from palmecentret.views import BreadcrumbsMixin, CompiledLookupMixin, PreviewMixin
-from projects.aggregates import project_index, reference_objects
-from projects.cards import newest_cards
+from palmecentret.views import BreadcrumbsMixin, PreviewMixin
+from projects.views import LISTED, filtered_list_url, public_cards
 
 from .models import MemberOrganisation, Network
 
@@ -45,38 +42,24 @@ class MemberListView(BreadcrumbsMixin, ListView):
         )
 
 
-# How many projects a member page lists before linking to the filtered project list.
-LISTED = 12
-
-
-class MemberDetailView(CompiledLookupMixin, PreviewMixin, BreadcrumbsMixin, DetailView):
+class MemberDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "member"
-    queryset = MemberOrganisation.objects.all()
+    queryset = MemberOrganisation.objects.select_related("parent")
 
     def get_breadcrumbs(self):
         return [members_crumb(), (self.request.path, self.object.name)]
 
     def get_context_data(self, **kwargs):
         member = self.object
-        index = project_index()
-        # The organisation it belongs to and its networks from the small tables'
-        # per-version copies; which networks it is in, from the database.
-        references = reference_objects()
-        in_networks = set(Network.members.through.objects.filter(memberorganisation=member.pk)
-                          .values_list("network", flat=True))
+        projects = public_cards().filter(member_organisations=member)
         return super().get_context_data(
-            parent=references["member"].get(member.parent_id),
-            networks=[network for pk, network in references["network"].items()
-                      if pk in in_networks and network.published],
+            parent=member.parent,
+            networks=member.networks.public(),
             # The first of the list that "all projects" links to, in its order.
-            projects=newest_cards(index.masks["member"].get(member.pk, 0), LISTED),
-            # From the project index, as on the list's filter (projects/aggregates.py):
-            # no count over the join table per request.
-            project_count=index.count("member", member.pk),
-            all_projects_url=reverse("projects:project-list") + "?"
-            + urlencode({"member": member.slug}),
-            member_unions=[m for m in references["member"].values()
-                           if m.parent_id == member.pk and m.published],
+            projects=projects[:LISTED],
+            project_count=projects.count(),
+            all_projects_url=filtered_list_url(member=member.slug),
+            member_unions=public_members().filter(parent=member),
             **kwargs,
         )
 

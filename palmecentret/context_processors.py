@@ -4,8 +4,12 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.translation import get_language, get_language_info, override
 
+from . import page_cache
+
 
 MAX_KEPT_QUERY = 500
+# How long a {% cache %} fragment is kept; a content change replaces it long before.
+FRAGMENT_SECONDS = 24 * 60 * 60
 
 
 def site(request):
@@ -24,7 +28,12 @@ def site(request):
         alternates.append({"code": code, "name": get_language_info(code)["name_local"],
                            "url": url, "current": code == current,
                            "absolute_url": settings.SITE_URL + url})
+    version = page_cache.generation()
     return {
+        # For {% cache %} fragments that only a content change alters: keyed by the
+        # content version (None, and so not kept, when the cache is down).
+        "content_version": version,
+        "fragment_seconds": FRAGMENT_SECONDS if version is not None else 0,
         "language_alternates": alternates,
         "SITE_URL": settings.SITE_URL,
         "canonical_url": settings.SITE_URL + request.path,

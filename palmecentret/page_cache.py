@@ -95,7 +95,7 @@ def _new_generation(cache):
 
 
 # The number as this request read it: a request is rendered under one generation, and
-# the parts it takes from palmecentret/site_data.py cost no cache read each.
+# its {% cache %} fragments cost no further read of it.
 # _OUTSIDE: not in a request (commands, the worker): read every time.
 _OUTSIDE, _UNREAD = object(), object()
 _request_generation = ContextVar("page_cache_request_generation", default=_OUTSIDE)

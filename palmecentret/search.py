@@ -30,10 +30,9 @@ from django.utils.translation import get_language, gettext_lazy, ngettext_lazy
 from psycopg.sql import Literal
 
 from members.models import MemberOrganisation, Network
-from projects.models import Country, Programme, Project, set_country_names, year_span
+from projects.models import Country, Programme, Project, year_span
 
 from .links import fixed_url_with_query, slug_urls
-from .site_data import generation_cached
 
 # Longer queries are typing accidents or attacks; 200 characters hold any real question.
 MAX_QUERY_LENGTH = 200
@@ -313,15 +312,15 @@ KINDS = (
         title_field="title",
         text_fields=("summary", "body"),
         order=PROJECT_ORDER,
-        details=lambda p: [", ".join(p.country_names),
+        details=lambda p: [", ".join(getattr(p, "country_names", None)
+                                     or [c.name for c in p.countries.all()]),
                            _status(p), _years(p)],
         limit=10,
         counted=True,
         links=lambda: {"search_country_ids": ArraySubquery(
             Project.countries.through.objects.filter(project=OuterRef("pk"))
             .values("country_id"))},
-        prepare=lambda projects: set_country_names(
-            projects, operator.attrgetter("search_country_ids")),
+        prepare=lambda projects: _set_country_names(projects),
         terms=True,
         url_name="projects:project-detail",
         shown=("status", "start_date", "end_date"),
@@ -818,11 +817,16 @@ def few_rows(kinds, query, languages):
     return rows
 
 
+def _set_country_names(projects):
+    names = dict(Country.objects.values_list("pk", "name"))
+    for project in projects:
+        project.country_names = sorted(names[pk] for pk in project.search_country_ids)
+
+
 def search_objects(kind):
     """{pk: object} of a kind with few objects (Kind.few), as a hit shows them, for the
     current content generation."""
-    return generation_cached(f"search-{kind.key}",
-                             lambda: {obj.pk: obj for obj in kind.queryset()})
+    return {obj.pk: obj for obj in kind.queryset()}
 
 
 def _search_postgresql(query, languages):

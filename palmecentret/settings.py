@@ -220,7 +220,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
 # locmem by default; redis://host:6379/0 uses Django's own Redis backend.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://palmecentret")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://palmecentret"),
+    # {% cache %} fragments (the regions' counts, the project list's filter counts), keyed
+    # by the content version: in each process's memory, so a page needs no round trip
+    # for them and keeps working while a shared cache is down.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 # Seconds a public page is served from the cache (palmecentret/page_cache.py); staff
 # edits show at once, time-dependent content (upcoming seminars, ongoing projects) may be
 # this old. 0 turns the page cache off.

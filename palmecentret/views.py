@@ -8,18 +8,17 @@ from urllib.parse import urlsplit
 
 import segno
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections, router
-from django.db.models.query import RawQuerySet
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 from django.utils import translation
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import gettext as _
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
@@ -27,9 +26,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from members.models import MemberOrganisation, Network
-from projects.aggregates import project_index, regions_with_counts
-from projects.cards import latest_cards
-from projects.models import Funder, Programme
+from projects.models import Funder, Programme, Project, Region
 
 from .db_router import REPLICA
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
@@ -48,43 +45,6 @@ class BreadcrumbsMixin:
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(breadcrumbs=self.get_breadcrumbs(), **kwargs)
-
-
-class CompiledLookupMixin:
-    """A DetailView that reads its object by slug with a statement the ORM compiles once
-    per process, view, kind of visitor (lookup_variant()) and language, rather than on
-    every request: for the busiest detail pages, building and compiling the query took
-    longer than PostgreSQL takes to answer it. For a queryset without select_related()
-    or prefetches (a raw query fills in no related objects). A view whose queryset
-    depends on the visitor says how in lookup_variant(), as PreviewMixin does."""
-
-    _compiled_lookups = {}
-    _SLUG = "\x00slug\x00"  # stands for the visitor's slug while the query is compiled
-
-    def get_object(self, queryset=None):
-        slug = self.kwargs.get(self.slug_url_kwarg)
-        if queryset is not None or slug is None:
-            return super().get_object(queryset)
-        model = self.model or self.queryset.model
-        using = router.db_for_read(model)
-        variant = self.lookup_variant() if hasattr(self, "lookup_variant") else None
-        key = (type(self), variant, get_language(), using)
-        compiled = self._compiled_lookups.get(key)
-        if compiled is None:
-            queryset = self.get_queryset()
-            assert not queryset.query.select_related and not queryset._prefetch_related_lookups
-            query = queryset.filter(**{self.slug_field: self._SLUG}).order_by().query
-            sql, params = query.get_compiler(using).as_sql()
-            compiled = self._compiled_lookups[key] = (sql, params, params.index(self._SLUG))
-        sql, params, at = compiled
-        params = (*params[:at], slug, *params[at + 1:])
-        # A RawQuerySet as manager.raw() makes it, without the manager's queryset first
-        # (modeltranslation builds a class for each: 0.06 ms of a 2.4 ms page).
-        found = list(RawQuerySet(sql, model=model, params=params, using=using))
-        if not found:
-            raise Http404(_("No %(verbose_name)s found matching the query")
-                          % {"verbose_name": model._meta.verbose_name})
-        return found[0]
 
 
 def can_preview(user, model):
@@ -106,9 +66,6 @@ class PreviewMixin:
             return queryset
         return queryset.public()
 
-    def lookup_variant(self):  # CompiledLookupMixin: what get_queryset() depends on
-        return can_preview(self.request.user, self.model or self.queryset.model)
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=not self.object.is_public, **kwargs)
 
@@ -126,8 +83,10 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            regions=regions_with_counts(),
-            latest_projects=latest_cards(project_index().all, self.latest_count),
+            # Counted only when the template's cached fragment of them is missing.
+            regions=Region.objects.with_counts(),
+            latest_projects=Project.objects.public().for_cards()
+            .order_by("-published_at", "-pk")[:self.latest_count],
             **kwargs,
         )
 
@@ -148,7 +107,7 @@ class AboutView(BreadcrumbsMixin, TemplateView):
             networks=Network.objects.public().order_by("scope", "name"),
             funders=Funder.objects.all(),
             frameworks=Programme.FundingFramework,
-            regions=regions_with_counts(),
+            regions=Region.objects.with_counts(),
             **kwargs,
         )
 

@@ -1,27 +1,17 @@
 """Public pages on where Palmecentret works: regions, countries, programmes, projects."""
 
-from functools import lru_cache
-
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import QueryDict
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from palmecentret.links import fixed_url, fixed_url_with_query
-from palmecentret.views import BreadcrumbsMixin, CompiledLookupMixin, PreviewMixin
+from members.models import MemberOrganisation
+from palmecentret.views import BreadcrumbsMixin, PreviewMixin
 
-from .aggregates import (
-    facet_options,
-    project_index,
-    project_relations,
-    reference_objects,
-    regions_with_counts,
-)
-from .cards import cards_by_pk, latest_cards, newest_cards, project_cards
 from .filters import ProjectFilter, with_list_filters
-from .models import Country, Partner, Programme, Project, Region
+from .models import Country, Partner, Programme, Project, Region, Theme
 
 
 # How many projects a region, country, programme or member page lists before linking to
@@ -30,15 +20,21 @@ LISTED = 12
 
 
 def filtered_list_url(**filters):
-    return fixed_url_with_query("projects:project-list", **filters)
+    return f"{reverse('projects:project-list')}?{urlencode(filters)}"
 
 
 def regions_crumb():
-    return (fixed_url("projects:region-list"), _("Regions"))
+    return (reverse("projects:region-list"), _("Regions"))
 
 
 def projects_crumb():
-    return (fixed_url("projects:project-list"), _("Projects"))
+    return (reverse("projects:project-list"), _("Projects"))
+
+
+def public_cards():
+    """The public projects as cards show them, newest first as the project list's
+    default order, which the pages' "all projects" links lead to."""
+    return Project.objects.public().for_cards().order_by(*ProjectFilter.SORTS["newest"])
 
 
 class RegionListView(BreadcrumbsMixin, ListView):
@@ -49,22 +45,19 @@ class RegionListView(BreadcrumbsMixin, ListView):
         return [regions_crumb()]
 
     def get_queryset(self):
-        # Counted from the project index (projects/aggregates.py), not per region in SQL.
-        return regions_with_counts(Region.objects.prefetch_related(
-            Prefetch("countries", queryset=Country.objects.order_by("name"))
-        ))
+        return Region.objects.with_counts().prefetch_related(
+            Prefetch("countries", queryset=Country.objects.order_by("name")))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            # The map links the countries the list shows, from the same prefetch: no query
-            # of its own (the template's `regions` is this same, now evaluated, queryset).
+            # The map links the countries the list shows, from the same prefetch.
             map_countries=[country for region in self.object_list
                            for country in region.countries.all()],
             **kwargs,
         )
 
 
-class RegionDetailView(CompiledLookupMixin, BreadcrumbsMixin, DetailView):
+class RegionDetailView(BreadcrumbsMixin, DetailView):
     model = Region
     latest_count = 6
 
@@ -73,21 +66,18 @@ class RegionDetailView(CompiledLookupMixin, BreadcrumbsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         region = self.object
-        references = reference_objects()  # read once per content generation
         return super().get_context_data(
-            countries=[c for c in references["country"].values() if c.region_id == region.pk],
-            programmes=[p for p in references["programme"].values()
-                        if p.region_id == region.pk and p.published],
-            latest_projects=latest_cards(project_index().masks["region"].get(region.pk, 0),
-                                         self.latest_count),
+            countries=region.countries.order_by("name"),
+            programmes=Programme.objects.public().filter(region=region),
+            latest_projects=Project.objects.public().for_cards().in_region(region)
+            .order_by("-published_at", "-pk")[:self.latest_count],
             all_projects_url=filtered_list_url(region=region.slug),
             **kwargs,
         )
 
 
 class CountryDetailView(BreadcrumbsMixin, DetailView):
-    def get_queryset(self):
-        return Country.objects.select_related("region")
+    queryset = Country.objects.select_related("region")
 
     def get_breadcrumbs(self):
         region = self.object.region
@@ -96,32 +86,27 @@ class CountryDetailView(BreadcrumbsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         country = self.object
-        # The projects and their counts from the project index (projects/aggregates.py).
-        index = project_index()
-        in_country = index.masks["country"].get(country.pk, 0)
-        in_member = index.masks["member"]
-        completed_mask = index.masks["status"].get(Project.Status.COMPLETED, 0)
-        ongoing, completed = in_country & ~completed_mask, in_country & completed_mask
+        in_country = public_cards().filter(countries=country)
+        completed = in_country.filter(status=Project.Status.COMPLETED)
+        ongoing = in_country.exclude(status=Project.Status.COMPLETED)
+        public_here = Project.objects.public().filter(countries=country)
         return super().get_context_data(
             programmes=Programme.objects.public().filter(countries=country),
-            ongoing_projects=newest_cards(ongoing, LISTED),
-            ongoing_count=ongoing.bit_count(),
-            completed_projects=newest_cards(completed, LISTED),
-            completed_count=completed.bit_count(),
+            ongoing_projects=ongoing[:LISTED],
+            ongoing_count=ongoing.count(),
+            completed_projects=completed[:LISTED],
+            completed_count=completed.count(),
             all_projects_url=filtered_list_url(country=country.slug),
             # Only partners of projects that show their partners: a partner at risk is
             # never named, not even here.
             partners=Partner.objects.filter(country=country).filter(Exists(
                 Project.partners.through.objects.filter(
                     partner=OuterRef("pk"),
-                    project__in=Project.objects.public().filter(
-                        visibility=Project.Visibility.PUBLIC),
+                    project__in=public_here.filter(visibility=Project.Visibility.PUBLIC),
                 ))),
-            # The published members with a public project here: from the index too (a
-            # DISTINCT over the members' projects in the country took PostgreSQL 8 ms).
-            member_organisations=[
-                member for pk, member in reference_objects()["member"].items()
-                if member.published and in_member.get(pk, 0) & in_country],
+            member_organisations=MemberOrganisation.objects.public().filter(Exists(
+                Project.member_organisations.through.objects.filter(
+                    memberorganisation=OuterRef("pk"), project__in=public_here))),
             **kwargs,
         )
 
@@ -137,27 +122,13 @@ class ProgrammeDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
                 (self.request.path, self.object.name)]
 
     def get_context_data(self, **kwargs):
-        in_programme = project_index().masks["programme"].get(self.object.pk, 0)
+        in_programme = public_cards().filter(programme=self.object)
         return super().get_context_data(
-            projects=newest_cards(in_programme, LISTED),
-            project_count=in_programme.bit_count(),
+            projects=in_programme[:LISTED],
+            project_count=in_programme.count(),
             all_projects_url=filtered_list_url(programme=self.object.slug),
             **kwargs,
         )
-
-
-class PagedCards:
-    """The list's projects as the paginator sees them: a page's slice of them is read
-    as pks by `pks_between(start, stop)` and shown as cards (projects/cards.py), and the
-    whole list is never built. (Their number the paginator is given by the view, from the
-    project index.)"""
-
-    def __init__(self, pks_between, cards):
-        self.pks_between = pks_between
-        self.cards = cards
-
-    def __getitem__(self, page):
-        return self.cards(self.pks_between(page.start, page.stop))
 
 
 class ProjectListView(BreadcrumbsMixin, ListView):
@@ -172,100 +143,78 @@ class ProjectListView(BreadcrumbsMixin, ListView):
 
     def get_queryset(self):
         self.filterset = ProjectFilter.for_request(self.request)
-        # The number of projects and the counts per filter value, from the project index
-        # (projects/aggregates.py): no grouped counts in SQL, and the paginator need not
-        # count the list again.
-        self.total, self.counts = self.filterset.counts()
-        if self.filterset.pages_from_index():
-            # The projects in the default order or its reverse, which the project index
-            # knows (ProjectFilter.pages_from_index()): a page is read by pk, without the
-            # SQL of the filters' joins and the sort, and the database confirms it.
-            return PagedCards(self.filterset.index_page, cards_by_pk)
-        pks = self.filterset.qs.values_list("pk", flat=True)
-        return PagedCards(lambda start, stop: list(pks[start:stop]), project_cards)
+        return self.filterset.qs.for_cards()
 
     def paginate_queryset(self, queryset, page_size):
         # A page number that is not a number or past the end gets the nearest real page
         # rather than a 404: a shared link stays useful after the list shrinks.
         paginator = self.get_paginator(queryset, page_size)
-        paginator.count = self.total
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         sort = self.filterset.form.data.get("sort")
+        filterset = self.filterset
         return super().get_context_data(
-            filterset=self.filterset,
-            facets=facets_for(self.filterset, self.counts),
-            sort_options_html=_options_html([
-                {"value": value, "label": label, "selected": value == sort}
-                for value, label in self.filterset.SORT_CHOICES]),
-            active_filters=active_filters(self.filterset, self.request),
+            filterset=filterset,
+            # Counted only when the template's cached fragment of the filters is missing:
+            # the same for every page and sort of a filtered list.
+            facets=lambda: facets_for(filterset),
+            facets_key=with_list_filters("", self.request, without=("page", "sort")),
+            sort_options=[{"value": value, "label": label, "selected": value == sort}
+                          for value, label in filterset.SORT_CHOICES],
+            active_filters=active_filters(filterset, self.request),
             # The list's filters and sort for its exports and feed (not its page number).
             list_query=with_list_filters("", self.request),
             **kwargs,
         )
 
 
-class ProjectDetailView(CompiledLookupMixin, PreviewMixin, BreadcrumbsMixin, DetailView):
+class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "project"
-    queryset = Project.objects.all()
+    model = Project
+
+    def get_queryset(self):
+        # Built per request: a translated name's ordering follows the current language.
+        return super().get_queryset().select_related("programme", "funder").prefetch_related(
+            Prefetch("countries", queryset=Country.objects.order_by("name")),
+            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+            Prefetch("member_organisations",
+                     queryset=MemberOrganisation.objects.order_by("name")),
+            Prefetch("partners", queryset=Partner.objects.select_related("country")),
+        )
 
     def get_breadcrumbs(self):
         return [projects_crumb(), (self.request.path, self.object.title)]
 
-    def get_context_data(self, **kwargs):
-        project = self.object
-        # Its programme and funder, and (read in one query) its countries, themes,
-        # member organisations and partners, from the small tables' per-version copies.
-        references = reference_objects()
-        return super().get_context_data(
-            programme=references["programme"].get(project.programme_id),
-            funder=references["funder"].get(project.funder_id),
-            **project_relations(project), **kwargs)
 
-
-def facets_for(filterset, counts):
-    """Each filter as the template draws it: its name, label and options with counts;
-    the selected value is kept even when it has no projects left."""
+def facets_for(filterset):
+    """Each filter as the template draws it: its name, label and options with the number
+    of projects each would list; the selected value is kept even when it has none."""
+    counts = filterset.counts()
     selected = {name: filterset.form.data.get(name, "") for name in filterset.FACETS}
-    named = facet_options()
+    named = {
+        "region": [(r.pk, r.slug, r.name) for r in Region.objects.all()],
+        "country": [(c.pk, c.slug, c.name) for c in Country.objects.order_by("name")],
+        "theme": [(t.pk, t.slug, t.name) for t in filterset.filters["theme"].queryset],
+        "member": [(m.pk, m.slug, m.name)
+                   for m in MemberOrganisation.objects.public().order_by("name")],
+        "funder": [(f.pk, str(f.pk), f.name) for f in filterset.filters["funder"].queryset],
+    }
     options = {
         name: [(value, label, counts[name].get(pk, 0)) for pk, value, label in named[name]]
-        for name in ("region", "country", "theme", "member", "funder")
+        for name in named
     }
     options["status"] = [(value, label.capitalize(), counts["status"].get(value, 0))
                          for value, label in Project.Status.choices]
     options["year"] = [(str(year), str(year), n) for year, n in counts["year"].items()]
-    facets = []
-    for name in filterset.FACETS:
-        choices = [
-            {"value": value, "label": label, "count": n, "selected": value == selected[name]}
-            for value, label, n in options[name]
-            if n or value == selected[name]
-        ]
-        facets.append({"name": name, "label": filterset.filters[name].label,
-                       "options": choices, "options_html": _options_html(choices)})
-    return facets
-
-
-def _options_html(choices):
-    """A select's <option> elements, with the number of projects where a choice has
-    one (`count`). Built here rather than in a template loop: the list page shows a few
-    hundred of them, and this is a tenth of the loop's cost. The same few hundred values
-    and names come back on every page: each is escaped once (_escaped), and the elements
-    are joined as format_html_join would, without its escaping of every part each
-    time."""
-    return mark_safe("\n".join(
-        f'<option value="{_escaped(str(c["value"]))}"{" selected" if c["selected"] else ""}>'
-        f'{_escaped(str(c["label"]))}{" (%d)" % c["count"] if "count" in c else ""}</option>'
-        for c in choices
-    ))
-
-
-# Pure, and the facets have a few hundred distinct values and names: their escaped forms
-# are kept rather than made again on every page.
-_escaped = lru_cache(maxsize=4096)(escape)
+    return [
+        {"name": name, "label": filterset.filters[name].label,
+         "options": [{"value": value, "label": label, "count": n,
+                      "selected": value == selected[name]}
+                     for value, label, n in options[name] if n or value == selected[name]]}
+        for name in filterset.FACETS
+    ]
 
 
 def active_filters(filterset, request):

@@ -1,8 +1,4 @@
-"""The signup form in every page's footer.
-
-Its fields are the same on every page in a language, so they are rendered once per
-content generation (palmecentret/site_data.py; a change to a mailing list bumps it) and
-only the page's own address, the form's source, is filled in per request."""
+"""The signup form in every page's footer."""
 
 import logging
 
@@ -12,7 +8,6 @@ from django.template.loader import render_to_string
 
 from newsletter import subscriptions
 from newsletter.forms import SignupForm
-from palmecentret.site_data import generation_cached
 
 logger = logging.getLogger(__name__)
 register = template.Library()
@@ -36,7 +31,7 @@ def newsletter_footer_form(context):
     if context.get("hide_footer_signup"):
         return {"fields": ""}
     try:
-        fields = generation_cached("footer-signup", _fields, per_language=True)
+        fields = _fields()
     except DatabaseError:
         # The footer must never be what breaks a page (a 404 while the database is away).
         logger.warning("footer signup form left out: the mailing lists could not be read")

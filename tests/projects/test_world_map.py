@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from projects.aggregates import project_index
 from projects.templatetags.world_map import map_data
 from tests.factories import CountryFactory, ProjectFactory, RegionFactory
 
@@ -111,10 +110,7 @@ def test_regions_page_queries_do_not_grow_with_countries_and_projects(
         ProjectFactory(countries=[country])
         ProjectFactory(countries=[country])
 
-    # The numbers of countries and projects per region come from the project index
-    # (projects/aggregates.py), built once per change of content, not per request.
-    project_index()
-    # 1. the regions; 2. their countries (prefetched, and shared by the list and the
+    # 1. the regions with their counts; 2. their countries (prefetched, and shared by the list and the
     # map); 3. the footer's mailing lists.
     with django_assert_num_queries(3):
         svg = world_map(client.get("/regioner/"))
