@@ -6,10 +6,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import reduce
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import (
-    Case, F, IntegerField, Prefetch, Q, TextField, Value, When,
+    Case, F, IntegerField, OuterRef, Prefetch, Q, TextField, Value, When,
 )
 from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
 from django.urls import reverse
@@ -99,6 +100,14 @@ def _years(obj):
     return year_span(obj.start_date, obj.end_date)
 
 
+def _country_names(languages):
+    """The names of a project's countries A-Z, as the page shows them, as an array: in the
+    hits' own query instead of a prefetch, which costs the page more than the search."""
+    return ArraySubquery(Country.objects.filter(projects=OuterRef("pk"))
+                         .annotate(search_name=_display("name", languages))
+                         .order_by("search_name").values("search_name"))
+
+
 @dataclass(frozen=True)
 class Kind:
     """One type of result: where to look, what a hit shows. What it is found by, and how
@@ -114,6 +123,11 @@ class Kind:
     details: object  # obj -> list of short texts shown under the title
     limit: int = 10
     counted: bool = False  # count every hit (one more query) instead of "more than N"
+    # What a hit shows from other tables: on PostgreSQL annotations in the hits' own
+    # query (languages -> {attribute: expression}), elsewhere prefetches to the same
+    # attributes.
+    related: object = None
+    prefetch: tuple = ()
     # A counted kind with a list page whose words filter (?q=) finds what its search
     # finds: when there are more hits than shown, the section links to that list, with
     # all_text (a ngettext_lazy() of "%(count)s", the number of hits) as the link's text.
@@ -129,15 +143,17 @@ KINDS = (
         # The best ten, as for every kind; all of them are a link away, in the project
         # list, where they can be paged through and narrowed by country or theme.
         queryset=lambda: Project.objects.public()
-        .only("slug", "title", "status", "start_date", "end_date")
-        .prefetch_related(Prefetch("countries",
-                                   queryset=Country.objects.only("name").order_by("name"))),
+        .only("slug", "title", "status", "start_date", "end_date"),
         title_field="title",
         text_fields=("summary", "body"),
         order=("-start_date", "pk"),
-        details=lambda p: [", ".join(c.name for c in p.countries.all()),
+        # Its countries A-Z: their names (PostgreSQL) or the countries, which str() names.
+        details=lambda p: [", ".join(map(str, p.search_countries)),
                            capfirst(p.get_status_display()), _years(p)],
         counted=True,
+        related=lambda languages: {"search_countries": _country_names(languages)},
+        prefetch=(Prefetch("countries", queryset=Country.objects.only("name").order_by("name"),
+                           to_attr="search_countries"),),
         list_url_name="projects:project-list",
         all_text=ngettext_lazy("%(count)s project that matches, in the project list",
                                "All %(count)s projects that match, in the project list",
@@ -233,8 +249,8 @@ def search_languages():
 def search(raw_query):
     """Search every kind for the visitor's query; None when there is nothing to search.
 
-    A fixed number of queries whatever the data size: one per kind, one for the
-    projects' countries and one to count the project hits."""
+    A fixed number of queries whatever the data size: one per kind and one to count the
+    project hits (and on SQLite one for the project hits' countries)."""
     query = clean_query(raw_query)
     if not query:
         return None
@@ -314,7 +330,9 @@ def _ranked(kind, queryset, query, languages):
                        output_field=TextField())
     else:
         snippet = _snippet(kind.text_fields, either, languages)
-    ranked = ranked.annotate(search_snippet=snippet).order_by("-search_rank", *kind.order)
+    ranked = ranked.annotate(search_snippet=snippet, **(kind.related(languages)
+                                                        if kind.related else {}))
+    ranked = ranked.order_by("-search_rank", *kind.order)
     return matching, ranked, lambda obj: (
         highlight(getattr(obj, kind.title_field), _MARKED.findall(obj.search_title or ""),
                   whole_words=True),
@@ -379,7 +397,8 @@ def _fallback(kind, queryset, query, languages):
         ))
     matching = queryset.filter(match)
     # Every text field read: the excerpt is made here from them.
-    ranked = (matching.defer(None).annotate(search_rank=reduce(operator.add, rank))
+    ranked = (matching.defer(None).prefetch_related(*kind.prefetch)
+              .annotate(search_rank=reduce(operator.add, rank))
               .order_by("-search_rank", *kind.order))
     return matching, ranked, lambda obj: (
         highlight(getattr(obj, kind.title_field), words),

@@ -338,10 +338,11 @@ def test_query_count_does_not_grow_with_the_number_of_matches(client, content, l
     small = count_search_queries(client, url)
     add_matching_projects(content["country"], 490)
     large = count_search_queries(client, url)
-    # 1 the best 10 projects, 2 their countries, 3 the count of all project hits, then
-    # one each for 4 countries, 5 programmes, 6 member organisations and 7 networks, and
-    # the footer's mailing lists in 8. The visitor has no session, so nothing else.
-    assert small == large == 8
+    # 1 the best 10 projects (on PostgreSQL with their countries), 2 the count of all
+    # project hits, then one each for 3 countries, 4 programmes, 5 member organisations
+    # and 6 networks, and the footer's mailing lists in 7; SQLite reads the project hits'
+    # countries in an 8th. The visitor has no session, so nothing else.
+    assert small == large == (7 if connection.vendor == "postgresql" else 8)
 
 
 def test_a_change_to_a_country_member_or_network_shows_in_search_at_once(client, content):
