@@ -101,8 +101,8 @@ def _years(obj):
 
 
 def _country_names(languages):
-    """The names of a project's countries A-Z, as the page shows them, as an array: in the
-    hits' own query instead of a prefetch, which costs the page more than the search."""
+    """The names of a project's countries A-Z, as the page shows them, as an array in the
+    hits' own query: a query less than a prefetch, and no Country objects to build."""
     return ArraySubquery(Country.objects.filter(projects=OuterRef("pk"))
                          .annotate(search_name=_display("name", languages))
                          .order_by("search_name").values("search_name"))
@@ -128,6 +128,8 @@ class Kind:
     # attributes.
     related: object = None
     prefetch: tuple = ()
+    # A few dozen objects: asked first whether it has any hit at all (_kinds_with_hits()).
+    few: bool = False
     # A counted kind with a list page whose words filter (?q=) finds what its search
     # finds: when there are more hits than shown, the section links to that list, with
     # all_text (a ngettext_lazy() of "%(count)s", the number of hits) as the link's text.
@@ -168,6 +170,7 @@ KINDS = (
         text_fields=("focus",),
         order=("pk",),
         details=lambda c: [c.region.name],
+        few=True,
     ),
     Kind(
         key="programmes",
@@ -178,6 +181,7 @@ KINDS = (
         text_fields=("summary", "body"),
         order=("-start_date", "pk"),
         details=lambda p: [_years(p)],
+        few=True,
     ),
     Kind(
         key="members",
@@ -188,6 +192,7 @@ KINDS = (
         text_fields=("description",),
         order=("pk",),
         details=lambda m: [m.short_name, capfirst(m.get_kind_display())],
+        few=True,
     ),
     Kind(
         key="networks",
@@ -198,6 +203,7 @@ KINDS = (
         text_fields=("description",),
         order=("pk",),
         details=lambda n: [n.short_name, capfirst(n.get_scope_display())],
+        few=True,
     ),
 )
 
@@ -249,24 +255,59 @@ def search_languages():
 def search(raw_query):
     """Search every kind for the visitor's query; None when there is nothing to search.
 
-    A fixed number of queries whatever the data size: one per kind and one to count the
-    project hits (and on SQLite one for the project hits' countries)."""
+    A number of queries that does not grow with the data: one to tell which of the kinds
+    with few objects have any hit, one for the best project hits and one to count them,
+    one for the best hits of each other kind that has any (and on SQLite one for the
+    project hits' countries)."""
     query = clean_query(raw_query)
     if not query:
         return None
     languages = search_languages()
-    return Results(query=query,
-                   sections=[_search_kind(kind, query, languages) for kind in KINDS])
+    matching = {kind.key: _matching(kind.queryset(), query, languages) for kind in KINDS}
+    found = _kinds_with_hits({kind.key: matching[kind.key] for kind in KINDS if kind.few})
+    return Results(query=query, sections=[
+        _section(kind, matching[kind.key], query, languages)
+        if not kind.few or kind.key in found
+        else Section(key=kind.key, heading=str(kind.heading), hits=[])
+        for kind in KINDS])
 
 
 def _on_postgresql(queryset):
     return connections[queryset.db].vendor == "postgresql"
 
 
-def _search_kind(kind, query, languages):
-    queryset = kind.queryset()
-    rank = _ranked if _on_postgresql(queryset) else _fallback
-    matching, ranked, marked = rank(kind, queryset, query, languages)
+def _matching(queryset, query, languages):
+    """The objects of `queryset` that match the query: on PostgreSQL by their document in
+    any of the languages (through its GIN index); elsewhere by every word being in one of
+    the fields their document is made of (case-insensitive substring, as far as the
+    database folds case)."""
+    if _on_postgresql(queryset):
+        return queryset.filter(reduce(operator.or_, (
+            Q(**{DOCUMENT_FIELDS[language]: tsquery})
+            for language, tsquery in _queries(query, languages).items())))
+    words = fallback_words(query)
+    if not words:
+        return queryset.none()
+    columns = dict.fromkeys(name.format(lang=language)
+                            for _weight, names in queryset.model.SEARCH_FIELDS
+                            for name in names for language in languages)
+    return queryset.filter(*(
+        reduce(operator.or_, (Q(**{f"{column}__icontains": word}) for column in columns))
+        for word in words))
+
+
+def _kinds_with_hits(matching):
+    """The keys of those of `matching` ({kind key: its matching objects}) that have any,
+    in one statement. Most searches find no country, programme, member or network, and
+    ranking and marking a kind's hits costs the page more than asking all of them this."""
+    first, *others = [queryset.order_by().values_list(Value(key)).distinct()
+                      for key, queryset in matching.items()]
+    return {key for (key,) in first.union(*others, all=True)}
+
+
+def _section(kind, matching, query, languages):
+    rank = _ranked if _on_postgresql(matching) else _fallback
+    ranked, marked = rank(kind, matching, query, languages)
     hits = [Hit.of(kind, obj, *marked(obj)) for obj in ranked[: _fetch_size(kind)]]
     shown = hits[: kind.limit]
     section = Section(key=kind.key, heading=str(kind.heading), hits=shown,
@@ -289,17 +330,10 @@ def _queries(query, languages):
             for language in languages}
 
 
-def _matching(queryset, queries):
-    """The objects whose document in any of the languages matches (through its index)."""
-    return queryset.filter(reduce(operator.or_, (
-        Q(**{DOCUMENT_FIELDS[language]: tsquery}) for language, tsquery in queries.items())))
-
-
-def _ranked(kind, queryset, query, languages):
-    """The objects that match, the same ranked (best first) and marked by PostgreSQL on
-    the stored documents, and obj -> (its marked title, its snippet)."""
+def _ranked(kind, matching, query, languages):
+    """The objects that match ranked (best first) and marked by PostgreSQL on the stored
+    documents, and obj -> (its marked title, its snippet)."""
     queries = _queries(query, languages)
-    matching = _matching(queryset, queries)
     ranks = [SearchRank(F(DOCUMENT_FIELDS[language]), tsquery)
              for language, tsquery in queries.items()]
     either = reduce(operator.or_, queries.values())
@@ -333,7 +367,7 @@ def _ranked(kind, queryset, query, languages):
     ranked = ranked.annotate(search_snippet=snippet, **(kind.related(languages)
                                                         if kind.related else {}))
     ranked = ranked.order_by("-search_rank", *kind.order)
-    return matching, ranked, lambda obj: (
+    return ranked, lambda obj: (
         highlight(getattr(obj, kind.title_field), _MARKED.findall(obj.search_title or ""),
                   whole_words=True),
         mark_up(obj.search_snippet or ""))
@@ -368,39 +402,25 @@ def _snippet(names, tsquery, languages):
     )
 
 
-def _fallback(kind, queryset, query, languages):
-    """As _ranked(), where there is no full-text search (SQLite): every word must appear
-    in one of the fields (case-insensitive substring, as far as the database folds case);
-    a hit in the title weighs more than one in the text."""
+def _fallback(kind, matching, query, languages):
+    """As _ranked(), where there is no full-text search (SQLite): a hit in the title
+    weighs more than one in the text."""
     words = fallback_words(query)
-    if not words:
-        return queryset.none(), queryset.none(), None
     # Per word, the best place it occurs: a title hit outweighs summary and body hits.
     scores = {"A": 4, "B": 2, "C": 1}
-    by_weight = [
-        (weight, [name.format(lang=language) for name in names for language in languages])
-        for weight, names in kind.model.SEARCH_FIELDS
+    rank = [
+        Case(*(When(reduce(operator.or_, (Q(**{f"{name.format(lang=language)}__icontains": word})
+                                         for name in names for language in languages)),
+                    then=Value(scores[weight]))
+               for weight, names in kind.model.SEARCH_FIELDS),
+             default=Value(0), output_field=IntegerField())
+        for word in words
     ]
-
-    def contains(columns, word):
-        return reduce(operator.or_,
-                      (Q(**{f"{c}__icontains": word}) for c in dict.fromkeys(columns)))
-
-    match = Q()
-    rank = []
-    for word in words:
-        match &= contains([c for _w, columns in by_weight for c in columns], word)
-        rank.append(Case(
-            *(When(contains(columns, word), then=Value(scores[weight]))
-              for weight, columns in by_weight),
-            default=Value(0), output_field=IntegerField(),
-        ))
-    matching = queryset.filter(match)
     # Every text field read: the excerpt is made here from them.
     ranked = (matching.defer(None).prefetch_related(*kind.prefetch)
-              .annotate(search_rank=reduce(operator.add, rank))
+              .annotate(search_rank=reduce(operator.add, rank, Value(0)))
               .order_by("-search_rank", *kind.order))
-    return matching, ranked, lambda obj: (
+    return ranked, lambda obj: (
         highlight(getattr(obj, kind.title_field), words),
         excerpt("\n".join(getattr(obj, n) or "" for n in kind.text_fields), words))
 
@@ -411,12 +431,4 @@ def filter_projects(queryset, raw_query):
     query = clean_query(raw_query)
     if not query:
         return queryset
-    languages = search_languages()
-    if _on_postgresql(queryset):
-        return _matching(queryset, _queries(query, languages))
-    columns = [name.format(lang=language) for _weight, names in Project.SEARCH_FIELDS
-               for name in names for language in languages]
-    for word in fallback_words(query):
-        queryset = queryset.filter(
-            reduce(operator.or_, (Q(**{f"{column}__icontains": word}) for column in columns)))
-    return queryset
+    return _matching(queryset, query, search_languages())

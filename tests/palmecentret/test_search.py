@@ -338,11 +338,31 @@ def test_query_count_does_not_grow_with_the_number_of_matches(client, content, l
     small = count_search_queries(client, url)
     add_matching_projects(content["country"], 490)
     large = count_search_queries(client, url)
-    # 1 the best 10 projects (on PostgreSQL with their countries), 2 the count of all
-    # project hits, then one each for 3 countries, 4 programmes, 5 member organisations
-    # and 6 networks, and the footer's mailing lists in 7; SQLite reads the project hits'
-    # countries in an 8th. The visitor has no session, so nothing else.
-    assert small == large == (7 if connection.vendor == "postgresql" else 8)
+    # 1 which of countries, programmes, member organisations and networks have any hit
+    # (none here), 2 the best 10 projects (on PostgreSQL with their countries), 3 the
+    # count of all project hits, 4 the footer's mailing lists; SQLite reads the project
+    # hits' countries in a 5th. The visitor has no session, so nothing else.
+    assert small == large == (4 if connection.vendor == "postgresql" else 5)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_search_that_finds_every_kind_asks_one_query_more_per_kind(client, content,
+                                                                     language):
+    with translation.override(language):
+        url = reverse("search")
+    region = content["country"].region
+    CountryFactory(focus_sv="Allihop.", region=region)
+    ProgrammeFactory(summary_sv="Allihop.", region=region)
+    MemberOrganisationFactory(description_sv="Allihop.")
+    NetworkFactory(description_sv="Allihop.")
+    ProjectFactory.create_batch(3, summary_sv="Allihop.", countries=[content["country"]])
+    client.get(url, {"q": "Allihop"})
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url, {"q": "allihop"}).content.decode()
+    for key in ("projects", "countries", "programmes", "members", "networks"):
+        assert section_part(html, key)
+    # The 4 of a search that finds projects only, and the best hits of each other kind.
+    assert len(queries) == (8 if connection.vendor == "postgresql" else 9)
 
 
 def test_a_change_to_a_country_member_or_network_shows_in_search_at_once(client, content):
