@@ -5,13 +5,17 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from reversion.models import Version
 
 from palmecentret.search import filter_projects
 from palmecentret.search_documents import update_search_documents
 from projects.models import Project
+from tests.admin_forms import submit
+from tests.admin_personas import carl
 from tests.factories import (
     CountryFactory,
     MemberOrganisationFactory,
@@ -221,6 +225,36 @@ def test_drafts_and_internal_projects_never_appear(client, content):
         assert "/skyddat/" in found
         for hidden in ("Utkastprojektet", "Interna projektet", "/utkast/", "/internt/"):
             assert hidden not in found
+
+
+def test_a_project_unpublished_or_made_internal_leaves_the_search(client, content):
+    rights = content["rights"]
+    assert rights.get_absolute_url() in results_part(search(client, "rättigheter"))
+    rights.published = False
+    rights.save()
+    assert rights.get_absolute_url() not in results_part(search(client, "rättigheter"))
+    # Also when changed in bulk, without save().
+    Project.objects.filter(pk=rights.pk).update(published=True,
+                                                visibility=Project.Visibility.INTERNAL)
+    assert rights.get_absolute_url() not in results_part(search(client, "rättigheter"))
+    assert filter_projects(Project.objects.public(), "rättigheter").count() == 0
+
+
+def test_a_project_edited_in_the_admin_is_found_by_its_new_title(client, content):
+    editor_client = Client()
+    editor_client.force_login(carl())
+    project = content["in_title"]
+    change = reverse("admin:projects_project_change", args=[project.pk])
+    response = submit(editor_client, editor_client.get(change), title_sv="Vattenbrunnar byggs")
+    assert response.status_code == 302
+    found = results_part(search(client, "Vattenbrunnar"))
+    assert project.get_absolute_url() in found
+    assert "<mark>Vattenbrunnar</mark> byggs" in found
+    assert project.get_absolute_url() not in results_part(search(client, "organiserar"))
+    # The version history keeps what the editor wrote, not what the search made of it.
+    version = Version.objects.get_for_object(project).first()
+    assert version.field_dict["title_sv"] == "Vattenbrunnar byggs"
+    assert not any(name.startswith("search_document") for name in version.field_dict)
 
 
 def test_a_project_that_hides_partners_leaks_neither_names_nor_places(client, content):
