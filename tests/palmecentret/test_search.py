@@ -354,9 +354,8 @@ def add_matching_projects(country, count):
 
 
 def count_search_queries(client, url):
-    # The first page after a change also reads what every page shares once per content
-    # generation (palmecentret/site_data.py): the footer's lists.
-    # (A different address, so that the page cache does not answer the second.)
+    # A first search warms the process up; the second is counted (at a different
+    # address, so that the page cache does not answer it).
     client.get(url, {"q": "skalprojekt"})
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, {"q": "Skalprojekt"})
