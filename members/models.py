@@ -5,13 +5,15 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from palmecentret.search_documents import Searchable, SearchableManager
+
 
 class PublishedQuerySet(models.QuerySet):
     def public(self):
         return self.filter(published=True)
 
 
-class MemberOrganisation(models.Model):
+class MemberOrganisation(Searchable):
     class Kind(models.TextChoices):
         CONFEDERATION = "confederation", _("trade union confederation")
         TRADE_UNION = "trade_union", _("trade union")
@@ -42,7 +44,9 @@ class MemberOrganisation(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = PublishedQuerySet.as_manager()
+    objects = SearchableManager.from_queryset(PublishedQuerySet)()
+
+    SEARCH_FIELDS = (("A", ("name_{lang}", "short_name")), ("B", ("description_{lang}",)))
 
     class Meta:
         ordering = ["name"]
@@ -81,7 +85,7 @@ class MemberOrganisation(models.Model):
         return self.name
 
 
-class Network(models.Model):
+class Network(Searchable):
     class Scope(models.TextChoices):
         LOCAL = "local", _("local")
         NATIONAL = "national", _("national")
@@ -105,7 +109,9 @@ class Network(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = PublishedQuerySet.as_manager()
+    objects = SearchableManager.from_queryset(PublishedQuerySet)()
+
+    SEARCH_FIELDS = (("A", ("name_{lang}", "short_name")), ("B", ("description_{lang}",)))
 
     class Meta:
         ordering = ["name"]

@@ -16,6 +16,8 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
+from .search_documents import DOCUMENT_FIELDS, Searchable
+
 
 def version_initial(version):
     """The form values of a stored version: its own fields, translations and
@@ -46,9 +48,11 @@ class HistoryAdmin(VersionAdmin):
 
     def reversion_register(self, model, **kwargs):
         # Called for the admin's model and for each inline's model, with the inlines to
-        # follow: only the model itself is kept, and nothing is followed.
+        # follow: only the model itself is kept, and nothing is followed. A searched
+        # model's documents are made from its fields, not edited: not kept either.
         if model is self.model:
-            super().reversion_register(model)
+            exclude = DOCUMENT_FIELDS.values() if issubclass(model, Searchable) else ()
+            super().reversion_register(model, exclude=tuple(exclude))
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))

@@ -131,8 +131,10 @@ class SpreadsheetResource(resources.ModelResource):
         # An empty cell is "" or None depending on the format; a text stored as None (a
         # translation not written yet) stays None when its cell is empty, so that an
         # unchanged row is not taken for a change.
+        # Only the fields a spreadsheet can set: reading the others may cost a query each
+        # (a search document, which is never loaded unless asked for).
         empty = {field.attname for field in instance._meta.concrete_fields
-                 if field.null and getattr(instance, field.attname) is None}
+                 if field.editable and field.null and getattr(instance, field.attname) is None}
         super().import_instance(instance, row, **kwargs)
         for name in empty:
             if getattr(instance, name) == "":

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import MemberOrganisation
+from palmecentret.search_documents import Searchable, SearchableManager
 
 iati_identifier_validator = RegexValidator(
     # An IATI activity identifier: the reporting organisation's identifier (letters,
@@ -82,7 +83,7 @@ class Region(models.Model):
         return reverse("projects:region-detail", kwargs={"slug": self.slug})
 
 
-class Country(models.Model):
+class Country(Searchable):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     iso_code = models.CharField(
@@ -92,6 +93,10 @@ class Country(models.Model):
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
                                related_name="countries")
     focus = models.TextField(_("focus"), blank=True)
+
+    objects = SearchableManager()
+
+    SEARCH_FIELDS = (("A", ("name_{lang}",)), ("B", ("focus_{lang}",)))
 
     class Meta:
         ordering = ["name"]
@@ -161,7 +166,7 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
-class Programme(models.Model):
+class Programme(Searchable):
     class FundingFramework(models.TextChoices):
         SIDA_CSO = "sida_cso", _("Sida CSO framework")
         SIDA_PAO = "sida_pao", _("Sida democracy support (PAO)")
@@ -193,7 +198,10 @@ class Programme(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ProgrammeQuerySet.as_manager()
+    objects = SearchableManager.from_queryset(ProgrammeQuerySet)()
+
+    SEARCH_FIELDS = (("A", ("name_{lang}",)), ("B", ("summary_{lang}",)),
+                     ("C", ("body_{lang}",)))
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -260,7 +268,7 @@ class ProjectQuerySet(models.QuerySet):
             Prefetch("countries", queryset=Country.objects.only("name").order_by("name")))
 
 
-class Project(models.Model):
+class Project(Searchable):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         ONGOING = "ongoing", _("ongoing")
@@ -306,7 +314,12 @@ class Project(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ProjectQuerySet.as_manager()
+    objects = SearchableManager.from_queryset(ProjectQuerySet)()
+
+    # Partners are not searched: a project that hides its partners must not be found by
+    # their names or places.
+    SEARCH_FIELDS = (("A", ("title_{lang}",)), ("B", ("summary_{lang}",)),
+                     ("C", ("body_{lang}",)))
 
     # What a project card shows (ProjectQuerySet.for_cards), and the programme's id,
     # which a programme's related manager (programme.projects) sets on every row.

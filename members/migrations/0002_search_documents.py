@@ -1,9 +1,12 @@
-"""Stored search documents for member organisations and networks, on PostgreSQL only
-(see projects/migrations/0006_country_programme_search_documents.py)."""
+"""Stored search documents for member organisations and networks, on PostgreSQL only:
+since replaced.
+
+Each language's weighted document was a stored generated column here; 0004 replaces them
+with the models' own search document fields, dropping the columns where a database has
+them. A new database needs none of it, so nothing is done here any more (the code this
+migration ran was the old search module's, which is gone)."""
 
 from django.db import migrations
-
-from palmecentret.search import store_documents
 
 
 class Migration(migrations.Migration):
@@ -11,10 +14,4 @@ class Migration(migrations.Migration):
         ("members", "0001_initial"),
     ]
 
-    operations = [
-        store_documents("members", {
-            "MemberOrganisation": (("A", ("name_{lang}", "short_name")),
-                                   ("B", ("description_{lang}",))),
-            "Network": (("A", ("name_{lang}", "short_name")), ("B", ("description_{lang}",))),
-        }),
-    ]
+    operations = []

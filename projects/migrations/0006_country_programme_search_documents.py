@@ -1,15 +1,12 @@
-"""Stored search documents for countries and programmes, on PostgreSQL only.
+"""Stored search documents for countries and programmes, on PostgreSQL only: since
+replaced.
 
-Every search matched and ranked the few dozen countries, programmes, member organisations
-and networks by parsing each one's texts again with to_tsvector (about 0.6 ms of the
-search page's database time, most of it the programmes' longer texts). Their documents are
-now stored generated columns, as the projects' are (0004); members/migrations/0002 does
-the same for member organisations and networks.
-"""
+Each language's weighted document was a stored generated column here; 0012 replaces them
+with the models' own search document fields, dropping the columns where a database has
+them. A new database needs none of it, so nothing is done here any more (the code this
+migration ran was the old search module's, which is gone)."""
 
 from django.db import migrations
-
-from palmecentret.search import store_documents
 
 
 class Migration(migrations.Migration):
@@ -17,10 +14,4 @@ class Migration(migrations.Migration):
         ("projects", "0005_project_search_terms"),
     ]
 
-    operations = [
-        store_documents("projects", {
-            "Country": (("A", ("name_{lang}",)), ("B", ("focus_{lang}",))),
-            "Programme": (("A", ("name_{lang}",)), ("B", ("summary_{lang}",)),
-                          ("C", ("body_{lang}",))),
-        }),
-    ]
+    operations = []

@@ -15,6 +15,7 @@ from members.models import MemberOrganisation, Network
 from newsletter.models import MailingList, Seminar, Subscriber, Subscription
 from palmecentret import page_cache
 from palmecentret.db import lift_statement_timeout
+from palmecentret.search_documents import update_search_documents
 from projects.models import Country, Funder, Partner, Programme, Project, Region, Theme
 
 # Seminars happen in Stockholm, so their times are Stockholm times whatever the server's
@@ -788,9 +789,8 @@ class Command(BaseCommand):
         that turn a one-second export into half a minute.
 
         And a vacuum, which marks the new rows visible to every transaction: until then
-        each read of a row asks the commit log about it, and an index-only scan (a
-        one-word search counts its projects with one, palmecentret.search) visits the
-        table for every row. VACUUM cannot run inside a transaction; called inside one
+        each read of a row asks the commit log about it, and an index-only scan visits
+        the table for every row. VACUUM cannot run inside a transaction; called inside one
         (as in the tests), the statistics alone."""
         if connection.vendor != "postgresql":
             return
@@ -1166,6 +1166,8 @@ class Command(BaseCommand):
                            .values_list("slug", "pk"))
                 for project in projects:
                     project.pk = ids[project.slug]
+            # bulk_create skips Project.save(), which would write them.
+            update_search_documents(Project.objects.filter(pk__in=[p.pk for p in projects]))
             for name in ("countries", "themes", "partners", "member_organisations"):
                 self._bulk_link(name, [(p.pk, relations[name]) for p, relations in batch])
             done += len(batch)
