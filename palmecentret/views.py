@@ -86,7 +86,7 @@ class HomeView(TemplateView):
             # Counted only when the template's cached fragment of them is missing.
             regions=Region.objects.with_counts(),
             latest_projects=Project.objects.public().for_cards()
-            .order_by("-published_at", "-pk")[:self.latest_count],
+            .newest_published()[:self.latest_count],
             **kwargs,
         )
 

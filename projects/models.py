@@ -260,6 +260,11 @@ class ProjectQuerySet(models.QuerySet):
             Exists(Country.objects.filter(region=region, projects=OuterRef("pk")))
         )
 
+    def newest_published(self):
+        """Newest published first; one never stamped (published before the date was
+        kept) after all the others, as SQLite and PostgreSQL both sort it."""
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
     def for_cards(self):
         """What a project card (includes/project_card.html) shows and nothing more: its
         own fields without the long body, and its countries A-Z in one more query
@@ -351,7 +356,7 @@ class Project(Searchable):
                          condition=Q(published=True) & ~Q(visibility="internal"),
                          name="project_public_start_idx"),
             # "Latest projects" on the home and region pages.
-            models.Index(fields=["-published_at", "-id"],
+            models.Index(F("published_at").desc(nulls_last=True), F("id").desc(),
                          condition=Q(published=True) & ~Q(visibility="internal"),
                          name="project_public_published_idx"),
             # Counts of public projects by country, member, programme or status: the

@@ -70,7 +70,7 @@ class RegionDetailView(BreadcrumbsMixin, DetailView):
             countries=region.countries.order_by("name"),
             programmes=Programme.objects.public().filter(region=region),
             latest_projects=Project.objects.public().for_cards().in_region(region)
-            .order_by("-published_at", "-pk")[:self.latest_count],
+            .newest_published()[:self.latest_count],
             all_projects_url=filtered_list_url(region=region.slug),
             **kwargs,
         )
