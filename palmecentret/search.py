@@ -324,9 +324,17 @@ def _fetch_size(kind):
     return kind.limit + (0 if kind.counted else 1)
 
 
+class ParsedOnce(SearchQuery):
+    """A SearchQuery that PostgreSQL parses once per statement (a scalar subquery, run
+    once as an InitPlan). A prepared statement run with a generic plan otherwise parses
+    the visitor's words again for every row it checks or ranks."""
+
+    template = "(SELECT %(function)s(%(expressions)s))"
+
+
 def _queries(query, languages):
     """{language: the visitor's words as a query of that language's documents}."""
-    return {language: SearchQuery(query, search_type="websearch", config=CONFIGS[language])
+    return {language: ParsedOnce(query, search_type="websearch", config=CONFIGS[language])
             for language in languages}
 
 

@@ -355,10 +355,9 @@ class Project(Searchable):
             models.Index(fields=["-start_date", "-id"],
                          condition=Q(published=True) & ~Q(visibility="internal"),
                          name="project_public_start_idx"),
-            # "Latest projects" on the home and region pages.
-            models.Index(F("published_at").desc(nulls_last=True), F("id").desc(),
-                         condition=Q(published=True) & ~Q(visibility="internal"),
-                         name="project_public_published_idx"),
+            # "Latest projects" on the home and region pages (newest_published()) read
+            # project_public_published_idx, which migration 0013 builds on PostgreSQL
+            # only: SQLite cannot build an index in the order NULLS LAST.
             # Counts of public projects by country, member, programme or status: the
             # join from the link table checks "public" in this index alone.
             models.Index(fields=["id", "status"],
