@@ -8,9 +8,15 @@ what it resolved to; options given on the command line win over this file.
 GUNICORN_BIND      127.0.0.1:8000   address (or unix:/run/...socket) the proxy connects to
 WEB_CONCURRENCY    cores + 1        worker processes
 GUNICORN_TIMEOUT   30               seconds a request may take before its worker is restarted
-GUNICORN_MAX_REQUESTS 1000          requests after which a worker is replaced (0: never)
+GUNICORN_MAX_REQUESTS 0             requests after which a worker is replaced (0: never)
 FORWARDED_ALLOW_IPS 127.0.0.1,::1   proxies whose X-Forwarded-Proto gunicorn believes
 LOG_FORMAT, LOG_LEVEL, DEBUG        as for the portal: JSON lines on stdout in production
+
+The portal is loaded once, in the master, and the workers are forks of it that live as
+long as the master (preload_app, max_requests 0; "Loading and memory" below): a worker is
+ready the moment it is forked and never stops to import Django again under load. The
+price: new code needs a restart (`systemctl restart palmecentret-web`); a reload (HUP)
+forks new workers from the code already loaded. bench/README.md has the measurements.
 """
 
 import os
@@ -56,17 +62,35 @@ graceful_timeout = 30
 # (No keepalive: sync workers close every connection after its answer; the proxy keeps the
 # visitors' connections open.)
 
-# --- Memory hygiene -----------------------------------------------------------------------
-# Each worker is replaced after about this many requests, so memory a long-lived process
-# gathers (fragmentation, caches) is given back. The jitter spreads the restarts so the
-# workers are never all restarting at once.
-max_requests = _whole_number("GUNICORN_MAX_REQUESTS", 1000)
+# --- Loading and memory -----------------------------------------------------------------
+# The master imports the portal before it forks the workers, and palmecentret/wsgi.py
+# then sets everything loaded aside from the cyclic garbage collector (gc.freeze): each
+# worker starts with Django and the apps already in memory, shared with the master and
+# the other workers until one of them writes to a page, and the collector never walks
+# (and so never copies) that shared part. Without it every worker imported the portal
+# itself, and a worker replaced under load did so on a core the others needed.
+preload_app = True
+# Workers are not replaced on a schedule: their memory levels off after the first
+# requests have filled the per-process caches (compiled templates, translations, URL
+# patterns) and stays flat. Replacing them would only repeat that warm-up. A worker is
+# still replaced when it dies or overruns the timeout. For a leak one day, set a large
+# number (with 10 % jitter, so the workers are not all replaced at once).
+max_requests = _whole_number("GUNICORN_MAX_REQUESTS", 0)
 max_requests_jitter = max_requests // 10
-# Not preloaded: each worker imports the portal itself, so `systemctl reload` (SIGHUP) brings
-# up workers with new code without a full restart, and no database connection or other
-# state can be shared by accident between forked workers. Copy-on-write would save little:
-# Python's reference counting touches the shared pages anyway.
-preload_app = False
+
+
+def pre_fork(server, worker):
+    """No connection crosses the fork: a database connection or socket the master opened
+    while loading would be shared by every worker, which would read each other's
+    answers. Loading opens none today; this keeps it so. (redis-py's connection pools
+    notice a fork by themselves and open the worker's own sockets.)"""
+    from django.core.cache import caches
+    from django.db import connections
+
+    connections.close_all()
+    caches.close_all()
+
+
 # The workers' heartbeat files on a memory file system: a busy or slow disk under /tmp
 # must not make gunicorn think a worker hangs.
 if os.path.isdir("/dev/shm"):

@@ -6,7 +6,8 @@
 #   2. picks real URLs from that database (bench/site_probe.py) and counts each page's
 #      queries in-process;
 #   3. for each run ("cached": default settings; "uncached": PAGE_CACHE_SECONDS=0) starts
-#      gunicorn on 127.0.0.1, and for the static CSS file and every page runs wrk twice
+#      gunicorn with the shipped gunicorn.conf.py on 127.0.0.1, and for the static CSS
+#      file and every page runs wrk twice
 #      (warm-up, then measured) with 16 connections, as HTTPS forwarded by a proxy; every
 #      pass starts on an idle server, and the CPU other processes used meanwhile is
 #      recorded (the machine may be shared);
@@ -52,10 +53,13 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/palmecentret_bench"
 # the production settings answer every page with a redirect to HTTPS.
 LOAD_HEADERS = {"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip, deflate, br"}
 
-# The performance issue's targets (2 cores, 16 concurrent connections).
-TARGET_RATIO = {"cached": 0.5, "uncached": 0.15}  # of the static file's requests/s
-TARGET_P99_MS = 100.0
-TARGET_SEARCH_P99_MS = 150.0
+# The targets of each run for every page (issue 24; 2 cores, 16 concurrent connections):
+# requests/s at least this share of the static CSS file's in the same run, the 99th
+# percentile of the answer time under this many milliseconds, and no error.
+TARGETS = {
+    "cached": {"ratio": 0.5, "p99_ms": 50.0},
+    "uncached": {"ratio": 0.08, "p99_ms": 250.0},
+}
 TARGET_EXPORT_SECONDS = 5.0
 # "Flat memory": all rows (100,000) may cost the worker at most this much more memory
 # than about a ninth of them (the addresses starting "demo-subscriber-1").
@@ -64,9 +68,8 @@ TARGET_LOAD_DEMO_SECONDS = 60.0
 # A row measured while other processes used this share of the CPU or more is flagged.
 NOISY = 0.15
 
-# The two runs. "cached" is the portal as deployed (its cache on, once it has one);
-# "uncached" passes PAGE_CACHE_SECONDS=0, which the portal's page cache is to honour.
-# Until the portal has a page cache the two measure the same thing.
+# The two runs. "cached" is the portal as deployed (the page cache on); "uncached" turns
+# the page cache off, so every request is rendered by its view.
 MODES = {
     "cached": {},
     "uncached": {"PAGE_CACHE_SECONDS": "0"},
@@ -96,8 +99,8 @@ def parse_args():
     parser = argparse.ArgumentParser(
         description=__doc__,
         epilog="Environment: BENCH_DATABASE_URL, BENCH_SECONDS, BENCH_WARMUP_SECONDS, "
-               "BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_OUTPUT, BENCH_CACHE_URL "
-               "(passed to the portal as CACHE_URL).")
+               "BENCH_CONNECTIONS, BENCH_WORKERS (passed to gunicorn as WEB_CONCURRENCY), "
+               "BENCH_OUTPUT, BENCH_CACHE_URL (passed to the portal as CACHE_URL).")
     parser.add_argument("--database-url", default=env_default(
         "BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
         help="PostgreSQL database to create, fill and drop (default %(default)s).")
@@ -111,9 +114,9 @@ def parse_args():
                         default=env_default("BENCH_CONNECTIONS", 16, int))
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--workers", type=int,
-                        default=env_default("BENCH_WORKERS", cores + 1, int),
-                        help="gunicorn sync workers (default as gunicorn.conf.py's: "
-                             "cores + 1 = %(default)s)")
+                        default=env_default("BENCH_WORKERS", None, int),
+                        help="gunicorn workers (default: gunicorn.conf.py's, cores + 1 = "
+                             f"{cores + 1})")
     parser.add_argument("--projects", type=int, default=10000)
     parser.add_argument("--subscribers", type=int, default=100000)
     parser.add_argument("--modes", default="cached,uncached",
@@ -292,10 +295,14 @@ def postgres_version(url):
 
 def portal_env(args):
     env = dict(os.environ)
-    # The developer's own choices must not leak into the measurement.
+    # The developer's own choices must not leak into the measurement: the portal's and
+    # gunicorn's settings are production's defaults unless the benchmark sets them.
     for name in ("DATABASE_URL", "CACHE_URL", "PAGE_CACHE_SECONDS", "DJANGO_SETTINGS_MODULE",
-                 "SECURE_SSL_REDIRECT", "TASKS_BACKEND"):
+                 "SECURE_SSL_REDIRECT", "TASKS_BACKEND", "LOG_FORMAT", "LOG_LEVEL",
+                 "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS", "DATABASE_REPLICA_URL"):
         env.pop(name, None)
+    for name in [n for n in env if n.startswith("GUNICORN_")]:  # GUNICORN_CMD_ARGS too
+        env.pop(name)
     env.update({
         "DEBUG": "false",  # production
         "SECRET_KEY": secrets.token_urlsafe(48),
@@ -306,12 +313,13 @@ def portal_env(args):
         # The export is measured as a superuser logging in with a password; the two-factor
         # step is not what is being measured.
         "OTP_REQUIRED": "false",
-        "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     })
     cache_url = os.environ.get("BENCH_CACHE_URL")
     if cache_url:
         env["CACHE_URL"] = cache_url
+    if args.workers:
+        env["WEB_CONCURRENCY"] = str(args.workers)
     return env
 
 
@@ -418,21 +426,32 @@ def parse_form(html, field_name):
 
 # --- gunicorn -------------------------------------------------------------------------------
 
-def start_portal(processes, env, workers, log_path, timeout=30):
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+# What the report shows of gunicorn's resolved configuration.
+GUNICORN_SHOWN = ("workers", "worker_class", "preload_app", "max_requests", "timeout")
+
+
+def gunicorn_settings(env):
+    """gunicorn's settings as it resolves them from gunicorn.conf.py and `env`."""
+    result = subprocess.run([GUNICORN, "--config", str(GUNICORN_CONF), "--print-config"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+                            stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        raise BenchError(f"gunicorn --print-config failed:\n{result.stderr[-2000:]}")
+    resolved = dict(map(str.strip, line.split(" = ", 1))
+                    for line in result.stdout.splitlines() if " = " in line)
+    return {name: resolved[name] for name in GUNICORN_SHOWN}
+
+
+def start_portal(processes, env, log_path, **settings):
+    """gunicorn as deployed: the shipped gunicorn.conf.py with its defaults (workers,
+    preloading, the JSON access log on stdout, here into the log file), on a free port;
+    `settings` are further variables for it (WEB_CONCURRENCY, GUNICORN_TIMEOUT). Returns
+    once every worker runs and one has answered /healthz."""
     port = free_port()
-    command = [GUNICORN, "palmecentret.wsgi",
-               # Only the flags below: not the deployment's ./gunicorn.conf.py, which
-               # gunicorn would read from the working directory and whose access log and
-               # worker recycling (max_requests) would change what is measured. (gunicorn
-               # warns once in the log that /dev/null has no .py extension; harmless.)
-               "--config", os.devnull,
-               "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--worker-class", "sync",
-               "--timeout", str(timeout), "--log-level", "warning",
-               # No access log (gunicorn's default): writing one line per request would be
-               # measured too. "--access-logfile none" would create a file named "none".
-               "--error-logfile", "-"]
-    process = processes.start(command, log_path, env)
+    env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", **settings)
+    workers = int(gunicorn_settings(env)["workers"])
+    process = processes.start([GUNICORN, "--config", str(GUNICORN_CONF)], log_path, env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -440,12 +459,27 @@ def start_portal(processes, env, workers, log_path, timeout=30):
                              + Path(log_path).read_text(errors="replace")[-3000:])
         try:
             status, _, _ = get(port, "/healthz", timeout=5)
-            if status == 200:
+            if status == 200 and len(worker_pids(process.pid)) == workers:
                 return process, port
         except OSError:
             pass
         time.sleep(0.2)
     raise BenchError(f"gunicorn did not answer /healthz with 200 within 60 s; see {log_path}")
+
+
+def trim_access_log(log_path):
+    """Drop the access lines of answers with a 2xx status from a stopped server's log: one
+    a request, they are nearly all of it (hundreds of MB a run); what went wrong stays."""
+    dropped = 0
+    trimmed = log_path.with_suffix(".trimmed")
+    with open(log_path, "rb") as source, open(trimmed, "wb") as target:
+        for line in source:
+            if b'"logger": "gunicorn.access"' in line and b'"status": 2' in line:
+                dropped += 1
+            else:
+                target.write(line)
+        target.write(f"(bench: {dropped} access lines of 2xx answers dropped)\n".encode())
+    trimmed.replace(log_path)
 
 
 def worker_pids(master_pid):
@@ -681,8 +715,10 @@ def measure(port, master_pid, target, args):
 def run_mode(mode, processes, base_env, targets, args, log_dir):
     env = dict(base_env, **MODES[mode])
     probe(["clear-cache"], env, log_dir, f"clear-cache-{mode}")
-    process, port = start_portal(processes, env, args.workers, log_dir / f"gunicorn-{mode}.log")
-    log(f"{mode} run: gunicorn with {args.workers} workers on 127.0.0.1:{port}; "
+    log_path = log_dir / f"gunicorn-{mode}.log"
+    process, port = start_portal(processes, env, log_path)
+    workers = len(worker_pids(process.pid))
+    log(f"{mode} run: gunicorn with {workers} workers on 127.0.0.1:{port}; "
         f"{args.warmup} s warm-up + {args.seconds} s per URL")
     try:
         static = targets["static"]
@@ -700,12 +736,13 @@ def run_mode(mode, processes, base_env, targets, args, log_dir):
         log(f"  {static['name']:<24} {static_runs[1]['rps']:>9.1f} req/s (again)")
     finally:
         processes.stop(process)
+        trim_access_log(log_path)
     static_rps = statistics.mean(r["rps"] for r in static_runs)
     for page in pages:
         page["ratio"] = round(page["rps"] / static_rps, 3) if static_rps else None
     return {
         "env": MODES[mode],
-        "workers": args.workers,
+        "workers": workers,
         "static": {**static_runs[0], "rps_runs": [r["rps"] for r in static_runs],
                    "rps": round(static_rps, 1),
                    "errors": sum(r["errors"] for r in static_runs),
@@ -787,8 +824,8 @@ def export_once(browser, export_path, query, master_pid):
 def measure_export(processes, env, urls, args, log_dir):
     # One worker, so the memory watched is the one doing the export, and a long timeout,
     # so an export slower than gunicorn's default 30 s is measured rather than killed.
-    process, port = start_portal(processes, env, 1, log_dir / "gunicorn-export.log",
-                                 timeout=600)
+    process, port = start_portal(processes, env, log_dir / "gunicorn-export.log",
+                                 WEB_CONCURRENCY="1", GUNICORN_TIMEOUT="600")
     try:
         username, password = "bench-admin", env["BENCH_ADMIN_PASSWORD"]
         browser = Browser(port)
@@ -833,19 +870,18 @@ def judge(results, args):
               "seconds", load["seconds"], f"< {TARGET_LOAD_DEMO_SECONDS:g}",
               load["seconds"] < TARGET_LOAD_DEMO_SECONDS)
     for mode, run in results.get("runs", {}).items():
-        static = run["static"]
-        check(f"{mode}: static css errors", static["errors"], "0", static["errors"] == 0)
-        check(f"{mode}: static css p99 ms", static["p99_ms"], f"< {TARGET_P99_MS:g}",
-              static["p99_ms"] < TARGET_P99_MS)
-        for page in run["pages"]:
-            name = page["name"]
-            ratio_limit = TARGET_RATIO[mode]
-            check(f"{mode}: {name} ratio to static", page["ratio"], f">= {ratio_limit:g}",
-                  page["ratio"] is not None and page["ratio"] >= ratio_limit)
-            p99_limit = TARGET_SEARCH_P99_MS if name == "search" else TARGET_P99_MS
-            check(f"{mode}: {name} p99 ms", page["p99_ms"], f"< {p99_limit:g}",
-                  page["p99_ms"] < p99_limit)
-            check(f"{mode}: {name} errors", page["errors"], "0", page["errors"] == 0)
+        target = TARGETS[mode]
+        # Every page, and the static file (the yardstick: no ratio), within the run's
+        # p99 and without errors.
+        for row in [run["static"], *run["pages"]]:
+            name = row["name"]
+            if row is not run["static"]:
+                check(f"{mode}: {name} ratio to static", row["ratio"],
+                      f">= {target['ratio']:g}",
+                      row["ratio"] is not None and row["ratio"] >= target["ratio"])
+            check(f"{mode}: {name} p99 ms", row["p99_ms"], f"< {target['p99_ms']:g}",
+                  row["p99_ms"] < target["p99_ms"])
+            check(f"{mode}: {name} errors", row["errors"], "0", row["errors"] == 0)
     export = results.get("export")
     if export is not None:
         if "error" in export:
@@ -876,18 +912,26 @@ def format_report(results, checks):
                     missed_by_row.setdefault((mode, rest[:-len(suffix)]), []).append(short)
     probes = {p["path"]: p for p in results.get("probe", [])}
     noisy = 0
+    gunicorn = results["config"].get("gunicorn", {})
+    if gunicorn:
+        lines.append("")
+        lines.append("gunicorn (gunicorn.conf.py as shipped): "
+                     + ", ".join(f"{k} {v}" for k, v in gunicorn.items()))
     for mode, run in results.get("runs", {}).items():
         env = " ".join(f"{k}={v}" for k, v in run["env"].items()) or "default settings"
+        target = TARGETS[mode]
         lines.append("")
-        lines.append(f"{mode} run ({env}; {run['workers']} gunicorn workers; ratio target "
-                     f">= {TARGET_RATIO[mode]:g})")
+        lines.append(f"{mode} run ({env}; {run['workers']} gunicorn workers); targets for "
+                     f"every page: ratio >= {target['ratio']:g}, p99 < "
+                     f"{target['p99_ms']:g} ms, no errors")
         lines.append(f"{'page':<24}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-                     f"{'ratio':>8}{'KB':>8}{'queries':>9}{'cpu ms':>8}{'other':>7}  missed")
+                     f"{'ratio':>8}{'KB':>8}{'queries':>9}{'cpu ms':>8}{'other':>7}  target")
         rows = [{**run["static"], "ratio": 1.0}] + run["pages"]
         for row in rows:
             name = row["name"]
             queries = probes.get(row["path"], {}).get("queries")
-            missed = ",".join(missed_by_row.get((mode, name), []))
+            missed = missed_by_row.get((mode, name), [])
+            verdict = f"FAIL {','.join(missed)}" if missed else "pass"
             lines.append(
                 f"{name:<24}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
                 f"{row['errors']:>8}{row['ratio']:>8.3f}"
@@ -895,12 +939,14 @@ def format_report(results, checks):
                 f"{'-' if queries is None else queries:>9}"
                 f"{'-' if row['cpu_ms_per_request'] is None else row['cpu_ms_per_request']:>8}"
                 f"{row['other_cpu'] * 100:>6.0f}%{'!' if row['other_cpu'] >= NOISY else ' '}"
-                f" {missed}")
+                f" {verdict}")
             noisy += row["other_cpu"] >= NOISY
         lines.append(f"(static css req/s before and after the pages: "
                      f"{', '.join(str(r) for r in run['static']['rps_runs'])}; "
                      "other = CPU used by processes outside the benchmark; cpu ms = the "
                      "portal's CPU per request, PostgreSQL included)")
+        passed = sum(not missed_by_row.get((mode, page["name"])) for page in run["pages"])
+        lines.append(f"{passed} of {len(run['pages'])} pages meet every {mode} target.")
     load = results.get("load_demo", {})
     lines.append("")
     if load.get("seconds") is not None:
@@ -965,15 +1011,13 @@ def main():
         "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "config": {"seconds": args.seconds, "warmup_seconds": args.warmup,
                    "connections": args.connections, "wrk_threads": args.threads,
-                   "workers": args.workers, "quiet_wait": args.quiet_wait,
+                   "quiet_wait": args.quiet_wait,
                    "projects": args.projects,
                    "subscribers": args.subscribers, "modes": args.modes,
                    "database": database_parts(args.database_url)[1],
                    "cache_url": os.environ.get("BENCH_CACHE_URL") or "portal default",
                    "headers": LOAD_HEADERS},
-        "targets": {"ratio": TARGET_RATIO, "p99_ms": TARGET_P99_MS,
-                    "search_p99_ms": TARGET_SEARCH_P99_MS,
-                    "export_seconds": TARGET_EXPORT_SECONDS,
+        "targets": {**TARGETS, "export_seconds": TARGET_EXPORT_SECONDS,
                     "export_extra_mib": TARGET_EXPORT_EXTRA_MIB,
                     "load_demo_seconds": TARGET_LOAD_DEMO_SECONDS},
     }
@@ -987,6 +1031,7 @@ def main():
             "commit": git_state(),
         }
         log(f"logs in {log_dir}")
+        results["config"]["gunicorn"] = gunicorn_settings(env)
         if not args.reuse:
             log(f"creating database {results['config']['database']}")
             recreate_database(args.database_url)

@@ -34,8 +34,9 @@ from django.urls import reverse  # noqa: E402
 from django.utils import translation  # noqa: E402
 from django.utils.http import urlencode  # noqa: E402
 
-from members.models import MemberOrganisation  # noqa: E402
-from projects.models import Country, Project, Region, Theme  # noqa: E402
+from members.models import MemberOrganisation, Network  # noqa: E402
+from newsletter.models import Seminar  # noqa: E402
+from projects.models import Country, Programme, Project, Region, Theme  # noqa: E402
 
 
 def _most_projects(queryset, relation):
@@ -48,62 +49,85 @@ def _most_projects(queryset, relation):
 
 
 def _search_word(candidates):
-    """The first candidate word that the project search finds, with its number of hits."""
-    try:
-        from palmecentret.search import filter_projects
-    except ImportError:  # the search module moved: take the first word unverified
-        return candidates[0], None
+    """The first candidate word that most public projects' Swedish summaries contain, with
+    their number: searched for, its hits are ranked and counted at their heaviest. Read
+    with a plain filter, not the search itself, so the pick does not depend on how the
+    search works."""
+    public = Project.objects.public()
     for word in candidates:
-        hits = filter_projects(Project.objects.public(), word).count()
+        hits = public.filter(summary_sv__icontains=word).count()
         if hits:
             return word, hits
     return candidates[0], 0
 
 
 def command_urls(args):
-    """The pages to benchmark, as paths on the Swedish (default) site."""
+    """The pages to benchmark: one of every kind of public page, on the Swedish (default)
+    site, and the search on the English one too."""
     region = _most_projects(Region.objects.all(), "countries__projects")
     country = _most_projects(Country.objects.all(), "projects")
     theme = _most_projects(Theme.objects.all(), "projects")
+    programme = _most_projects(Programme.objects.public(), "projects")
     member = _most_projects(MemberOrganisation.objects.public(), "projects")
+    network = (Network.objects.public().annotate(n=Count("members"))
+               .order_by("-n", "pk").first())
+    # The next seminar (the one visitors look at), or the latest if none is ahead.
+    seminar = Seminar.objects.upcoming().first() or Seminar.objects.past().first()
     # The first public project by pk is one of the hand-written demo projects, which have
     # every relation (partners, programme, members) a generated one may lack.
     project = Project.objects.public().order_by("pk").first()
-    missing = [name for name, obj in [("region", region), ("country", country),
-                                      ("theme", theme), ("member organisation", member),
-                                      ("project", project)] if obj is None]
+    missing = [name for name, obj in [
+        ("region", region), ("country", country), ("theme", theme),
+        ("programme", programme), ("member organisation", member), ("network", network),
+        ("seminar", seminar), ("project", project)] if obj is None]
     if missing:
         sys.exit(f"site_probe: no {', '.join(missing)} in the database; was load_demo run?")
     # Generated summaries read "... om <theme> i <country>.", so a theme word matches
     # thousands of projects: search at its heaviest.
     word, hits = _search_word([theme.name_sv.split()[0].lower(),
                                country.name_sv.split()[0].lower(), "projekt"])
+    word_en = (theme.name_en or theme.name_sv).split()[0].lower()
 
-    project_list = reverse("projects:project-list")
     with translation.override(settings.LANGUAGE_CODE):
+        project_list = reverse("projects:project-list")
         pages = [
             ("home", reverse("home")),
+            ("about", reverse("about")),
+            ("support", reverse("support")),
+            ("regions", reverse("projects:region-list")),
             ("region", reverse("projects:region-detail", args=[region.slug])),
+            ("country", reverse("projects:country-detail", args=[country.slug])),
+            ("programme", reverse("projects:programme-detail", args=[programme.slug])),
             ("projects", project_list),
             ("projects?country", f"{project_list}?{urlencode({'country': country.slug})}"),
             ("projects?theme", f"{project_list}?{urlencode({'theme': theme.slug})}"),
             ("projects?country&theme",
              f"{project_list}?{urlencode({'country': country.slug, 'theme': theme.slug})}"),
             ("project", reverse("projects:project-detail", args=[project.slug])),
-            ("search", f"{reverse('search')}?{urlencode({'q': word})}"),
+            ("members", reverse("members:member-list")),
             ("member", reverse("members:member-detail", args=[member.slug])),
+            ("networks", reverse("members:network-list")),
+            ("network", reverse("members:network-detail", args=[network.slug])),
+            ("seminars", reverse("newsletter:seminar-list")),
+            ("seminar", reverse("newsletter:seminar-detail", args=[seminar.slug])),
+            ("newsletter", reverse("newsletter:signup")),
+            ("open data", reverse("projects:open-data")),
+            ("search", f"{reverse('search')}?{urlencode({'q': word})}"),
             # The sitemap index (/sitemap.xml), which robots.txt names; its sections are
             # paged at 5,000 addresses each.
             ("sitemap", reverse("sitemap")),
         ]
+    with translation.override("en"):
+        pages.append(("search (en)", f"{reverse('search')}?{urlencode({'q': word_en})}"))
     json.dump({
         "pages": [{"name": name, "path": path} for name, path in pages],
         # The hashed name collectstatic wrote, as the pages link it.
         "static": {"name": "static css", "path": staticfiles_storage.url("css/site.css")},
         "picked": {
             "region": region.slug, "country": country.slug, "theme": theme.slug,
-            "member": member.slug, "project": project.slug,
-            "search_word": word, "search_hits": hits,
+            "programme": programme.slug, "member": member.slug, "network": network.slug,
+            "seminar": seminar.slug, "project": project.slug,
+            "search_word": word, "search_hits": hits, "search_word_en": word_en,
             "public_projects": Project.objects.public().count(),
         },
         "export_path": reverse("admin:newsletter_subscriber_export"),

@@ -146,6 +146,15 @@ def test_the_units_run_the_checkout_with_its_environment_file():
     assert worker["Service"]["ExecStart"].endswith("manage.py db_worker --no-reload")
 
 
+def test_new_code_needs_a_restart_of_the_web_server_not_a_reload():
+    # gunicorn.conf.py loads the portal in the master: a reload (SIGHUP) would fork new
+    # workers from the code already loaded, so the unit offers none.
+    config = {}
+    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), config)
+    assert config["preload_app"] is True
+    assert "ExecReload" not in unit("palmecentret-web.service")["Service"]
+
+
 def test_systemd_waits_longer_than_gunicorn_and_the_worker_need_to_stop():
     config = {}
     exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), config)

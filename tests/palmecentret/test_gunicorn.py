@@ -42,8 +42,9 @@ def test_the_defaults_are_a_local_address_and_sync_workers_for_the_cores():
     assert config["worker_class"] == "sync"
     assert config["workers"] == str(os.cpu_count() + 1)
     assert config["timeout"] == "30"
-    assert config["max_requests"] == "1000" and config["max_requests_jitter"] == "100"
-    assert config["preload_app"] == "False"
+    # Loaded once in the master; workers live as long as it does (gunicorn.conf.py).
+    assert config["preload_app"] == "True"
+    assert config["max_requests"] == "0" and config["max_requests_jitter"] == "0"
     assert config["forwarded_allow_ips"] == "['127.0.0.1', '::1']"
     assert config["accesslog"] == "-"
 
@@ -58,6 +59,8 @@ def test_values_come_from_the_environment():
     assert config["timeout"] == "45"
     assert config["max_requests"] == "0"
     assert config["forwarded_allow_ips"] == "['10.0.0.5']"
+    config = {k.strip(): v.strip() for k, v in resolved(GUNICORN_MAX_REQUESTS="50000").items()}
+    assert config["max_requests"] == "50000" and config["max_requests_jitter"] == "5000"
 
 
 def test_a_bad_value_stops_gunicorn_with_a_clear_message():
@@ -178,3 +181,23 @@ def test_the_loaded_portal_is_set_aside_from_full_garbage_collections():
     frozen, collected = map(int, result.stdout.split())
     assert frozen > 50_000
     assert collected < frozen / 20
+
+
+_FORK = """
+import runpy
+import palmecentret.wsgi
+from django.db import connection
+connection.ensure_connection()
+opened = connection.connection is not None
+runpy.run_path("gunicorn.conf.py")["pre_fork"](None, None)
+print(opened, connection.connection is None)
+"""
+
+
+def test_the_master_holds_no_database_connection_when_it_forks_a_worker(tmp_path):
+    # A connection opened while loading would otherwise be shared by every worker.
+    result = subprocess.run([sys.executable, "-c", _FORK], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, env=environment(
+                                DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
