@@ -54,7 +54,7 @@ def _registration_form(seminar, data=None):
 
 
 def registration_context(seminar, data=None):
-    """The `registration` part of a seminar page: why it is closed, or the form."""
+    """The `registration` part of the registration page: why it is closed, or the form."""
     reason = registrations.closed_reason(seminar)
     context = {"closed_reason": reason, "seminar": seminar, "places_left": None}
     if reason is None:
@@ -62,12 +62,19 @@ def registration_context(seminar, data=None):
     return context
 
 
-class RegistrationFormMixin:
-    """Puts the registration form (or why registration is closed) on the seminar page."""
+class RegistrationStatusMixin:
+    """Puts why registration is closed, or the places left, on the seminar's page. The
+    form is on a page of its own (register()): its CSRF token is the visitor's, and
+    without it the seminar's page is the same for everyone and served from the page
+    cache (a registration changes the content version, so the places stay right)."""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(registration=registration_context(self.object),
-                                        **kwargs)
+        seminar = self.object
+        reason = registrations.closed_reason(seminar)
+        return super().get_context_data(registration={
+            "closed_reason": reason, "seminar": seminar,
+            "places_left": None if reason else registrations.places_left(seminar),
+        }, **kwargs)
 
 
 @require_http_methods(["GET", "POST"])

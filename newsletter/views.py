@@ -5,7 +5,7 @@ from django.views.generic import DetailView, ListView
 from palmecentret.views import BreadcrumbsMixin, PreviewMixin
 
 from .models import Seminar
-from .registration_views import RegistrationFormMixin, seminars_crumb
+from .registration_views import RegistrationStatusMixin, seminars_crumb
 
 
 class SeminarListView(BreadcrumbsMixin, ListView):
@@ -24,7 +24,7 @@ class SeminarListView(BreadcrumbsMixin, ListView):
                                         **kwargs)
 
 
-class SeminarDetailView(RegistrationFormMixin, PreviewMixin, BreadcrumbsMixin, DetailView):
+class SeminarDetailView(RegistrationStatusMixin, PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "seminar"
     queryset = Seminar.objects.all()
 

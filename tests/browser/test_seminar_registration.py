@@ -57,6 +57,10 @@ def test_a_visitor_registers_and_then_cancels(page, immediate_tasks):
     seminar, url = english_seminar_url()
     page.goto(url)
     assert_accessible(page)
+    # The seminar's page links to the form, on a page of its own.
+    page.get_by_role("link", name="Register").click()
+    page.wait_for_url("**/register/")
+    assert_accessible(page)
 
     field("Name", page).fill("Alice Andersson")
     field("E-mail address", page).fill("alice@example.org")
@@ -94,7 +98,7 @@ def test_a_visitor_registers_and_then_cancels(page, immediate_tasks):
 
 def test_errors_are_shown_next_to_their_fields_and_pass_axe(page):
     _, url = english_seminar_url()
-    page.goto(url)
+    page.goto(url + "register/")
     # Skip the browser's own checks so the server's error page is what we see (as in a
     # browser that has none).
     page.evaluate("document.getElementById('registration-form').noValidate = true")

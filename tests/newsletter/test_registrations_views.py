@@ -44,22 +44,31 @@ def in_swedish(text):
         return gettext(text)
 
 
-def test_the_seminar_page_has_the_registration_form(client):
+def test_the_seminar_page_links_to_the_registration_form(client):
     seminar = SeminarFactory(capacity=40)
-    response = client.get(seminar.get_absolute_url())
-    html = response.content.decode()
-    assert f'action="{register_url(seminar)}"' in html
-    for field in ("name", "email", "organisation", "consent"):
-        assert f'name="{field}"' in html
-    # Capacity and places left are shown; without the invitation list, no box for it.
+    html = client.get(seminar.get_absolute_url()).content.decode()
+    # Capacity and places left are shown, and a link to the form: no form, no token.
+    assert f'href="{register_url(seminar)}"' in html and ">Anmäl mig</a>" in html
     assert "40, varav 40 lediga" in html
-    assert 'name="invitations"' not in html
+    assert "csrfmiddlewaretoken" not in html
+    form = client.get(register_url(seminar)).content.decode()
+    assert f'action="{register_url(seminar)}"' in form
+    for field in ("name", "email", "organisation", "consent"):
+        assert f'name="{field}"' in form
+    # Without the invitation list, no box for it.
+    assert 'name="invitations"' not in form
+
+
+def test_a_full_seminar_offers_the_waiting_list(client):
+    seminar = SeminarFactory(capacity=0)
+    html = client.get(seminar.get_absolute_url()).content.decode()
+    assert ">Ställ mig på väntelistan</a>" in html
 
 
 def test_the_invitations_box_is_offered_when_the_list_exists(client):
     MailingListFactory(slug="seminarier")
     seminar = SeminarFactory()
-    html = client.get(seminar.get_absolute_url()).content.decode()
+    html = client.get(register_url(seminar)).content.decode()
     assert 'name="invitations"' in html
     assert "Skicka mig även inbjudningar till Palmecentrets kommande seminarier." in html
 
@@ -312,8 +321,7 @@ def test_public_pages_never_show_who_registered(client):
 
 
 def seminar_page_queries(client, seminar):
-    """The page's queries once the parts every page shares (the footer form, rendered
-    once per content generation) are in the cache."""
+    """The page's queries on a second visit."""
     client.get(seminar.get_absolute_url())
     with CaptureQueriesContext(connection) as queries:
         response = client.get(seminar.get_absolute_url())
@@ -331,9 +339,9 @@ def test_the_seminar_page_runs_the_same_queries_with_few_and_many_registrations(
     RegistrationFactory.create_batch(60, seminar=seminar)
     RegistrationFactory.create_batch(5, seminar=seminar, status="waitlisted")
     assert seminar_page_queries(client, seminar) == few
-    # The form costs two queries over a closed seminar's page (whatever the site-wide
-    # parts cost): the count of places taken, and the invitation list for its box.
-    assert few == seminar_page_queries(client, closed) + 2
+    # The places left cost one query over a closed seminar's page (whatever the
+    # site-wide parts cost): the count of places taken.
+    assert few == seminar_page_queries(client, closed) + 1
 
 
 def test_a_registration_keeps_the_address_as_a_subscription_would(client):

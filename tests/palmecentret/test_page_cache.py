@@ -204,19 +204,28 @@ def test_a_draft_preview_never_reaches_the_public(client, editor, project):
 
 
 def test_a_page_with_a_csrf_protected_form_is_never_stored(client):
-    """The seminar page carries the registration form with the visitor's own CSRF token
-    (and sets the cookie): every visitor gets their own page."""
+    """The registration page carries the form with the visitor's own CSRF token (and sets
+    the cookie): every visitor gets their own page."""
     SeminarFactory(slug="arbetsratt", capacity=30)
-    first = visit(client, "/seminarier/arbetsratt/")
+    form_page = "/seminarier/arbetsratt/anmal/"
+    first = visit(client, form_page)
     assert "csrftoken" in first.cookies
     alice, bob = Client(), Client()
-    alice_page = visit(alice, "/seminarier/arbetsratt/")
-    bob_page = visit(bob, "/seminarier/arbetsratt/")
+    alice_page = visit(alice, form_page)
+    bob_page = visit(bob, form_page)
     assert alice_page["X-Cache"] == bob_page["X-Cache"] == "miss"
     assert alice.cookies["csrftoken"].value != bob.cookies["csrftoken"].value
     assert alice_page.content != bob_page.content
     # A visitor who already holds a CSRF cookie does not make the page shareable either.
-    assert visit(alice, "/seminarier/arbetsratt/")["X-Cache"] == "miss"
+    assert visit(alice, form_page)["X-Cache"] == "miss"
+
+
+def test_the_seminar_page_without_the_form_is_served_from_the_cache(client):
+    SeminarFactory(slug="arbetsratt", capacity=30)
+    first = visit(client, "/seminarier/arbetsratt/")
+    assert "csrftoken" not in first.cookies
+    again = visit(Client(), "/seminarier/arbetsratt/")
+    assert again["X-Cache"] == "hit" and again.content == first.content
 
 
 def test_never_cache_pages_and_answers_other_than_200_are_never_stored(client):
