@@ -358,6 +358,10 @@ class Project(Searchable):
             # "Latest projects" on the home and region pages (newest_published()) read
             # project_public_published_idx, which migration 0013 builds on PostgreSQL
             # only: SQLite cannot build an index in the order NULLS LAST.
+            # A programme's projects in the list's default order (its page).
+            models.Index(fields=["programme", "-start_date", "-id"],
+                         condition=Q(published=True) & ~Q(visibility="internal"),
+                         name="project_public_programme_idx"),
             # Counts of public projects by country, member, programme or status: the
             # join from the link table checks "public" in this index alone.
             models.Index(fields=["id", "status"],

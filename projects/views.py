@@ -1,6 +1,6 @@
 """Public pages on where Palmecentret works: regions, countries, programmes, projects."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -49,10 +49,12 @@ class RegionListView(BreadcrumbsMixin, ListView):
             Prefetch("countries", queryset=Country.objects.order_by("name")))
 
     def get_context_data(self, **kwargs):
+        regions = self.object_list
         return super().get_context_data(
-            # The map links the countries the list shows, from the same prefetch.
-            map_countries=[country for region in self.object_list
-                           for country in region.countries.all()],
+            # The map links the countries the list shows, from the same prefetch. Both
+            # are read only when the template's cached fragment of them is missing.
+            map_countries=lambda: [country for region in regions
+                                   for country in region.countries.all()],
             **kwargs,
         )
 
@@ -90,12 +92,14 @@ class CountryDetailView(BreadcrumbsMixin, DetailView):
         completed = in_country.filter(status=Project.Status.COMPLETED)
         ongoing = in_country.exclude(status=Project.Status.COMPLETED)
         public_here = Project.objects.public().filter(countries=country)
+        by_status = dict(public_here.order_by().values_list("status").annotate(n=Count("pk")))
+        completed_count = by_status.pop(Project.Status.COMPLETED, 0)
         return super().get_context_data(
             programmes=Programme.objects.public().filter(countries=country),
             ongoing_projects=ongoing[:LISTED],
-            ongoing_count=ongoing.count(),
+            ongoing_count=sum(by_status.values()),
             completed_projects=completed[:LISTED],
-            completed_count=completed.count(),
+            completed_count=completed_count,
             all_projects_url=filtered_list_url(country=country.slug),
             # Only partners of projects that show their partners: a partner at risk is
             # never named, not even here.
