@@ -167,7 +167,7 @@ def swish_qr_svg(number, message):
 
 
 # The same few codes (a number, and its message and label in each language) on every
-# visit of the support page: made once per process, not in each request (5 ms).
+# visit of the support page: made once per process, not in each request.
 @lru_cache(maxsize=16)
 def _swish_qr_svg(number, message, label):
     payee = "".join(ch for ch in number if ch.isdigit())

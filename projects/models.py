@@ -41,7 +41,6 @@ def count_of(queryset):
 def year_span(start, end):
     """The years something runs, as cards and search hits show them: "2019–2023", or
     "2024" while it has no end date or ends in the year it starts."""
-    # The years as numbers: strftime("%Y") cost a search page of twenty hits 0.06 ms.
     if end and end.year != start.year:
         return f"{start.year}–{end.year}"
     return str(start.year)

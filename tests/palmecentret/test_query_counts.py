@@ -47,8 +47,9 @@ def page_urls():
 
 
 def count_queries(client, urls):
-    """{page: queries} with what the process keeps per content generation in place (the
-    second request), checking the first request, which also reads it, stays in budget."""
+    """{page: queries} with the {% cache %} fragments of the content version in place
+    (the second request), checking the first request, which also fills them, stays in
+    budget."""
     counts = {}
     for name, url in urls.items():
         for first in (True, False):

@@ -123,8 +123,8 @@ def test_staff_preview_a_draft_with_a_clear_banner(client, content, editor):
 
 
 def test_a_visitor_and_then_staff_ask_for_the_same_draft(client, content, editor):
-    # The page's lookup is compiled once per kind of visitor: the visitor's 404 does not
-    # become the staff member's, nor the staff member's preview the next visitor's.
+    # The visitor's 404 does not become the staff member's, nor the staff member's
+    # preview the next visitor's.
     url = content["draft"].get_absolute_url()
     assert client.get(url).status_code == 404
     client.force_login(editor)
