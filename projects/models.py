@@ -266,10 +266,11 @@ class ProjectQuerySet(models.QuerySet):
 
     def for_cards(self):
         """What a project card (includes/project_card.html) shows and nothing more: its
-        own fields without the long body, and its countries A-Z in one more query
-        whatever the number of cards."""
+        own fields without the long body, and its countries A-Z (card_countries, a list:
+        no queryset is made per card) in one more query whatever the number of cards."""
         return self.only(*Project.CARD_FIELDS).prefetch_related(
-            Prefetch("countries", queryset=Country.objects.only("name").order_by("name")))
+            Prefetch("countries", queryset=Country.objects.only("name").order_by("name"),
+                     to_attr="card_countries"))
 
 
 class Project(Searchable):
@@ -361,6 +362,12 @@ class Project(Searchable):
             models.Index(fields=["programme", "-start_date", "-id"],
                          condition=Q(published=True) & ~Q(visibility="internal"),
                          name="project_public_programme_idx"),
+            # The completed projects of a country page and the list filtered by status,
+            # newest first: completed projects are the oldest, and the default order's
+            # index would pass every newer project before reaching them.
+            models.Index(fields=["status", "-start_date", "-id"],
+                         condition=Q(published=True) & ~Q(visibility="internal"),
+                         name="project_public_status_idx"),
             # Counts of public projects by country, member, programme or status: the
             # join from the link table checks "public" in this index alone.
             models.Index(fields=["id", "status"],
