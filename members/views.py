@@ -50,18 +50,26 @@ class MemberDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
         return [members_crumb(), (self.request.path, self.object.name)]
 
     def get_context_data(self, **kwargs):
-        member = self.object
-        projects = public_cards().filter(member_organisations=member)
         return super().get_context_data(
-            parent=member.parent,
-            networks=member.networks.public(),
-            # The first of the list that "all projects" links to, in its order.
-            projects=projects[:LISTED],
-            project_count=projects.count(),
-            all_projects_url=filtered_list_url(member=member.slug),
-            member_unions=public_members().filter(parent=member),
+            parent=self.object.parent,
+            # Called only when the template's cached fragment of it is missing.
+            work=self.work,
+            all_projects_url=filtered_list_url(member=self.object.slug),
             **kwargs,
         )
+
+    def work(self):
+        """The member's unions, projects and networks: one {% cache %} fragment, shared
+        by all its visitors."""
+        member = self.object
+        projects = public_cards().filter(member_organisations=member)
+        return {
+            "member_unions": public_members().filter(parent=member),
+            # The first of the list that "all projects" links to, in its order.
+            "projects": projects[:LISTED],
+            "project_count": projects.count(),
+            "networks": member.networks.public(),
+        }
 
 
 class NetworkListView(BreadcrumbsMixin, ListView):

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from members.models import MemberOrganisation, Network
-from projects.models import Funder, Programme, Project, Region
+from projects.models import Funder, Project, Region
 
 from .db_router import REPLICA
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
@@ -83,8 +83,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            # Counted only when the template's cached fragment of them is missing.
-            regions=Region.objects.with_counts(),
+            # Built and counted only when the template's cached fragment of them is
+            # missing: the template calls what is callable.
+            regions=Region.objects.with_counts,
             latest_projects=Project.objects.public().for_cards()
             .newest_published()[:self.latest_count],
             **kwargs,
@@ -98,18 +99,25 @@ class AboutView(BreadcrumbsMixin, TemplateView):
         return [(reverse("about"), _("About us"))]
 
     def get_context_data(self, **kwargs):
-        members = MemberOrganisation.objects.public()
-        founders = list(members.filter(is_founder=True))
         return super().get_context_data(
-            founder_names=get_text_list([f.name for f in founders], _("and")),
-            members=members.filter(parent__isnull=True),
-            member_count=members.count(),
-            networks=Network.objects.public().order_by("scope", "name"),
-            funders=Funder.objects.all(),
-            frameworks=Programme.FundingFramework,
-            regions=Region.objects.with_counts(),
+            # Called only when the template's cached fragment of it is missing.
+            work=self.work,
             **kwargs,
         )
+
+    def work(self):
+        """The founders, member organisations, funders, networks and regions the page
+        names: one {% cache %} fragment, shared by all its visitors."""
+        members = MemberOrganisation.objects.public()
+        return {
+            "founder_names": get_text_list([f.name for f in members.filter(is_founder=True)],
+                                           _("and")),
+            "members": members.filter(parent__isnull=True),
+            "member_count": members.count(),
+            "networks": Network.objects.public().order_by("scope", "name"),
+            "funders": Funder.objects.all(),
+            "regions": Region.objects.with_counts(),
+        }
 
 
 class SupportView(BreadcrumbsMixin, TemplateView):

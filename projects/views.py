@@ -1,11 +1,12 @@
 """Public pages on where Palmecentret works: regions, countries, programmes, projects."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from members.models import MemberOrganisation
 from palmecentret.views import BreadcrumbsMixin, PreviewMixin
@@ -67,15 +68,23 @@ class RegionDetailView(BreadcrumbsMixin, DetailView):
         return [regions_crumb(), (self.request.path, self.object.name)]
 
     def get_context_data(self, **kwargs):
-        region = self.object
         return super().get_context_data(
-            countries=region.countries.order_by("name"),
-            programmes=Programme.objects.public().filter(region=region),
-            latest_projects=Project.objects.public().for_cards().in_region(region)
-            .newest_published()[:self.latest_count],
-            all_projects_url=filtered_list_url(region=region.slug),
+            # Called only when the template's cached fragment of it is missing.
+            work=self.work,
+            all_projects_url=filtered_list_url(region=self.object.slug),
             **kwargs,
         )
+
+    def work(self):
+        """The region's countries, programmes and latest projects: one {% cache %}
+        fragment, shared by all its visitors."""
+        region = self.object
+        return {
+            "countries": region.countries.order_by("name"),
+            "programmes": Programme.objects.public().filter(region=region),
+            "latest_projects": Project.objects.public().for_cards().in_region(region)
+            .newest_published()[:self.latest_count],
+        }
 
 
 class CountryDetailView(BreadcrumbsMixin, DetailView):
@@ -87,38 +96,43 @@ class CountryDetailView(BreadcrumbsMixin, DetailView):
                 (self.request.path, self.object.name)]
 
     def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            # Called only when the template's cached fragment of it is missing.
+            work=self.work,
+            all_projects_url=filtered_list_url(country=self.object.slug),
+            **kwargs,
+        )
+
+    def work(self):
+        """The country's programmes and projects, the member organisations active there
+        and its local partners: one {% cache %} fragment, shared by all its visitors."""
         country = self.object
         in_country = public_cards().filter(countries=country)
-        completed = in_country.filter(status=Project.Status.COMPLETED)
-        ongoing = in_country.exclude(status=Project.Status.COMPLETED)
         public_here = Project.objects.public().filter(countries=country)
         by_status = dict(public_here.order_by().values_list("status").annotate(n=Count("pk")))
         completed_count = by_status.pop(Project.Status.COMPLETED, 0)
-        return super().get_context_data(
-            programmes=Programme.objects.public().filter(countries=country),
-            ongoing_projects=ongoing[:LISTED],
-            ongoing_count=sum(by_status.values()),
-            completed_projects=completed[:LISTED],
-            completed_count=completed_count,
-            all_projects_url=filtered_list_url(country=country.slug),
+        return {
+            "programmes": Programme.objects.public().filter(countries=country),
+            "ongoing_projects": in_country.exclude(status=Project.Status.COMPLETED)[:LISTED],
+            "ongoing_count": sum(by_status.values()),
+            "completed_projects": in_country.filter(status=Project.Status.COMPLETED)[:LISTED],
+            "completed_count": completed_count,
             # Only partners of projects that show their partners: a partner at risk is
             # never named, not even here.
-            partners=Partner.objects.filter(country=country).filter(Exists(
+            "partners": Partner.objects.filter(country=country).filter(Exists(
                 Project.partners.through.objects.filter(
                     partner=OuterRef("pk"),
                     project__in=public_here.filter(visibility=Project.Visibility.PUBLIC),
                 ))),
-            member_organisations=MemberOrganisation.objects.public().filter(Exists(
+            "member_organisations": MemberOrganisation.objects.public().filter(Exists(
                 Project.member_organisations.through.objects.filter(
                     memberorganisation=OuterRef("pk"), project__in=public_here))),
-            **kwargs,
-        )
+        }
 
 
 class ProgrammeDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
-    queryset = Programme.objects.select_related("region", "funder").prefetch_related(
-        "countries", "themes"
-    )
+    # Its countries and themes are read inside the template's cached fragment.
+    queryset = Programme.objects.select_related("region", "funder")
 
     def get_breadcrumbs(self):
         region = self.object.region
@@ -126,45 +140,41 @@ class ProgrammeDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
                 (self.request.path, self.object.name)]
 
     def get_context_data(self, **kwargs):
-        in_programme = public_cards().filter(programme=self.object)
         return super().get_context_data(
-            projects=in_programme[:LISTED],
-            project_count=in_programme.count(),
+            # Called only when the template's cached fragment of it is missing.
+            work=self.work,
             all_projects_url=filtered_list_url(programme=self.object.slug),
             **kwargs,
         )
 
+    def work(self):
+        """The programme's projects: one {% cache %} fragment with its countries and
+        themes, shared by all its visitors."""
+        in_programme = public_cards().filter(programme=self.object)
+        return {"projects": in_programme[:LISTED], "project_count": in_programme.count()}
 
-class ProjectListView(BreadcrumbsMixin, ListView):
+
+class ProjectListView(BreadcrumbsMixin, TemplateView):
     """Projects with combinable filters, counts per filter value, sorting and pages."""
 
     template_name = "projects/project_list.html"
-    context_object_name = "projects"
-    paginate_by = 20
+    page_size = 20
 
     def get_breadcrumbs(self):
         return [projects_crumb()]
 
-    def get_queryset(self):
-        self.filterset = ProjectFilter.for_request(self.request)
-        return self.filterset.qs.for_cards()
-
-    def paginate_queryset(self, queryset, page_size):
-        # A page number that is not a number or past the end gets the nearest real page
-        # rather than a 404: a shared link stays useful after the list shrinks.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
-        sort = self.filterset.form.data.get("sort")
-        filterset = self.filterset
+        self.filterset = filterset = ProjectFilter.for_request(self.request)
+        sort = filterset.form.data.get("sort")
         return super().get_context_data(
             filterset=filterset,
             # Counted only when the template's cached fragment of the filters is missing:
             # the same for every page and sort of a filtered list.
             facets=lambda: facets_for(filterset),
             facets_key=with_list_filters("", self.request, without=("page", "sort")),
+            # Called only when the template's cached fragment of this page is missing.
+            results=self.results,
+            page_number=self.request.GET.get("page"),
             sort_options=[{"value": value, "label": label, "selected": value == sort}
                           for value, label in filterset.SORT_CHOICES],
             active_filters=active_filters(filterset, self.request),
@@ -173,23 +183,43 @@ class ProjectListView(BreadcrumbsMixin, ListView):
             **kwargs,
         )
 
+    def results(self):
+        """One page of the filtered list: a {% cache %} fragment shared by every visitor
+        of the same filters, sort and page. A page number that is not a number or past
+        the end gets the nearest real page rather than a 404: a shared link stays useful
+        after the list shrinks."""
+        page = Paginator(self.filterset.qs.for_cards(), self.page_size).get_page(
+            self.request.GET.get("page"))
+        return {"page_obj": page, "paginator": page.paginator,
+                "is_paginated": page.has_other_pages()}
+
 
 class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
     context_object_name = "project"
-    model = Project
+    queryset = Project.objects.select_related("programme", "funder")
 
-    def get_queryset(self):
-        # Built per request: a translated name's ordering follows the current language.
-        return super().get_queryset().select_related("programme", "funder").prefetch_related(
+    def get_breadcrumbs(self):
+        return [projects_crumb(), (self.request.path, self.object.title)]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            # Called only when the template's cached fragment of the facts is missing.
+            with_relations=self.with_relations,
+            **kwargs,
+        )
+
+    def with_relations(self):
+        """The project with what its facts name: one {% cache %} fragment. Built per
+        request: a translated name's ordering follows the current language."""
+        prefetch_related_objects(
+            [self.object],
             Prefetch("countries", queryset=Country.objects.order_by("name")),
             Prefetch("themes", queryset=Theme.objects.order_by("name")),
             Prefetch("member_organisations",
                      queryset=MemberOrganisation.objects.order_by("name")),
-            Prefetch("partners", queryset=Partner.objects.select_related("country")),
+            Prefetch("partners", queryset=Partner.objects.order_by("name")),
         )
-
-    def get_breadcrumbs(self):
-        return [projects_crumb(), (self.request.path, self.object.title)]
+        return self.object
 
 
 def facets_for(filterset):

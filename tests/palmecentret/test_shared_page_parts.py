@@ -1,9 +1,10 @@
 """The parts many pages repeat: the footer's signup form, the page frame, the project
 cards, the countries, themes, members and partners a project page names, and the
-fragments kept with {% cache %} by content version (the regions' counts). With the page
-cache off, so that what is tested is these parts: a change shows at once, each page keeps
-what is its own (the form's source, the menu item marked current), Swedish and English
-never mix, and a cache that is down only makes them slower."""
+fragments kept with {% cache %} by content version (the regions' counts, the lists of a
+region, country, programme or member page, the about page's lists, a page of the project
+list). With the page cache off, so that what is tested is these parts: a change shows at
+once, each page keeps what is its own (the form's source, the menu item marked current),
+Swedish and English never mix, and a cache that is down only makes them slower."""
 
 import re
 
@@ -262,6 +263,50 @@ def test_the_project_lists_filter_counts_follow_a_change_at_once(client):
     assert burma_option("/projekt/?status=completed") == "Burma (1)"
     assert '<option value="burma" selected>Burma (3)</option>' in page(
         client, "/projekt/?country=burma")
+
+
+def test_a_page_of_the_project_list_follows_a_change_at_once(client):
+    country = CountryFactory(slug="burma")
+    ProjectFactory.create_batch(20, countries=[country])
+
+    def result_count(path):
+        return re.search(r'class="result-count" role="status">([^<]*)<', page(client, path))[1]
+
+    assert result_count("/projekt/?country=burma") == "20 projekt"
+    assert "Sida 1 av 2" not in page(client, "/projekt/?country=burma")
+    ProjectFactory(title_sv="Det nya projektet", countries=[country])
+    assert result_count("/projekt/?country=burma") == "21 projekt"
+    assert result_count("/en/projects/?country=burma") == "21 projects"
+    html = page(client, "/projekt/?country=burma")
+    assert "Det nya projektet" in html and "Sida 1 av 2" in html
+    # Each page and sort of the list is its own.
+    assert "Sida 2 av 2" in page(client, "/projekt/?country=burma&page=2")
+    assert result_count("/projekt/?country=burma&page=2") == "21 projekt"
+
+
+def test_a_programme_page_shows_a_change_to_its_projects_and_countries_at_once(client):
+    programme = ProgrammeFactory(slug="asienprogrammet")
+    programme.countries.set([CountryFactory(name_sv="Myanmar")])
+    ProjectFactory(title_sv="Fack i Myanmar", programme=programme)
+    html = page(client, "/program/asienprogrammet/")
+    assert "Fack i Myanmar" in section(html, "projects-title")
+    assert "Länder Myanmar" in facts(html)
+    programme.countries.add(CountryFactory(name_sv="Filippinerna"))
+    ProjectFactory(title_sv="Fack i Manila", programme=programme)
+    html = page(client, "/program/asienprogrammet/")
+    assert "Fack i Manila" in section(html, "projects-title")
+    assert "Länder Filippinerna, Myanmar" in facts(html)
+
+
+def test_the_about_pages_lists_follow_a_change_at_once(client):
+    MemberOrganisationFactory(name_sv="LO", name_en="LO", is_founder=True)
+    html = page(client, "/om-oss/")
+    assert "LO" in section(html, "members-title") and "ABF" not in html
+    MemberOrganisationFactory(name_sv="ABF", name_en="ABF")
+    NetworkFactory(name_sv="Folkkraft")
+    html = page(client, "/om-oss/")
+    assert "ABF" in section(html, "members-title") and "Folkkraft" in html
+    assert "ABF" in section(page(client, "/en/about/"), "members-title")
 
 
 def test_swedish_and_english_cards_never_mix(client):

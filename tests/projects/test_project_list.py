@@ -88,7 +88,8 @@ def test_filter_sets_of_requests_served_at_once_keep_their_own_filters(rf, world
 
 def test_a_project_in_two_matching_countries_is_listed_once(client, world):
     response = client.get(f"{URL}?region=asien")
-    assert response.context["paginator"].count == 2
+    assert len(card_urls(response)) == 2
+    assert '<p class="result-count" role="status">2 projekt</p>' in response.content.decode()
 
 
 def test_counts_per_filter_value_follow_the_other_filters(client, world):
@@ -172,7 +173,8 @@ def test_unknown_filter_value_is_explained_in_the_visitors_language(client, worl
 
 def test_a_page_past_the_end_shows_the_last_page(client, world):
     response = client.get(f"{URL}?page=99")
-    assert response.context["page_obj"].number == 1
+    assert response.status_code == 200
+    assert card_urls(response) == card_urls(client.get(URL))
 
 
 def test_programme_filter_from_the_programme_page(client, world):
@@ -240,7 +242,7 @@ def all_pages(client, query):
     while True:
         response = client.get(f"{URL}?{query}&page={page}")
         listed += card_urls(response)
-        if not response.context["page_obj"].has_next():
+        if 'rel="next"' not in response.content.decode():
             return listed
         page += 1
 
