@@ -83,13 +83,14 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            # Built and counted only when the template's cached fragment of them is
-            # missing: the template calls what is callable.
+            # Both called only when the template's cached fragment of them is missing.
             regions=Region.objects.with_counts,
-            latest_projects=Project.objects.public().for_cards()
-            .newest_published()[:self.latest_count],
+            latest_projects=self.latest_projects,
             **kwargs,
         )
+
+    def latest_projects(self):
+        return Project.objects.public().for_cards().newest_published()[:self.latest_count]
 
 
 class AboutView(BreadcrumbsMixin, TemplateView):

@@ -243,6 +243,14 @@ def test_the_home_pages_regions_show_a_new_country_or_project_at_once(client):
     assert "Asia 2 countries, 2 projects" in section(page(client, "/en/"), "regions-title")
 
 
+def test_the_home_pages_latest_projects_show_a_new_project_at_once(client):
+    ProjectFactory(title_sv="Fack i Manila", title_en="Unions in Manila")
+    assert "Fack i Manila" in section(page(client, "/"), "latest-title")
+    ProjectFactory(title_sv="Kvinnor i Burma", title_en="Women in Burma")
+    assert "Kvinnor i Burma" in section(page(client, "/"), "latest-title")
+    assert "Women in Burma" in section(page(client, "/en/"), "latest-title")
+
+
 def test_the_project_lists_filter_counts_follow_a_change_at_once(client):
     country = CountryFactory(slug="burma", name_sv="Burma", name_en="Burma")
     ProjectFactory(countries=[country])
