@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorExact,
+)
 from django.db import connections
 from django.db.models import (
     Case, Count, F, IntegerField, OuterRef, Prefetch, Q, TextField, Value, When, Window,
@@ -379,11 +381,10 @@ def _section(kind, matching, query, languages):
     rank = _ranked if _on_postgresql(matching) else _fallback
     if kind.fields:
         matching = matching.only(*kind.fields)
-    ranked, marked = rank(kind, matching, query, languages)
-    if kind.counted:
-        # The number of all the hits comes with the best ones: the database has found
-        # and ranked them all anyway, and a second statement would find them again.
-        ranked = ranked.annotate(search_total=Window(Count("pk")))
+    # The number of all the hits comes with the best ones: the database has found and
+    # ranked them all anyway, and a second statement would find them again.
+    total = {"search_total": Window(Count("pk"))} if kind.counted else {}
+    ranked, marked = rank(kind, matching, query, languages, **total)
     found = list(ranked[: _fetch_size(kind)])
     hits = [Hit.of(kind, obj, *marked(obj)) for obj in found]
     shown = hits[: kind.limit]
@@ -434,9 +435,10 @@ def _tsquery_text(words, language):
         for word in words) or "''"
 
 
-def _ranked(kind, matching, query, languages):
+def _ranked(kind, matching, query, languages, **extra):
     """The objects that match ranked (best first) and marked by PostgreSQL on the stored
-    documents, and obj -> (its marked title, its snippet)."""
+    documents, with the `extra` annotations, and obj -> (its marked title, its snippet).
+    One annotate() for all: each call copies the query and resolves it again."""
     queries = _queries(query, languages)
     ranks = [SearchRank(F(DOCUMENT_FIELDS[language]), tsquery)
              for language, tsquery in queries.items()]
@@ -445,32 +447,30 @@ def _ranked(kind, matching, query, languages):
     # The title's headline only tells which of its words matched (stemmed); they are then
     # marked in the real title, which ts_headline would strip of any markup. Headlines
     # are made for the rows shown only: PostgreSQL computes them after the LIMIT.
-    ranked = matching.annotate(
-        search_rank=Greatest(*ranks) if len(ranks) > 1 else ranks[0],
-        search_title=SearchHeadline(title, either, config=_display_config((kind.title_field,),
-                                                                          languages),
-                                    start_sel=START, stop_sel=STOP, highlight_all=True),
-    )
     first, *others = kind.text_fields
     if others:
         # Where the first text field (a project's summary) has the words in any of the
         # languages, the snippet is its headline alone: ts_headline parses all the text it
         # is given, the first field is short and says what the object is, and the body is
         # then not read at all.
-        ranked = ranked.alias(**{
-            f"search_in_{language}": SearchVector(f"{first}_{language}",
-                                                  config=CONFIGS[language])
-            for language in languages})
-        in_first = reduce(operator.or_, (Q(**{f"search_in_{language}": tsquery})
-                                         for language, tsquery in queries.items()))
+        in_first = reduce(operator.or_, (
+            Q(SearchVectorExact(SearchVector(f"{first}_{language}", config=CONFIGS[language]),
+                                tsquery))
+            for language, tsquery in queries.items()))
         snippet = Case(When(in_first, then=_snippet((first,), either, languages)),
                        default=_snippet(kind.text_fields, either, languages),
                        output_field=TextField())
     else:
         snippet = _snippet(kind.text_fields, either, languages)
-    ranked = ranked.annotate(search_snippet=snippet, **(kind.related(languages)
-                                                        if kind.related else {}))
-    ranked = ranked.order_by(*_leading(kind), "-search_rank", *kind.order)
+    ranked = matching.annotate(
+        search_rank=Greatest(*ranks) if len(ranks) > 1 else ranks[0],
+        search_title=SearchHeadline(title, either, config=_display_config((kind.title_field,),
+                                                                          languages),
+                                    start_sel=START, stop_sel=STOP, highlight_all=True),
+        search_snippet=snippet,
+        **(kind.related(languages) if kind.related else {}),
+        **extra,
+    ).order_by(*_leading(kind), "-search_rank", *kind.order)
     return ranked, lambda obj: (
         highlight(getattr(obj, kind.title_field), _MARKED.findall(obj.search_title or ""),
                   whole_words=True),
@@ -510,7 +510,7 @@ def _leading(kind):
     return kind.leading() if kind.leading else ()
 
 
-def _fallback(kind, matching, query, languages):
+def _fallback(kind, matching, query, languages, **extra):
     """As _ranked(), where there is no full-text search (SQLite): a hit in the title
     weighs more than one in the text, which weighs more than one in a linked name."""
     words = query_words(query)
@@ -529,7 +529,7 @@ def _fallback(kind, matching, query, languages):
     ]
     # Every text field read: the excerpt is made here from them.
     ranked = (matching.defer(None).prefetch_related(*kind.prefetch)
-              .annotate(search_rank=reduce(operator.add, rank, Value(0)))
+              .annotate(search_rank=reduce(operator.add, rank, Value(0)), **extra)
               .order_by(*_leading(kind), "-search_rank", *kind.order))
     forms = [form for word in words for form in word_forms(word)]
     return ranked, lambda obj: (
