@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from palmecentret.search_documents import Searchable, SearchableManager
+
 
 def email_hash(email):
     """What the consent log keeps of an address after erasure: a keyed, one-way hash."""
@@ -134,7 +136,7 @@ class SeminarQuerySet(models.QuerySet):
         return self.public().filter(ends_at__lt=timezone.now()).order_by("-starts_at")
 
 
-class Seminar(models.Model):
+class Seminar(Searchable):
     title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(_("slug"), max_length=250, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -152,7 +154,10 @@ class Seminar(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = SeminarQuerySet.as_manager()
+    objects = SearchableManager.from_queryset(SeminarQuerySet)()
+
+    SEARCH_FIELDS = (("A", ("title_{lang}",)), ("B", ("description_{lang}",)),
+                     ("C", ("place_{lang}",)))
 
     class Meta:
         ordering = ["-starts_at"]

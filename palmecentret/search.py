@@ -1,5 +1,7 @@
-"""The site search: projects, countries, programmes, members and networks, ranked and marked."""
+"""The site search: projects, countries, programmes, members, networks and seminars, ranked
+and marked."""
 
+import functools
 import operator
 import re
 import unicodedata
@@ -7,13 +9,16 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorExact,
+)
 from django.db import connections
 from django.db.models import (
-    Case, F, IntegerField, OuterRef, Prefetch, Q, TextField, Value, When,
+    Case, Count, F, IntegerField, OuterRef, Prefetch, Q, TextField, Value, When, Window,
 )
 from django.db.models.functions import Coalesce, Concat, Greatest, NullIf
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -21,14 +26,24 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy, ngettext_lazy
 
 from members.models import MemberOrganisation, Network
+from newsletter.models import Seminar
 from projects.models import Country, Programme, Project, year_span
 
 from .search_documents import CONFIGS, DOCUMENT_FIELDS
 
 # Longer queries are typing accidents or attacks; 200 characters hold any real question.
 MAX_QUERY_LENGTH = 200
-# The SQLite fallback builds one condition per word; more words than this add nothing.
-MAX_FALLBACK_WORDS = 10
+# Each word is a condition (on SQLite one per searched field); more words add nothing.
+MAX_WORDS = 10
+# A written word this long also finds the words its stem begins ("Kommunal" finds
+# "Kommunalarbetareförbundet", "kvinnor" finds "Kvinnors"); shorter ones only themselves
+# ("LO" must not find "lokal", "Sida" not "sidan").
+PREFIX_LENGTH = 5
+# Swedish endings the Swedish stemmer leaves on a word (definite and genitive forms:
+# "kvinnan", "kvinnans", "kvinnors"): a word that ends in one is also searched without
+# it, so "kvinnan" finds "kvinnor". Longest first; the rest must keep PREFIX_LENGTH - 1
+# letters.
+SWEDISH_ENDINGS = ("ans", "ens", "ets", "an", "et", "s")
 
 # Highlight markers. They are control characters, which clean_query() strips from every
 # query and saving strips from every stored text (palmecentret/text.py), so neither a
@@ -62,14 +77,15 @@ def mark_up(text):
 
 
 def highlight(text, words, whole_words=False):
-    """Mark every occurrence of `words` in plain `text` (case-insensitive), escaped."""
+    """Mark, in plain `text`, every word that is one of `words` (whole_words) or contains
+    one (case-insensitive): always the whole word, never "Kvinnor" of "Kvinnors"; escaped."""
     text = _MARKERS.sub("", text or "")
     words = sorted({w for w in words if w}, key=len, reverse=True)
     if not words:
         return mark_up(text)
     pattern = "|".join(re.escape(w) for w in words)
-    if whole_words:
-        pattern = rf"(?<!\w)(?:{pattern})(?!\w)"
+    pattern = (rf"(?<!\w)(?:{pattern})(?!\w)" if whole_words
+               else rf"\w*(?:{pattern})\w*")
     return mark_up(re.sub(pattern, lambda m: f"{START}{m.group(0)}{STOP}", text,
                           flags=re.IGNORECASE))
 
@@ -90,14 +106,28 @@ def excerpt(text, words, size=35):
     return highlight(f"{prefix}{chosen}{suffix}", words)
 
 
-def fallback_words(query):
-    """The words the plain (non-PostgreSQL) search looks for: letters and digits only;
-    websearch's OR is read as an operator, not as a word."""
-    return [w for w in re.findall(r"\w+", query) if w != "OR"][:MAX_FALLBACK_WORDS]
+def query_words(query):
+    """The words of a query: runs of letters and digits. Everything else (operators such
+    as ! & | :*, quotes, brackets) only separates words: the search finds objects that
+    have all the words, whatever else is typed."""
+    return re.findall(r"[^\W_]+", query)[:MAX_WORDS]
+
+
+def word_forms(word):
+    """The forms a word is searched in: itself, and without a Swedish ending the stemmer
+    leaves on it (SWEDISH_ENDINGS)."""
+    lowered = word.lower()
+    return [word, *(word[:-len(ending)] for ending in SWEDISH_ENDINGS
+                    if lowered.endswith(ending) and len(word) - len(ending) >= PREFIX_LENGTH - 1)]
 
 
 def _years(obj):
     return year_span(obj.start_date, obj.end_date)
+
+
+def _when(seminar):
+    """When a seminar starts, as its list shows it (in the site's time zone)."""
+    return formats.date_format(timezone.localtime(seminar.starts_at), "l j F Y, H:i")
 
 
 def _country_names(languages):
@@ -135,6 +165,11 @@ class Kind:
     # all_text (a ngettext_lazy() of "%(count)s", the number of hits) as the link's text.
     list_url_name: str = ""
     all_text: object = None
+    # A callable returning order expressions that come before the rank (upcoming
+    # seminars before past ones).
+    leading: object = None
+    # The only fields of a hit read (its other fields are long texts), if any.
+    fields: tuple = ()
 
 
 KINDS = (
@@ -144,8 +179,8 @@ KINDS = (
         model=Project,
         # The best ten, as for every kind; all of them are a link away, in the project
         # list, where they can be paged through and narrowed by country or theme.
-        queryset=lambda: Project.objects.public()
-        .only("slug", "title", "status", "start_date", "end_date"),
+        queryset=lambda: Project.objects.public(),
+        fields=("slug", "title", "status", "start_date", "end_date"),
         title_field="title",
         text_fields=("summary", "body"),
         order=("-start_date", "pk"),
@@ -205,6 +240,21 @@ KINDS = (
         details=lambda n: [n.short_name, capfirst(n.get_scope_display())],
         few=True,
     ),
+    Kind(
+        key="seminars",
+        heading=gettext_lazy("Seminars"),
+        model=Seminar,
+        queryset=lambda: Seminar.objects.public(),
+        fields=("slug", "title", "starts_at", "ends_at", "place"),
+        title_field="title",
+        text_fields=("description",),
+        # Upcoming ones first, each part by rank, then the latest first.
+        leading=lambda: (Case(When(ends_at__gte=timezone.now(), then=Value(0)),
+                              default=Value(1)).asc(),),
+        order=("-starts_at", "pk"),
+        details=lambda s: [_when(s), s.place],
+        few=True,
+    ),
 )
 
 
@@ -256,9 +306,9 @@ def search(raw_query):
     """Search every kind for the visitor's query; None when there is nothing to search.
 
     A number of queries that does not grow with the data: one to tell which of the kinds
-    with few objects have any hit, one for the best project hits and one to count them,
-    one for the best hits of each other kind that has any (and on SQLite one for the
-    project hits' countries)."""
+    with few objects have any hit, one for the best project hits (with the count of all
+    of them), one for the best hits of each other kind that has any (and on SQLite one for
+    the project hits' countries)."""
     query = clean_query(raw_query)
     if not query:
         return None
@@ -281,19 +331,41 @@ def _matching(queryset, query, languages):
     any of the languages (through its GIN index); elsewhere by every word being in one of
     the fields their document is made of (case-insensitive substring, as far as the
     database folds case)."""
+    words = query_words(query)
+    if not words:
+        return queryset.none()
     if _on_postgresql(queryset):
         return queryset.filter(reduce(operator.or_, (
             Q(**{DOCUMENT_FIELDS[language]: tsquery})
             for language, tsquery in _queries(query, languages).items())))
-    words = fallback_words(query)
-    if not words:
-        return queryset.none()
-    columns = dict.fromkeys(name.format(lang=language)
-                            for _weight, names in queryset.model.SEARCH_FIELDS
-                            for name in names for language in languages)
+    model = queryset.model
+    names = [name for _weight, names in model.SEARCH_FIELDS for name in names]
+    columns = _columns(names, languages)
     return queryset.filter(*(
-        reduce(operator.or_, (Q(**{f"{column}__icontains": word}) for column in columns))
+        _contains(columns, word) | _linked_contains(model, word, languages)
+        if model.SEARCH_RELATED else _contains(columns, word)
         for word in words))
+
+
+def _columns(names, languages):
+    """The columns of field names such as "title_{lang}" in the languages."""
+    return list(dict.fromkeys(name.format(lang=language)
+                              for name in names for language in languages))
+
+
+def _contains(columns, word):
+    """SQLite: the condition that one of `columns` contains one of the word's forms."""
+    return reduce(operator.or_, (Q(**{f"{column}__icontains": form})
+                                 for column in columns for form in word_forms(word)))
+
+
+def _linked_contains(model, word, languages):
+    """SQLite: the condition that a name the object is linked to (SEARCH_RELATED) contains
+    one of the word's forms."""
+    _weight, paths = model.SEARCH_RELATED
+    # A subquery: a join along many-to-many links would repeat the object.
+    return Q(pk__in=model._base_manager.filter(
+        _contains(_columns(paths, languages), word)).values("pk"))
 
 
 def _kinds_with_hits(matching):
@@ -307,12 +379,18 @@ def _kinds_with_hits(matching):
 
 def _section(kind, matching, query, languages):
     rank = _ranked if _on_postgresql(matching) else _fallback
-    ranked, marked = rank(kind, matching, query, languages)
-    hits = [Hit.of(kind, obj, *marked(obj)) for obj in ranked[: _fetch_size(kind)]]
+    if kind.fields:
+        matching = matching.only(*kind.fields)
+    # The number of all the hits comes with the best ones: the database has found and
+    # ranked them all anyway, and a second statement would find them again.
+    total = {"search_total": Window(Count("pk"))} if kind.counted else {}
+    ranked, marked = rank(kind, matching, query, languages, **total)
+    found = list(ranked[: _fetch_size(kind)])
+    hits = [Hit.of(kind, obj, *marked(obj)) for obj in found]
     shown = hits[: kind.limit]
     section = Section(key=kind.key, heading=str(kind.heading), hits=shown,
                       has_more=len(hits) > kind.limit,
-                      total=matching.count() if kind.counted else None)
+                      total=(found[0].search_total if found else 0) if kind.counted else None)
     if kind.list_url_name and kind.counted and section.total > len(shown):
         section.all_url = f"{reverse(kind.list_url_name)}?{urlencode({'q': query})}"
         section.all_text = kind.all_text % {"count": section.total}
@@ -332,15 +410,35 @@ class ParsedOnce(SearchQuery):
     template = "(SELECT %(function)s(%(expressions)s))"
 
 
+@functools.lru_cache(maxsize=32)
 def _queries(query, languages):
-    """{language: the visitor's words as a query of that language's documents}."""
-    return {language: ParsedOnce(query, search_type="websearch", config=CONFIGS[language])
+    """{language: the visitor's words as a query of that language's documents}: every word
+    (query_words()) in any of its forms (word_forms(), Swedish only), each form stemmed by
+    the language's configuration and, when long enough, also the start of longer words
+    (PREFIX_LENGTH). Written as to_tsquery()'s input from letters and digits alone, so
+    nothing the visitor types is read as an operator. Kept for the next call with the same
+    words (every kind of a search asks; expressions are copied where they are used)."""
+    words = query_words(query)
+    return {language: ParsedOnce(_tsquery_text(words, language), search_type="raw",
+                                 config=CONFIGS[language])
             for language in languages}
 
 
-def _ranked(kind, matching, query, languages):
+def _tsquery_text(words, language):
+    def term(form):
+        return f"'{form}':*" if len(form) >= PREFIX_LENGTH else f"'{form}'"
+
+    # No words (only punctuation typed): a query that finds nothing.
+    return " & ".join(
+        "(" + " | ".join(term(form) for form in (word_forms(word) if language == "sv"
+                                                  else [word])) + ")"
+        for word in words) or "''"
+
+
+def _ranked(kind, matching, query, languages, **extra):
     """The objects that match ranked (best first) and marked by PostgreSQL on the stored
-    documents, and obj -> (its marked title, its snippet)."""
+    documents, with the `extra` annotations, and obj -> (its marked title, its snippet).
+    One annotate() for all: each call copies the query and resolves it again."""
     queries = _queries(query, languages)
     ranks = [SearchRank(F(DOCUMENT_FIELDS[language]), tsquery)
              for language, tsquery in queries.items()]
@@ -349,32 +447,30 @@ def _ranked(kind, matching, query, languages):
     # The title's headline only tells which of its words matched (stemmed); they are then
     # marked in the real title, which ts_headline would strip of any markup. Headlines
     # are made for the rows shown only: PostgreSQL computes them after the LIMIT.
-    ranked = matching.annotate(
-        search_rank=Greatest(*ranks) if len(ranks) > 1 else ranks[0],
-        search_title=SearchHeadline(title, either, config=_display_config((kind.title_field,),
-                                                                          languages),
-                                    start_sel=START, stop_sel=STOP, highlight_all=True),
-    )
     first, *others = kind.text_fields
     if others:
         # Where the first text field (a project's summary) has the words in any of the
         # languages, the snippet is its headline alone: ts_headline parses all the text it
         # is given, the first field is short and says what the object is, and the body is
         # then not read at all.
-        ranked = ranked.alias(**{
-            f"search_in_{language}": SearchVector(f"{first}_{language}",
-                                                  config=CONFIGS[language])
-            for language in languages})
-        in_first = reduce(operator.or_, (Q(**{f"search_in_{language}": tsquery})
-                                         for language, tsquery in queries.items()))
+        in_first = reduce(operator.or_, (
+            Q(SearchVectorExact(SearchVector(f"{first}_{language}", config=CONFIGS[language]),
+                                tsquery))
+            for language, tsquery in queries.items()))
         snippet = Case(When(in_first, then=_snippet((first,), either, languages)),
                        default=_snippet(kind.text_fields, either, languages),
                        output_field=TextField())
     else:
         snippet = _snippet(kind.text_fields, either, languages)
-    ranked = ranked.annotate(search_snippet=snippet, **(kind.related(languages)
-                                                        if kind.related else {}))
-    ranked = ranked.order_by("-search_rank", *kind.order)
+    ranked = matching.annotate(
+        search_rank=Greatest(*ranks) if len(ranks) > 1 else ranks[0],
+        search_title=SearchHeadline(title, either, config=_display_config((kind.title_field,),
+                                                                          languages),
+                                    start_sel=START, stop_sel=STOP, highlight_all=True),
+        search_snippet=snippet,
+        **(kind.related(languages) if kind.related else {}),
+        **extra,
+    ).order_by(*_leading(kind), "-search_rank", *kind.order)
     return ranked, lambda obj: (
         highlight(getattr(obj, kind.title_field), _MARKED.findall(obj.search_title or ""),
                   whole_words=True),
@@ -410,27 +506,35 @@ def _snippet(names, tsquery, languages):
     )
 
 
-def _fallback(kind, matching, query, languages):
+def _leading(kind):
+    return kind.leading() if kind.leading else ()
+
+
+def _fallback(kind, matching, query, languages, **extra):
     """As _ranked(), where there is no full-text search (SQLite): a hit in the title
-    weighs more than one in the text."""
-    words = fallback_words(query)
+    weighs more than one in the text, which weighs more than one in a linked name."""
+    words = query_words(query)
+    model = kind.model
     # Per word, the best place it occurs: a title hit outweighs summary and body hits.
-    scores = {"A": 4, "B": 2, "C": 1}
+    scores = {"A": 8, "B": 4, "C": 2, "D": 1}
+    places = [(weight, lambda word, names=names: _contains(_columns(names, languages), word))
+              for weight, names in model.SEARCH_FIELDS]
+    if model.SEARCH_RELATED:
+        places.append((model.SEARCH_RELATED[0],
+                       lambda word: _linked_contains(model, word, languages)))
     rank = [
-        Case(*(When(reduce(operator.or_, (Q(**{f"{name.format(lang=language)}__icontains": word})
-                                         for name in names for language in languages)),
-                    then=Value(scores[weight]))
-               for weight, names in kind.model.SEARCH_FIELDS),
+        Case(*(When(has(word), then=Value(scores[weight])) for weight, has in places),
              default=Value(0), output_field=IntegerField())
         for word in words
     ]
     # Every text field read: the excerpt is made here from them.
     ranked = (matching.defer(None).prefetch_related(*kind.prefetch)
-              .annotate(search_rank=reduce(operator.add, rank, Value(0)))
-              .order_by("-search_rank", *kind.order))
+              .annotate(search_rank=reduce(operator.add, rank, Value(0)), **extra)
+              .order_by(*_leading(kind), "-search_rank", *kind.order))
+    forms = [form for word in words for form in word_forms(word)]
     return ranked, lambda obj: (
-        highlight(getattr(obj, kind.title_field), words),
-        excerpt("\n".join(getattr(obj, n) or "" for n in kind.text_fields), words))
+        highlight(getattr(obj, kind.title_field), forms),
+        excerpt("\n".join(getattr(obj, n) or "" for n in kind.text_fields), forms))
 
 
 def filter_projects(queryset, raw_query):

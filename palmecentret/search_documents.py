@@ -3,8 +3,12 @@
 import operator
 from functools import reduce
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connections, models, router, transaction
+from django.db.models import OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Concat
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 # The PostgreSQL text-search configuration of each content language.
 CONFIGS = {"sv": "swedish", "en": "english"}
@@ -22,14 +26,34 @@ def search_vector(weighted_fields, language):
     ))
 
 
+def related_names(model, paths, language):
+    """The names that `paths` (lookups such as "countries__name_{lang}") lead to from a
+    row of `model`, as one text: a subquery of the row's own, each name once."""
+    names = [StringAgg(path.format(lang=language), " ", distinct=True, default=Value(""))
+             for path in paths]
+    text = reduce(lambda a, b: Concat(a, Value(" "), b, output_field=TextField()), names)
+    return Subquery(model._base_manager.filter(pk=OuterRef("pk")).order_by().values("pk")
+                    .annotate(search_names=text).values("search_names"))
+
+
+def document(model, language):
+    """The expression of `model`'s document in one language: its SEARCH_FIELDS, and the
+    names SEARCH_RELATED leads to with their weight."""
+    vector = search_vector(model.SEARCH_FIELDS, language)
+    if model.SEARCH_RELATED:
+        weight, paths = model.SEARCH_RELATED
+        vector += SearchVector(related_names(model, paths, language),
+                               config=CONFIGS[language], weight=weight)
+    return vector
+
+
 def update_search_documents(queryset):
-    """Write the documents of the queryset's objects from their fields, in one UPDATE.
-    PostgreSQL only: elsewhere the documents stay empty and the search reads the fields
-    themselves."""
+    """Write the documents of the queryset's objects from their fields (and the names of
+    what they are linked to), in one UPDATE. PostgreSQL only: elsewhere the documents stay
+    empty and the search reads the fields themselves."""
     if connections[queryset.db].vendor != "postgresql":
         return
-    weighted_fields = queryset.model.SEARCH_FIELDS
-    queryset.update(**{field: search_vector(weighted_fields, language)
+    queryset.update(**{field: document(queryset.model, language)
                        for language, field in DOCUMENT_FIELDS.items()})
 
 
@@ -43,9 +67,13 @@ class SearchableManager(models.Manager):
 
 class Searchable(models.Model):
     """An object the site search finds by the fields SEARCH_FIELDS names, with their
-    weights (A counts most, then B, C), as search_vector() reads them. Its document in
-    each language is written on every save(); code that writes such objects without
-    save() (bulk_create(), QuerySet.update() of a searched field) calls
+    weights (A counts most, then B, C, D), as search_vector() reads them, and by the names
+    of what it is linked to that SEARCH_RELATED names: (weight, (lookup, ...)), e.g.
+    ("D", ("countries__name_{lang}",)); a lookup crosses a many-to-many relation at its
+    first step only. Its document in each language is written on every save(); what
+    keep_related_documents_current() connects rewrites it when a link or a linked name
+    changes. Code that writes such objects without save() (bulk_create(),
+    QuerySet.update() of a searched field or of a linked name) calls
     update_search_documents() itself. The documents are GIN-indexed on PostgreSQL by
     the migration that adds them (not in Meta.indexes: SQLite cannot build a GIN index,
     and it rebuilds a table with all of Meta's indexes whenever a migration alters one)."""
@@ -54,6 +82,7 @@ class Searchable(models.Model):
     search_document_en = SearchVectorField(null=True, editable=False)
 
     SEARCH_FIELDS = ()
+    SEARCH_RELATED = None
 
     class Meta:
         abstract = True
@@ -65,3 +94,120 @@ class Searchable(models.Model):
         with transaction.atomic(using=using, savepoint=False):
             super().save(*args, **kwargs)
             update_search_documents(type(self)._base_manager.using(using).filter(pk=self.pk))
+
+
+# --- Linked names ---------------------------------------------------------------------------
+
+def _linked_models(model):
+    """What `model`'s SEARCH_RELATED reads, as ({linked model: (its watched fields, the
+    lookups from `model` to it)}, {many-to-many field of `model`: its through model}).
+    A linked model's watched fields are the names read from it and the foreign keys a
+    lookup follows on from it (a country's region)."""
+    _weight, paths = model.SEARCH_RELATED
+    watched, many = {}, {}
+    for path in paths:
+        *steps, last = path.split("__")
+        current, lookup = model, []
+        for step in steps:
+            field = current._meta.get_field(step)
+            if not lookup and field.many_to_many:
+                many[field] = field.remote_field.through
+            elif lookup:
+                fields, lookups = watched.setdefault(current, (set(), set()))
+                fields.add(field.attname)
+                lookups.add("__".join(lookup))
+            lookup.append(step)
+            current = field.related_model
+        fields, lookups = watched.setdefault(current, (set(), set()))
+        fields.update(last.format(lang=language) for language in CONFIGS)
+        lookups.add("__".join(lookup))
+    return watched, many
+
+
+def keep_related_documents_current(model):
+    """Connect the receivers that rewrite `model`'s documents (one UPDATE each time, with
+    the names read by subqueries) whenever what its SEARCH_RELATED reads changes: a linked
+    object saved with another name (or a country moved to another region), deleted, or
+    linked and unlinked (m2m_changed, from either side). Admin edits, restores, bulk
+    actions and spreadsheet imports all save one object at a time, so each is seen.
+    Changes to `model`'s own foreign keys (a project's programme) are its own save()."""
+    watched, many = _linked_models(model)
+    uid = f"search-documents-{model._meta.label_lower}"
+    for linked, (fields, lookups) in watched.items():
+        receivers = _LinkedReceivers(model, linked, sorted(fields), sorted(lookups))
+        label = f"{uid}-{linked._meta.label_lower}"
+        pre_save.connect(receivers.pre_save, sender=linked, weak=False,
+                         dispatch_uid=f"{label}-pre-save")
+        post_save.connect(receivers.post_save, sender=linked, weak=False,
+                          dispatch_uid=f"{label}-post-save")
+        pre_delete.connect(receivers.pre_delete, sender=linked, weak=False,
+                           dispatch_uid=f"{label}-pre-delete")
+        post_delete.connect(receivers.post_delete, sender=linked, weak=False,
+                            dispatch_uid=f"{label}-post-delete")
+    for field, through in many.items():
+        m2m_changed.connect(_LinkReceiver(model, field).changed, sender=through, weak=False,
+                            dispatch_uid=f"{uid}-{field.name}-m2m")
+
+
+class _LinkedReceivers:
+    """Receivers of one linked model's saves and deletes, for the documents of `model`."""
+
+    def __init__(self, model, linked, fields, lookups):
+        self.model, self.linked, self.fields, self.lookups = model, linked, fields, lookups
+        # save(update_fields=...) may name a foreign key by its name or its attname.
+        self.names = {*fields, *(f.name for f in linked._meta.concrete_fields
+                                 if f.attname in fields)}
+
+    def _linking(self, instance, using):
+        condition = reduce(operator.or_, (Q(**{lookup: instance}) for lookup in self.lookups))
+        return self.model._base_manager.using(using).filter(condition)
+
+    def _stored(self, instance, using):
+        return self.linked._base_manager.using(using).filter(pk=instance.pk).values_list(
+            *self.fields).first()
+
+    def pre_save(self, sender, instance, using, update_fields=None, **kwargs):
+        # The names as stored, to tell after the save whether any of them changed (most
+        # saves change none, and rewriting thousands of documents costs).
+        instance._search_names_before = (
+            None if instance.pk is None or (update_fields is not None
+                                            and not self.names & set(update_fields))
+            else self._stored(instance, using))
+
+    def post_save(self, sender, instance, using, created, **kwargs):
+        before = getattr(instance, "_search_names_before", None)
+        if created or before is None:
+            return  # nothing links to it yet, or none of its names was saved
+        if before != tuple(getattr(instance, name) for name in self.fields):
+            update_search_documents(self._linking(instance, using))
+
+    def pre_delete(self, sender, instance, using, **kwargs):
+        # Its links go with it (the database cascades), so who had them is asked now.
+        instance._search_linked_before = list(
+            self._linking(instance, using).values_list("pk", flat=True).distinct())
+
+    def post_delete(self, sender, instance, using, **kwargs):
+        pks = getattr(instance, "_search_linked_before", None)
+        if pks:
+            update_search_documents(self.model._base_manager.using(using).filter(pk__in=pks))
+
+
+class _LinkReceiver:
+    """The receiver of a many-to-many field's link changes, for the documents of `model`."""
+
+    def __init__(self, model, field):
+        self.model, self.field = model, field
+
+    def changed(self, sender, instance, action, reverse, pk_set, using, **kwargs):
+        manager = self.model._base_manager.using(using)
+        if not reverse:  # project.countries.add(...): the project itself
+            if action == "post_clear" or action in ("post_add", "post_remove") and pk_set:
+                update_search_documents(manager.filter(pk=instance.pk))
+        elif action == "pre_clear":  # country.projects.clear(): who had it, asked first
+            instance._search_unlinked = list(manager.filter(
+                **{self.field.name: instance}).values_list("pk", flat=True))
+        elif action == "post_clear":
+            update_search_documents(manager.filter(
+                pk__in=getattr(instance, "_search_unlinked", ())))
+        elif action in ("post_add", "post_remove") and pk_set:
+            update_search_documents(manager.filter(pk__in=pk_set))

@@ -325,6 +325,14 @@ class Project(Searchable):
     # their names or places.
     SEARCH_FIELDS = (("A", ("title_{lang}",)), ("B", ("summary_{lang}",)),
                      ("C", ("body_{lang}",)))
+    # It is found by the names its page shows of what it is linked to too (short names:
+    # visitors type "Sida" and "LO"), below its own texts: a project whose title names
+    # a country ranks above one that only works there.
+    SEARCH_RELATED = ("D", (
+        "countries__name_{lang}", "countries__region__name_{lang}", "themes__name_{lang}",
+        "programme__name_{lang}", "member_organisations__name_{lang}",
+        "member_organisations__short_name", "funder__name_{lang}", "funder__short_name",
+    ))
 
     # What a project card shows (ProjectQuerySet.for_cards), and the programme's id,
     # which a programme's related manager (programme.projects) sets on every row.

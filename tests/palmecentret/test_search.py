@@ -18,12 +18,15 @@ from tests.admin_forms import submit
 from tests.admin_personas import carl
 from tests.factories import (
     CountryFactory,
+    FunderFactory,
     MemberOrganisationFactory,
     NetworkFactory,
     PartnerFactory,
     ProgrammeFactory,
     ProjectFactory,
     RegionFactory,
+    SeminarFactory,
+    ThemeFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -288,6 +291,10 @@ ABSURD = [
     "<script>alert(1)</script>",
     "%_%",
     "\u202e\u200b",
+    # What to_tsquery() would read as operators, weights and prefixes.
+    "!", "&", "|", ":*", "!fackliga & | rättigheter", "rätt:*", "fackliga:AB", "(((",
+    "fackliga <-> rättigheter", "fackliga <2> )", "\\", "'", "''", "fack'liga",
+    "\x01\x02fackliga\x03\x7f",
 ]
 
 
@@ -371,12 +378,12 @@ def test_query_count_does_not_grow_with_the_number_of_matches(client, content, l
     small = count_search_queries(client, url)
     add_matching_projects(content["country"], 490)
     large = count_search_queries(client, url)
-    # 1 which of countries, programmes, member organisations and networks have any hit
-    # (none here), 2 the best 10 projects (on PostgreSQL with their countries), 3 the
-    # count of all project hits (the footer's form is a fragment kept from the first
-    # search); SQLite reads the project hits' countries in a 4th. The visitor has no
+    # 1 which of countries, programmes, member organisations, networks and seminars have
+    # any hit (none here), 2 the best 10 projects with the count of all project hits (on
+    # PostgreSQL with their countries; the footer's form is a fragment kept from the first
+    # search); SQLite reads the project hits' countries in a 3rd. The visitor has no
     # session, so nothing else.
-    assert small == large == (3 if connection.vendor == "postgresql" else 4)
+    assert small == large == (2 if connection.vendor == "postgresql" else 3)
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
@@ -389,13 +396,14 @@ def test_a_search_that_finds_every_kind_asks_one_query_more_per_kind(client, con
     ProgrammeFactory(summary_sv="Allihop.", region=region)
     MemberOrganisationFactory(description_sv="Allihop.")
     NetworkFactory(description_sv="Allihop.")
+    SeminarFactory(description_sv="Allihop.")
     ProjectFactory.create_batch(3, summary_sv="Allihop.", countries=[content["country"]])
     client.get(url, {"q": "Allihop"})
     with CaptureQueriesContext(connection) as queries:
         html = client.get(url, {"q": "allihop"}).content.decode()
-    for key in ("projects", "countries", "programmes", "members", "networks"):
+    for key in ("projects", "countries", "programmes", "members", "networks", "seminars"):
         assert section_part(html, key)
-    # The 3 of a search that finds projects only, and the best hits of each other kind.
+    # The 2 of a search that finds projects only, and the best hits of each other kind.
     assert len(queries) == (7 if connection.vendor == "postgresql" else 8)
 
 
@@ -491,7 +499,7 @@ def test_the_project_search_uses_the_gin_indexes(client, content, language):
         matching = filter_projects(Project.objects.public(), "rättigheter")
     project_searches = [q["sql"] for q in queries.captured_queries
                         if 'FROM "projects_project"' in q["sql"] and "@@" in q["sql"]]
-    assert len(project_searches) == 2  # the best hits and their count
+    assert len(project_searches) == 1  # the best hits, with their count
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         try:
@@ -506,3 +514,59 @@ def test_the_project_search_uses_the_gin_indexes(client, content, language):
     for plan in plans:
         for index in indexes:
             assert index in plan, plan
+
+
+# --- What a project is linked to ------------------------------------------------------
+
+@pytest.fixture
+def linked(content):
+    """A project found only through what it is linked to: none of these names is in its
+    own texts."""
+    theme = ThemeFactory(slug="jamstalldhet", name_sv="Jämställdhet", name_en="Gender equality")
+    member = MemberOrganisationFactory(slug="kommunal", short_name="Kommunal",
+                                       name_sv="Svenska Kommunalarbetareförbundet",
+                                       name_en="Swedish Municipal Workers' Union")
+    funder = FunderFactory(slug="sida", short_name="Sida", name_sv="Styrelsen för "
+                           "internationellt utvecklingssamarbete",
+                           name_en="Swedish International Development Cooperation Agency")
+    project = ProjectFactory(slug="lankat", title_sv="Ett länkat projekt",
+                             title_en="A linked project", summary_sv="Om något.",
+                             summary_en="About something.", countries=[content["country"]],
+                             themes=[theme], member_organisations=[member], funder=funder,
+                             programme=content["programme"])
+    return {**content, "theme": theme, "linked_member": member, "funder": funder,
+            "project": project}
+
+
+@pytest.mark.parametrize(("language", "q"), [
+    ("sv", "Palestina"), ("sv", "Mellanöstern"), ("sv", "Jämställdhet"),
+    ("sv", "Palestinaprogrammet"), ("sv", "Kommunal"), ("sv", "Sida"),
+    ("sv", "Styrelsen för internationellt utvecklingssamarbete"),
+    ("en", "Palestine"), ("en", "gender equality"), ("en", "jämställdhet"),
+    ("en", "municipal workers"), ("en", "Sida"),
+])
+def test_a_project_is_found_by_the_names_of_what_it_is_linked_to(client, linked, language, q):
+    with translation.override(language):
+        url = linked["project"].get_absolute_url()
+    assert url in section_part(search(client, q, language=language), "projects")
+    with translation.override(language):
+        found = filter_projects(Project.objects.public(), q)
+    assert linked["project"] in found
+
+
+def test_a_project_whose_title_names_the_words_ranks_above_one_only_linked_to_them(
+        client, linked):
+    titled = ProjectFactory(slug="titel", title_sv="Jämställdhet i arbetslivet",
+                            countries=[linked["country"]])
+    projects = section_part(search(client, "jämställdhet"), "projects")
+    assert 0 <= projects.find(titled.get_absolute_url()) < projects.find(
+        linked["project"].get_absolute_url())
+
+
+def test_highlights_mark_whole_words(client, content):
+    ProjectFactory(slug="ord", title_sv="Kvinnors röst", summary_sv="Kvinnors och flickors röst.",
+                   countries=[content["country"]])
+    projects = section_part(search(client, "kvinnor"), "projects")
+    assert "<mark>Kvinnors</mark> röst" in projects
+    assert "<mark>Kvinnors</mark> och flickors" in projects
+    assert "<mark>Kvinnor</mark>s" not in projects

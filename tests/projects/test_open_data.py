@@ -14,6 +14,7 @@ from django.core.checks import run_checks
 from django.urls import reverse
 from django.utils import translation
 
+from palmecentret.text import CONTROL_CHARACTERS
 from tests.projects.opendata_world import ATOM_NS, ORGANISATION, body, build_world, parse_xml
 from tests.sitemaps import sitemap_xml
 
@@ -145,8 +146,9 @@ def test_a_filter_narrows_the_exports(client, world):
 
 @pytest.mark.parametrize("query", ["country=serbien", "theme=jamstalldhet", "region=asien&q=unga"])
 def test_the_feed_follows_the_lists_filters_too(client, world, query):
-    listed = {p.title for p in client.get(f"{url('project-list')}?{query}")
-              .context["filterset"].qs}
+    # (The feed drops the hostile title's control character: XML cannot carry it.)
+    listed = {CONTROL_CHARACTERS.sub("", p.title)
+              for p in client.get(f"{url('project-list')}?{query}").context["filterset"].qs}
     assert set(feed_entries(client.get(f"{url('project-feed')}?{query}"))) == listed
     assert listed
 

@@ -1166,10 +1166,11 @@ class Command(BaseCommand):
                            .values_list("slug", "pk"))
                 for project in projects:
                     project.pk = ids[project.slug]
-            # bulk_create skips Project.save(), which would write them.
-            update_search_documents(Project.objects.filter(pk__in=[p.pk for p in projects]))
             for name in ("countries", "themes", "partners", "member_organisations"):
                 self._bulk_link(name, [(p.pk, relations[name]) for p, relations in batch])
+            # bulk_create skips Project.save() and the links' signals, which would write
+            # them (with the names of what they are linked to: after the links).
+            update_search_documents(Project.objects.filter(pk__in=[p.pk for p in projects]))
             done += len(batch)
             self._progress("Generated projects", done, len(missing))
         self.created_projects = done
