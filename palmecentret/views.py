@@ -30,7 +30,7 @@ from projects.models import Funder, Project, Region
 
 from .db_router import REPLICA
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
-from .search import MAX_QUERY_LENGTH, search
+from .search import MAX_QUERY_LENGTH, clean_query, search
 from .sitemaps import SITEMAPS
 
 logger = logging.getLogger(__name__)
@@ -150,13 +150,19 @@ class SearchView(BreadcrumbsMixin, TemplateView):
         return [(reverse("search"), _("Search"))]
 
     def get_context_data(self, **kwargs):
-        results = search(self.request.GET.get("q", ""))
+        self.query = clean_query(self.request.GET.get("q", ""))
         return super().get_context_data(
-            results=results,
-            query=results.query if results else "",
+            query=self.query,
+            # Called only when the template's cached fragment of the results is missing.
+            results=self.results,
             max_query_length=MAX_QUERY_LENGTH,
             **kwargs,
         )
+
+    def results(self):
+        """The hits for the query: one {% cache %} fragment, shared by every visitor who
+        searches for the same words."""
+        return search(self.query)
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
