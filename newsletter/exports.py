@@ -1,5 +1,5 @@
 """The rows of the newsletter managers' CSV export of subscribers, streamed by the admin
-(palmecentret.admin_spreadsheets): 100,000 rows leave in a second or two while the server
+(common.admin_spreadsheets): 100,000 rows leave in a second or two while the server
 holds a few thousand at a time, whatever the total.
 
 The rows are read with two cursors side by side, both in subscriber order: the

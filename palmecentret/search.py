@@ -2,13 +2,11 @@
 
 import operator
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import reduce
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connections
+from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
 from django.db.models import (
     Case, F, IntegerField, OuterRef, Prefetch, Q, TextField, Value, When,
 )
@@ -18,40 +16,22 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language, gettext_lazy, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from common.search_documents import (
+    CONFIGS, DOCUMENT_FIELDS, clean_query, fallback_words, filter_matching, on_postgresql,
+    search_languages, search_queries,
+)
 from members.models import MemberOrganisation, Network
 from projects.models import Country, Programme, Project, year_span
 
-from .search_documents import CONFIGS, DOCUMENT_FIELDS
-
-# Longer queries are typing accidents or attacks; 200 characters hold any real question.
-MAX_QUERY_LENGTH = 200
-# The SQLite fallback builds one condition per word; more words than this add nothing.
-MAX_FALLBACK_WORDS = 10
-
 # Highlight markers. They are control characters, which clean_query() strips from every
-# query and saving strips from every stored text (palmecentret/text.py), so neither a
+# query and saving strips from every stored text (common/text.py), so neither a
 # visitor nor content can forge them; mark_up() turns them into <mark> only after the
 # text around them has been HTML-escaped.
 START, STOP = "\x02", "\x03"
 _MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 _MARKERS = re.compile(f"[{START}{STOP}]")
-
-
-def clean_query(raw):
-    """The visitor's query made safe to search with: Unicode-normalised, control and
-    format characters dropped, whitespace collapsed, at most MAX_QUERY_LENGTH characters.
-    An empty string means there is nothing to search for."""
-    if not isinstance(raw, str):
-        return ""
-    # NFC so that a decomposed "ä" (as some keyboards send it) matches the stored one.
-    text = unicodedata.normalize("NFC", raw)
-    # NUL would make PostgreSQL refuse the query; the others are invisible or reorder text.
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch
-                   for ch in text)
-    text = " ".join(text.split())
-    return text[:MAX_QUERY_LENGTH].strip()
 
 
 def mark_up(text):
@@ -90,12 +70,6 @@ def excerpt(text, words, size=35):
     return highlight(f"{prefix}{chosen}{suffix}", words)
 
 
-def fallback_words(query):
-    """The words the plain (non-PostgreSQL) search looks for: letters and digits only;
-    websearch's OR is read as an operator, not as a word."""
-    return [w for w in re.findall(r"\w+", query) if w != "OR"][:MAX_FALLBACK_WORDS]
-
-
 def _years(obj):
     return year_span(obj.start_date, obj.end_date)
 
@@ -111,7 +85,7 @@ def _country_names(languages):
 @dataclass(frozen=True)
 class Kind:
     """One type of result: where to look, what a hit shows. What it is found by, and how
-    much each field counts, is its model's SEARCH_FIELDS (palmecentret/search_documents.py)."""
+    much each field counts, is its model's SEARCH_FIELDS (common/search_documents.py)."""
 
     key: str
     heading: str
@@ -246,12 +220,6 @@ class Results:
         return any(section.hits for section in self.sections)
 
 
-def search_languages():
-    """On English pages both languages are searched: English content where it exists,
-    and the Swedish that English pages fall back to."""
-    return ("sv", "en") if get_language() == "en" else ("sv",)
-
-
 def search(raw_query):
     """Search every kind for the visitor's query; None when there is nothing to search.
 
@@ -263,37 +231,13 @@ def search(raw_query):
     if not query:
         return None
     languages = search_languages()
-    matching = {kind.key: _matching(kind.queryset(), query, languages) for kind in KINDS}
+    matching = {kind.key: filter_matching(kind.queryset(), query, languages) for kind in KINDS}
     found = _kinds_with_hits({kind.key: matching[kind.key] for kind in KINDS if kind.few})
     return Results(query=query, sections=[
         _section(kind, matching[kind.key], query, languages)
         if not kind.few or kind.key in found
         else Section(key=kind.key, heading=str(kind.heading), hits=[])
         for kind in KINDS])
-
-
-def _on_postgresql(queryset):
-    return connections[queryset.db].vendor == "postgresql"
-
-
-def _matching(queryset, query, languages):
-    """The objects of `queryset` that match the query: on PostgreSQL by their document in
-    any of the languages (through its GIN index); elsewhere by every word being in one of
-    the fields their document is made of (case-insensitive substring, as far as the
-    database folds case)."""
-    if _on_postgresql(queryset):
-        return queryset.filter(reduce(operator.or_, (
-            Q(**{DOCUMENT_FIELDS[language]: tsquery})
-            for language, tsquery in _queries(query, languages).items())))
-    words = fallback_words(query)
-    if not words:
-        return queryset.none()
-    columns = dict.fromkeys(name.format(lang=language)
-                            for _weight, names in queryset.model.SEARCH_FIELDS
-                            for name in names for language in languages)
-    return queryset.filter(*(
-        reduce(operator.or_, (Q(**{f"{column}__icontains": word}) for column in columns))
-        for word in words))
 
 
 def _kinds_with_hits(matching):
@@ -306,7 +250,7 @@ def _kinds_with_hits(matching):
 
 
 def _section(kind, matching, query, languages):
-    rank = _ranked if _on_postgresql(matching) else _fallback
+    rank = _ranked if on_postgresql(matching) else _fallback
     ranked, marked = rank(kind, matching, query, languages)
     hits = [Hit.of(kind, obj, *marked(obj)) for obj in ranked[: _fetch_size(kind)]]
     shown = hits[: kind.limit]
@@ -324,24 +268,10 @@ def _fetch_size(kind):
     return kind.limit + (0 if kind.counted else 1)
 
 
-class ParsedOnce(SearchQuery):
-    """A SearchQuery that PostgreSQL parses once per statement (a scalar subquery, run
-    once as an InitPlan). A prepared statement run with a generic plan otherwise parses
-    the visitor's words again for every row it checks or ranks."""
-
-    template = "(SELECT %(function)s(%(expressions)s))"
-
-
-def _queries(query, languages):
-    """{language: the visitor's words as a query of that language's documents}."""
-    return {language: ParsedOnce(query, search_type="websearch", config=CONFIGS[language])
-            for language in languages}
-
-
 def _ranked(kind, matching, query, languages):
     """The objects that match ranked (best first) and marked by PostgreSQL on the stored
     documents, and obj -> (its marked title, its snippet)."""
-    queries = _queries(query, languages)
+    queries = search_queries(query, languages)
     ranks = [SearchRank(F(DOCUMENT_FIELDS[language]), tsquery)
              for language, tsquery in queries.items()]
     either = reduce(operator.or_, queries.values())
@@ -431,12 +361,3 @@ def _fallback(kind, matching, query, languages):
     return ranked, lambda obj: (
         highlight(getattr(obj, kind.title_field), words),
         excerpt("\n".join(getattr(obj, n) or "" for n in kind.text_fields), words))
-
-
-def filter_projects(queryset, raw_query):
-    """The project list's free-text filter: the site search's own matching of projects,
-    so the list and the search never disagree about what a word finds."""
-    query = clean_query(raw_query)
-    if not query:
-        return queryset
-    return _matching(queryset, query, search_languages())

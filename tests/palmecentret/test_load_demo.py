@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone, translation
 
+from common.search_documents import matching_words
 from members.models import MemberOrganisation, Network
 from newsletter.models import MailingList, Seminar, Subscriber, Subscription
 from palmecentret.management.commands import load_demo as load_demo_module
-from palmecentret.search import filter_projects
 from projects.models import (
     Country,
     Funder,
@@ -260,7 +260,7 @@ def test_generated_projects_are_found_by_the_search():
     assert generated.exists()
     for language, word in (("sv", "Exempelprojekt"), ("en", "example")):
         with translation.override(language):
-            found = filter_projects(Project.objects.public(), word)
+            found = matching_words(Project.objects.public(), word)
         assert set(generated) <= set(found), language
 
 

@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.autoreload import file_changed
 
+from common import page_cache
 from newsletter.models import Subscriber
-from palmecentret import page_cache
 from tests.admin_personas import carl
 from tests.conftest import local_cache
 from tests.factories import (
@@ -467,7 +467,7 @@ def test_cache_url_redis_means_djangos_own_redis_backend():
 BUMP_IN_ANOTHER_PROCESS = """
 import django
 django.setup()
-from palmecentret import page_cache
+from common import page_cache
 page_cache.bump()
 print(page_cache.current_generation())
 """

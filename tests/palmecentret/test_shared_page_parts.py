@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from palmecentret import page_cache
+from common import page_cache
 from projects.models import Project
 from tests.conftest import local_cache
 from tests.factories import (

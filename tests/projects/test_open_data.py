@@ -202,7 +202,7 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(client, world):
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_every_formula_start_is_neutralised(start):
-    from palmecentret.spreadsheets import spreadsheet_safe
+    from common.spreadsheets import spreadsheet_safe
 
     assert spreadsheet_safe(f"{start}1+1") == f"'{start}1+1"
     assert spreadsheet_safe("Västbanken") == "Västbanken"
