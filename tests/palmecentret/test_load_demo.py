@@ -357,8 +357,8 @@ def test_progress_rewrites_one_line_on_a_terminal():
 @pytest.mark.postgres
 def test_a_bulk_load_leaves_fresh_planner_statistics():
     """Without ANALYZE the planner takes the freshly filled tables for empty (reltuples
-    -1) until autovacuum runs, and picks plans that made the subscriber export take 30 s
-    instead of 1 s at 100,000 subscribers."""
+    -1) until autovacuum runs, and picks plans that made the subscriber export crawl at
+    100,000 subscribers."""
     def estimated_rows(model):
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
