@@ -233,7 +233,7 @@ def send_batch(mailing_id, retry_round=0):
                  [:settings.NEWSLETTER_BATCH_SIZE])
     lists_of = _lists_of(mailing, [delivery.subscriber_id for delivery in batch])
     # Half the resume delay at most, so a batch is over before a stand-in for it
-    # (newsletter.tasks) could start.
+    # (send_mailing, below) could start.
     deadline = time.monotonic() + settings.NEWSLETTER_RESUME_AFTER.total_seconds() / 2
     outcome = BatchOutcome()
     cache = {}

@@ -400,7 +400,7 @@ if NEWSLETTER_MAIL_INTERVAL_MINUTES < 1 or NEWSLETTER_UNCONFIRMED_DAYS < 1:
 SEMINAR_REGISTRATION_HOLD_HOURS = env.int("SEMINAR_REGISTRATION_HOLD_HOURS", default=24)
 if SEMINAR_REGISTRATION_HOLD_HOURS < 1:
     sys.exit("palmecentret: SEMINAR_REGISTRATION_HOLD_HOURS must be 1 or more.")
-# Mailings go out in batches of this many, one task run each (newsletter/tasks.py). A
+# Mailings go out in batches of this many, one task run each (newsletter/sending.py). A
 # worker killed mid-batch is stood in for after NEWSLETTER_RESUME_AFTER seconds. When the
 # mail server seems down, the mailing goes on after NEWSLETTER_RETRY_AFTER seconds, and so
 # do recipients whose mail it refused; twice as long each further time, up to 16 times
