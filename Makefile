@@ -32,6 +32,7 @@ run: demo
 test: install
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The performance benchmark (bench/README.md): a fresh PostgreSQL database with scale data,

@@ -40,13 +40,10 @@ bind = [address.strip() for address in
 # Sync workers: the portal's views are plain synchronous Django, and the reverse proxy in
 # front reads slow clients' requests and answers for them, so a worker is busy only while
 # the portal works. One worker per core and one more, not gunicorn's rule of thumb of
-# 2 x cores + 1, which is for workers that mostly wait: the portal's pages spend more than
-# nine tenths of their time on the CPU (PostgreSQL answers in a fraction of a millisecond),
-# so more workers than cores only take turns on them, each evicting the others' memory from
-# the CPU caches. Measured with `make bench` on 2 cores (16 connections, every page
-# rendered): 3 workers spent about 8 % less CPU per page than 5, in 11 of 12 alternating
-# runs. With the database on another machine a worker waits longer for it; raise
-# WEB_CONCURRENCY there.
+# 2 x cores + 1, which is for workers that mostly wait: the portal's pages spend nearly all
+# their time on the CPU, so more workers than cores only take turns on them, each evicting
+# the others' memory from the CPU caches (bench/README.md, "Workers per core"). With the
+# database on another machine a worker waits longer for it; raise WEB_CONCURRENCY there.
 worker_class = "sync"
 workers = _whole_number("WEB_CONCURRENCY", (os.cpu_count() or 1) + 1)
 if workers < 1:

@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from palmecentret.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
 
 from .models import MemberOrganisation, Network
 

@@ -7,7 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Member organisations and networks")
 
     def ready(self):
-        from palmecentret.text import clean_text_on_save
+        from common.text import clean_text_on_save
 
-        # No control characters in stored text, whoever saves it (palmecentret/text.py).
+        # No control characters in stored text, whoever saves it (common/text.py).
         clean_text_on_save(self)

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from palmecentret.search_documents import Searchable, SearchableManager
+from common.search_documents import Searchable, SearchableManager
 
 
 class PublishedQuerySet(models.QuerySet):

@@ -5,8 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from palmecentret.views import BreadcrumbsMixin, PreviewMixin
-from projects.views import LISTED, filtered_list_url, public_cards
+from common.views import LISTED, BreadcrumbsMixin, PreviewMixin, list_url
 
 from .models import MemberOrganisation, Network
 
@@ -54,7 +53,7 @@ class MemberDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
             parent=self.object.parent,
             # Called only when the template's cached fragment of it is missing.
             work=self.work,
-            all_projects_url=filtered_list_url(member=self.object.slug),
+            all_projects_url=list_url("projects:project-list", member=self.object.slug),
             **kwargs,
         )
 
@@ -62,7 +61,8 @@ class MemberDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
         """The member's unions, projects and networks: one {% cache %} fragment, shared
         by all its visitors."""
         member = self.object
-        projects = public_cards().filter(member_organisations=member)
+        # Its public projects as cards show them, in the project list's default order.
+        projects = member.projects.public().for_cards().newest_first()
         return {
             "member_unions": public_members().filter(parent=member),
             # The first of the list that "all projects" links to, in its order.

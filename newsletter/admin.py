@@ -10,8 +10,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from palmecentret.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
-from palmecentret.admin_spreadsheets import SpreadsheetExportMixin
+from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from common.admin_spreadsheets import SpreadsheetExportMixin
 
 # Mailings and their deliveries (compose, preview, test, send) live in their own module.
 from . import mailing_admin  # noqa: F401  (registers MailingAdmin and DeliveryAdmin)

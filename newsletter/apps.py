@@ -7,7 +7,7 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter and seminars")
 
     def ready(self):
-        from palmecentret.text import clean_text_on_save
+        from common.text import clean_text_on_save
 
-        # No control characters in stored text, whoever saves it (palmecentret/text.py).
+        # No control characters in stored text, whoever saves it (common/text.py).
         clean_text_on_save(self)

@@ -1,6 +1,6 @@
 """The rows of the newsletter managers' CSV export of subscribers, streamed by the admin
-(palmecentret.admin_spreadsheets): 100,000 rows leave in a second or two while the server
-holds a few thousand at a time, whatever the total.
+(common.admin_spreadsheets): the server holds a few thousand rows at a time, whatever
+the total.
 
 The rows are read with two cursors side by side, both in subscriber order: the
 subscribers themselves and their active subscriptions (for the "lists" column). Each

@@ -1,12 +1,12 @@
 """Rate limits of the public newsletter and seminar forms: django-ratelimit counters in
-the cache, per visitor (palmecentret.client_ip: the real address behind the proxy, an
+the cache, per visitor (common.client_ip: the real address behind the proxy, an
 IPv6 visitor by their /64) or per e-mail address."""
 
 import re
 
 from django_ratelimit.core import is_ratelimited
 
-from palmecentret.client_ip import client_bucket
+from common.client_ip import client_bucket
 
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

@@ -17,9 +17,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 
-from palmecentret.admin_base import HistoryAdmin
+from common.admin_base import HistoryAdmin
 
-from palmecentret.admin_spreadsheets import SpreadsheetExportMixin
+from common.admin_spreadsheets import SpreadsheetExportMixin
 
 from . import emails, sending
 from .models import Delivery, Mailing, MailingList, Seminar

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from palmecentret.search_documents import Searchable, SearchableManager
+from common.search_documents import Searchable, SearchableManager
 
 
 def email_hash(email):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from palmecentret.db_router import reads_from_primary
+from common.db_router import reads_from_primary
 
 from . import calendar, limits, registrations, tasks, tokens
 from .emails import absolute

@@ -21,7 +21,7 @@ gets a place only when nobody waits for it (places_left): they queue behind ever
 already waiting, confirmed or not, so registering never overtakes the queue.
 
 The mail that tells someone a place is theirs (confirmed with one, or moved up) is queued
-in the transaction that gave it (send_place_mail) and sent by the worker, so that no
+in the transaction that gave it (the send_place_mail task) and sent by the worker, so that no
 request waits on the mail server and a place is never committed without its mail queued.
 """
 
@@ -35,8 +35,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
+from django_tasks import task
 
-from . import calendar, emails, links
+from . import calendar, emails, links, sending
 from .models import (
     ConsentRecord,
     Registration,
@@ -306,8 +307,6 @@ def _queue_release(registration):
     confirms or cancels, or the command runs: a seminar starting in between would give
     it to nobody. Only where the queue can wait (the database backend; the immediate
     one, as `make run` uses, cannot: there the lazy release and the command do it)."""
-    from .tasks import release_expired_holds  # tasks.py imports this module
-
     if release_expired_holds.get_backend().supports_defer:
         release_expired_holds.using(run_after=registration.held_until).enqueue(
             registration.seminar_id)
@@ -356,13 +355,11 @@ def _queue_place_mails(people):
     """Queue the mail of each person whose place it has become (send_place_mail), in the
     transaction that gave it: with the database queue the task commits with the place
     or not at all. Only ids go in the queue, never an address."""
-    from .tasks import send_place_mail  # tasks.py imports this module
-
     for person in people:
         send_place_mail.enqueue(person.pk)
 
 
-def send_place_mail(registration_id):
+def _send_place_mail(registration_id):
     """The mail for a place that has become the person's, with the calendar file and,
     online, the link: moved up from the waiting list (on confirming, too), the promotion
     mail; confirmed with a place, "you are registered". Nothing if the place is no
@@ -463,3 +460,26 @@ def _send(template, registration, *, with_calendar):
                          registration.pk)
         return False
     return True
+
+
+# --- Tasks: queued above, in the transaction that calls for them; run by the worker -----
+
+@task()
+def send_place_mail(registration_id, attempt=1):
+    """A seminar place has become the person's (confirmed with one, or moved up): their
+    mail. If the mail server fails, tried again after the waits a mailing uses
+    (sending.retry_delay), sending.MAX_ATTEMPTS times in all, where the queue can wait:
+    this mail is how they learn the place is theirs."""
+    if _send_place_mail(registration_id) or attempt >= sending.MAX_ATTEMPTS:
+        return
+    if send_place_mail.get_backend().supports_defer:
+        later = timezone.now() + sending.retry_delay(attempt - 1)
+        send_place_mail.using(run_after=later).enqueue(registration_id, attempt + 1)
+
+
+@task()
+def release_expired_holds(seminar_id):
+    """Due when a registration's hold runs out (queued by register()): the
+    seminar's registrations nobody confirmed in time are released and its waiting list
+    moves up. Nothing to do if it was confirmed or cancelled meanwhile."""
+    release_expired(seminar_id)

@@ -4,7 +4,7 @@ admin lets only those with the view permission export them."""
 
 from import_export import fields
 
-from palmecentret.admin_spreadsheets import SpreadsheetResource
+from common.admin_spreadsheets import SpreadsheetResource
 
 from .models import Delivery, Registration, Subscriber
 

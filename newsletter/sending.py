@@ -4,7 +4,7 @@ How "exactly one copy" holds. Queueing makes one Delivery row per recipient. A w
 sends a row inside one short transaction: it claims the row (pending → sent, taking its
 row lock; a second worker skips a locked row on PostgreSQL and finds it no longer pending
 otherwise), hands the message to the mail server, and commits. A worker killed before
-the commit leaves the row pending, and the resumed mailing (newsletter.tasks) sends it
+the commit leaves the row pending, and the resumed mailing (send_mailing) sends it
 then: nobody is skipped and no committed row is ever sent again. The one window left is
 between the mail server accepting the message and the commit reaching the database (a
 crash or a lost database connection in those microseconds): that one recipient may get
@@ -14,6 +14,7 @@ the whole conversation with the mail server and which loses the mail instead.
 
 import dataclasses
 import datetime
+import logging
 import time
 
 from django.conf import settings
@@ -24,10 +25,13 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus, task
 
 from . import emails, links
 from . import markdown as markup
 from .models import Delivery, Mailing, Subscriber, Subscription
+
+logger = logging.getLogger(__name__)
 
 PENDING = Delivery.Status.PENDING
 SENT = Delivery.Status.SENT
@@ -109,8 +113,6 @@ def queue(mailing_id):
     """Queue a draft for sending: one pending delivery per recipient and the sending task,
     all in one transaction. Returns the number of recipients; CannotQueue if the mailing
     is no longer a draft (a second click) or cannot be sent."""
-    from .tasks import send_mailing
-
     with transaction.atomic():
         # The row lock makes a double click wait for the first to commit, then find the
         # mailing queued. (SQLite has no row locks; there the unique constraint on
@@ -231,7 +233,7 @@ def send_batch(mailing_id, retry_round=0):
                  [:settings.NEWSLETTER_BATCH_SIZE])
     lists_of = _lists_of(mailing, [delivery.subscriber_id for delivery in batch])
     # Half the resume delay at most, so a batch is over before a stand-in for it
-    # (newsletter.tasks) could start.
+    # (send_mailing, below) could start.
     deadline = time.monotonic() + settings.NEWSLETTER_RESUME_AFTER.total_seconds() / 2
     outcome = BatchOutcome()
     cache = {}
@@ -338,3 +340,60 @@ def with_progress(queryset):
         failed_count=Count("deliveries", filter=Q(deliveries__status=FAILED)),
     )
 
+
+# --- The task ---------------------------------------------------------------------------
+# The worker is `python manage.py db_worker`. Each run of send_mailing sends one batch and
+# queues the next, so a worker told to stop (SIGTERM) finishes its batch and leaves the
+# rest queued for the next start. A worker killed outright (SIGKILL, a crash, a lost
+# machine) leaves its task "running" for ever: the database backend never runs it again.
+# So before each batch the task queues a stand-in for itself, due NEWSLETTER_RESUME_AFTER
+# later, and withdraws it when the batch is done. If the worker dies mid-batch, the
+# stand-in comes due and a restarted (or another) worker carries on with the rows still
+# pending; rows are claimed one by one (send_batch), so even a stand-in that starts while
+# the first run is alive sends nobody a second copy. The dead run's record stays
+# "running"; the daily prune (manage.py prune_task_results) removes it once the mailing is
+# no longer being sent.
+
+@task()
+def send_mailing(mailing_id, retry_round=0, outages=0):
+    """Send a batch of the mailing's pending deliveries and queue what follows (see
+    after_batch() for the round and the mail server's outages)."""
+    backend = send_mailing.get_backend()
+    # Without a queue to come back through (TASKS_BACKEND=immediate, as some tests and a
+    # newcomer's machine use), the whole mailing goes out in this call, retries at once.
+    queued = backend.supports_defer
+    while is_sending(mailing_id):
+        stand_in = _enqueue(mailing_id, retry_round, outages,
+                            settings.NEWSLETTER_RESUME_AFTER) if queued else None
+        outcome = send_batch(mailing_id, retry_round)
+        logger.info("mailing %s round %s: %s", mailing_id, retry_round, outcome)
+        following = after_batch(mailing_id, retry_round, outcome, outages)
+        if queued:
+            # The next batch before withdrawing the stand-in: a crash in between leaves
+            # one of them, never neither.
+            if following is not None:
+                _enqueue(mailing_id, following.retry_round, following.outages,
+                         following.delay)
+            _withdraw(stand_in)
+            return
+        if following is None:
+            return
+        retry_round, outages = following.retry_round, following.outages
+
+
+def _enqueue(mailing_id, retry_round, outages, delay=None):
+    runner = send_mailing
+    if delay is not None:
+        runner = send_mailing.using(run_after=timezone.now() + delay)
+    return runner.enqueue(mailing_id, retry_round, outages)
+
+
+def _withdraw(result):
+    """Delete a queued stand-in that is no longer needed. Only the database backend
+    can (its queue is a table); a stand-in that has started already is left to run and
+    finds nothing to do or carries on safely."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if isinstance(send_mailing.get_backend(), DatabaseBackend):
+        DBTaskResult.objects.filter(id=result.id, status=TaskResultStatus.READY).delete()

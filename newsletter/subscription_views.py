@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from palmecentret.db_router import reads_from_primary
+from common.db_router import reads_from_primary
 
 from . import limits, links, subscriptions, tasks, tokens
 from .emails import absolute

@@ -93,7 +93,7 @@ def one_line(value, max_length):
     """A one-line text (a name): control characters (tabs, line breaks, NUL, which
     PostgreSQL refuses) become spaces, runs of spaces one, trimmed to fit its column.
     Format characters stay: some scripts need the zero-width (non-)joiner in names.
-    (palmecentret.text.clean_text, which every save applies, strips control characters
+    (common.text.clean_text, which every save applies, strips control characters
     but keeps line breaks: for texts of several lines.)"""
     value = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch
                     for ch in str(value or ""))
@@ -447,7 +447,7 @@ def export_data(subscriber):
 def _scrub_history(objects):
     """The admin's change log names each object (an address, a name): the entries stay,
     for who did what and when, without the object's name. (No personal data is kept in
-    version history: palmecentret.admin_base.HistoryAdmin versions only content.)"""
+    version history: common.admin_base.HistoryAdmin versions only content.)"""
     for obj in objects:
         content_type = ContentType.objects.get_for_model(obj)
         LogEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).update(

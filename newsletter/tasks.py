@@ -1,76 +1,30 @@
-"""Background tasks (django-tasks): sending a mailing, one batch per task run; and the
-mails the public forms ask for, and those of seminar places that follow (a place confirmed,
-moving up from the waiting list), so that a page answers as fast whatever the address
-typed (a mail sent inside the request took measurably longer for a known address) and no
-request waits on the mail server (gunicorn kills a worker after 30 s).
+"""Background tasks (django-tasks) that the pages queue: the mails the public forms ask
+for, so that a page answers as fast whatever the address typed (a mail sent inside the
+request took measurably longer for a known address) and no request waits on the mail
+server (gunicorn kills a worker after 30 s); and the pruning of dead runs' records.
 
-The worker is `python manage.py db_worker`. Each run of `send_mailing` sends one batch and
-queues the next, so a worker told to stop (SIGTERM) finishes its batch and leaves the rest
-queued for the next start. A worker killed outright (SIGKILL, a crash, a lost machine)
-leaves its task "running" for ever: the database backend never runs it again. So before
-each batch the task queues a stand-in for itself, due NEWSLETTER_RESUME_AFTER later, and
-withdraws it when the batch is done. If the worker dies mid-batch, the stand-in comes due
-and a restarted (or another) worker carries on with the rows still pending; rows are
-claimed one by one (newsletter.sending), so even a stand-in that starts while the first
-run is alive sends nobody a second copy. The dead run's record stays "running"; the daily
-prune (manage.py prune_task_results) removes it once the mailing is no longer being sent.
+The tasks that the rules themselves queue live beside them, so that those modules need
+not import this one, which imports them: a mailing's batches (newsletter.sending), and a
+seminar place's mail and the end of a hold (newsletter.registrations).
 """
 
 import logging
 
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import task
 
-from . import registrations, sending, subscriptions
+from . import registrations, subscriptions
 from .models import Mailing, Subscriber
+# Rows queued before these tasks moved beside the rules that queue them still name them
+# here (the queue stores a task's import path): they must run after the deploy.
+from .registrations import release_expired_holds, send_place_mail  # noqa: F401
+from .sending import send_mailing
 
 logger = logging.getLogger(__name__)
 
-
-@task()
-def send_mailing(mailing_id, retry_round=0, outages=0):
-    """Send a batch of the mailing's pending deliveries and queue what follows (see
-    newsletter.sending.after_batch for the round and the mail server's outages)."""
-    backend = send_mailing.get_backend()
-    # Without a queue to come back through (TASKS_BACKEND=immediate, as some tests and a
-    # newcomer's machine use), the whole mailing goes out in this call, retries at once.
-    queued = backend.supports_defer
-    while sending.is_sending(mailing_id):
-        stand_in = _enqueue(mailing_id, retry_round, outages,
-                            settings.NEWSLETTER_RESUME_AFTER) if queued else None
-        outcome = sending.send_batch(mailing_id, retry_round)
-        logger.info("mailing %s round %s: %s", mailing_id, retry_round, outcome)
-        following = sending.after_batch(mailing_id, retry_round, outcome, outages)
-        if queued:
-            # The next batch before withdrawing the stand-in: a crash in between leaves
-            # one of them, never neither.
-            if following is not None:
-                _enqueue(mailing_id, following.retry_round, following.outages,
-                         following.delay)
-            _withdraw(stand_in)
-            return
-        if following is None:
-            return
-        retry_round, outages = following.retry_round, following.outages
-
-
-def _enqueue(mailing_id, retry_round, outages, delay=None):
-    runner = send_mailing
-    if delay is not None:
-        runner = send_mailing.using(run_after=timezone.now() + delay)
-    return runner.enqueue(mailing_id, retry_round, outages)
-
-
-def _withdraw(result):
-    """Delete a queued stand-in that is no longer needed. Only the database backend
-    can (its queue is a table); a stand-in that has started already is left to run and
-    finds nothing to do or carries on safely."""
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    if isinstance(send_mailing.get_backend(), DatabaseBackend):
-        DBTaskResult.objects.filter(id=result.id, status=TaskResultStatus.READY).delete()
+# The sending task's path, and the one it had before it moved to newsletter.sending.
+MAILING_TASK_PATHS = {send_mailing.module_path, "newsletter.tasks.send_mailing"}
 
 
 def abandoned_runs(backend_alias):
@@ -88,7 +42,7 @@ def abandoned_runs(backend_alias):
                                                  started_at__lt=started_before)
     being_sent = set(Mailing.objects.filter(
         status__in=[Mailing.Status.QUEUED, Mailing.Status.SENDING]).values_list("pk", flat=True))
-    return [run.pk for run in runs if run.task_path != send_mailing.module_path
+    return [run.pk for run in runs if run.task_path not in MAILING_TASK_PATHS
             or _mailing_of(run) not in being_sent]
 
 
@@ -125,24 +79,3 @@ def send_link(subscriber_id):
 def send_registration_mail(registration_id):
     """After registering for a seminar, new or again: the person's mail (throttled)."""
     registrations.send_registration_mail(registration_id)
-
-
-@task()
-def send_place_mail(registration_id, attempt=1):
-    """A seminar place has become the person's (confirmed with one, or moved up): their
-    mail. If the mail server fails, tried again after the waits a mailing uses
-    (sending.retry_delay), sending.MAX_ATTEMPTS times in all, where the queue can wait:
-    this mail is how they learn the place is theirs."""
-    if registrations.send_place_mail(registration_id) or attempt >= sending.MAX_ATTEMPTS:
-        return
-    if send_place_mail.get_backend().supports_defer:
-        later = timezone.now() + sending.retry_delay(attempt - 1)
-        send_place_mail.using(run_after=later).enqueue(registration_id, attempt + 1)
-
-
-@task()
-def release_expired_holds(seminar_id):
-    """Due when a registration's hold runs out (queued by registrations.register): the
-    seminar's registrations nobody confirmed in time are released and its waiting list
-    moves up. Nothing to do if it was confirmed or cancelled meanwhile."""
-    registrations.release_expired(seminar_id)

@@ -2,7 +2,7 @@
 
 from django.views.generic import DetailView, ListView
 
-from palmecentret.views import BreadcrumbsMixin, PreviewMixin
+from common.views import BreadcrumbsMixin, PreviewMixin
 
 from .models import Seminar
 from .registration_views import RegistrationStatusMixin, seminars_crumb

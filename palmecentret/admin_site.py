@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from . import two_factor
-from .client_ip import client_ip
+from common.client_ip import client_ip
 
 security_log = logging.getLogger("palmecentret.security")
 

@@ -13,8 +13,10 @@ class PalmecentretConfig(AppConfig):
     verbose_name = _("Palmecentret portal")
 
     def ready(self):
+        from common import db, db_router, page_cache
+
         from . import checks  # noqa: F401 - registers the system checks
-        from . import db, db_router, login_security, page_cache, roles
+        from . import login_security, roles
 
         login_security.connect()
         # Saving public content makes the cached pages stale at once.
@@ -26,7 +28,7 @@ class PalmecentretConfig(AppConfig):
         # A request's permission to read from the replica ends with its answer.
         request_finished.connect(db_router.reset_replica_reads,
                                  dispatch_uid="palmecentret-reset-replica-reads")
-        # A request reads the content generation once (palmecentret/page_cache.py).
+        # A request reads the content generation once (common/page_cache.py).
         request_started.connect(page_cache.request_started_receiver,
                                 dispatch_uid="palmecentret-generation-per-request")
         request_finished.connect(page_cache.request_finished_receiver,

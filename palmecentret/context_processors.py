@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.translation import get_language, get_language_info, override
 
-from . import page_cache
+from common import page_cache
 
 
 MAX_KEPT_QUERY = 500

@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.shortcuts import render
 from django.utils import timezone
 
-from .client_ip import client_ip
+from common.client_ip import client_ip
 
 logger = logging.getLogger("palmecentret.security")
 

@@ -1,6 +1,6 @@
-"""The staff roles, as groups with model permissions. A data migration creates them, and
-a post_migrate receiver re-syncs them after every migrate (and flush), so the groups
-always match this table when models are added."""
+"""The staff roles, as groups with model permissions. A data migration created them (with
+a copy of this table), and a post_migrate receiver re-syncs them after every migrate (and
+flush), so the groups always match this table when models are added."""
 
 from django.contrib.auth.management import create_permissions
 
@@ -37,18 +37,6 @@ ROLES = {
         "newsletter.delivery": ("view", "delete"),
     },
 }
-
-
-def sync_roles(apps, schema_editor):
-    """Create the groups and give each exactly the permissions in ROLES (a migration's
-    RunPython, with the migration's historical `apps`)."""
-    # Permissions are normally created after all migrations ran; make sure they exist.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    assign_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"),
-                 schema_editor.connection.alias)
 
 
 def assign_roles(Group, Permission, using="default"):  # noqa: N803 - model classes

@@ -1,18 +1,15 @@
 """The site search: projects, countries, programmes, members, networks and seminars, ranked
 and marked."""
 
-import functools
 import operator
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import reduce
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
-    SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorExact,
+    SearchHeadline, SearchRank, SearchVector, SearchVectorExact,
 )
-from django.db import connections
 from django.db.models import (
     Case, Count, F, IntegerField, OuterRef, Prefetch, Q, TextField, Value, When, Window,
 )
@@ -23,50 +20,38 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language, gettext_lazy, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from members.models import MemberOrganisation, Network
 from newsletter.models import Seminar
 from projects.models import Country, Programme, Project, year_span
 
-from .search_documents import CONFIGS, DOCUMENT_FIELDS
-
-# Longer queries are typing accidents or attacks; 200 characters hold any real question.
-MAX_QUERY_LENGTH = 200
-# Each word is a condition (on SQLite one per searched field); more words add nothing.
-MAX_WORDS = 10
-# A written word this long also finds the words its stem begins ("Kommunal" finds
-# "Kommunalarbetareförbundet", "kvinnor" finds "Kvinnors"); shorter ones only themselves
-# ("LO" must not find "lokal", "Sida" not "sidan").
-PREFIX_LENGTH = 5
-# Swedish endings the Swedish stemmer leaves on a word (definite and genitive forms:
-# "kvinnan", "kvinnans", "kvinnors"): a word that ends in one is also searched without
-# it, so "kvinnan" finds "kvinnor". Longest first; the rest must keep PREFIX_LENGTH - 1
-# letters.
-SWEDISH_ENDINGS = ("ans", "ens", "ets", "an", "et", "s")
+from common.search_documents import (
+    CONFIGS,
+    DOCUMENT_FIELDS,
+    clean_query,
+    contain_word,
+    filter_matching,
+    language_columns,
+    linked_contain_word,
+    on_postgresql,
+    query_words,
+    search_languages,
+    search_queries,
+    word_forms,
+)
 
 # Highlight markers. They are control characters, which clean_query() strips from every
-# query and saving strips from every stored text (palmecentret/text.py), so neither a
+# query and saving strips from every stored text (common/text.py), so neither a
 # visitor nor content can forge them; mark_up() turns them into <mark> only after the
 # text around them has been HTML-escaped.
 START, STOP = "\x02", "\x03"
+
+
 _MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
+
+
 _MARKERS = re.compile(f"[{START}{STOP}]")
-
-
-def clean_query(raw):
-    """The visitor's query made safe to search with: Unicode-normalised, control and
-    format characters dropped, whitespace collapsed, at most MAX_QUERY_LENGTH characters.
-    An empty string means there is nothing to search for."""
-    if not isinstance(raw, str):
-        return ""
-    # NFC so that a decomposed "ä" (as some keyboards send it) matches the stored one.
-    text = unicodedata.normalize("NFC", raw)
-    # NUL would make PostgreSQL refuse the query; the others are invisible or reorder text.
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch
-                   for ch in text)
-    text = " ".join(text.split())
-    return text[:MAX_QUERY_LENGTH].strip()
 
 
 def mark_up(text):
@@ -106,21 +91,6 @@ def excerpt(text, words, size=35):
     return highlight(f"{prefix}{chosen}{suffix}", words)
 
 
-def query_words(query):
-    """The words of a query: runs of letters and digits. Everything else (operators such
-    as ! & | :*, quotes, brackets) only separates words: the search finds objects that
-    have all the words, whatever else is typed."""
-    return re.findall(r"[^\W_]+", query)[:MAX_WORDS]
-
-
-def word_forms(word):
-    """The forms a word is searched in: itself, and without a Swedish ending the stemmer
-    leaves on it (SWEDISH_ENDINGS)."""
-    lowered = word.lower()
-    return [word, *(word[:-len(ending)] for ending in SWEDISH_ENDINGS
-                    if lowered.endswith(ending) and len(word) - len(ending) >= PREFIX_LENGTH - 1)]
-
-
 def _years(obj):
     return year_span(obj.start_date, obj.end_date)
 
@@ -141,7 +111,7 @@ def _country_names(languages):
 @dataclass(frozen=True)
 class Kind:
     """One type of result: where to look, what a hit shows. What it is found by, and how
-    much each field counts, is its model's SEARCH_FIELDS (palmecentret/search_documents.py)."""
+    much each field counts, is its model's SEARCH_FIELDS (common/search_documents.py)."""
 
     key: str
     heading: str
@@ -296,12 +266,6 @@ class Results:
         return any(section.hits for section in self.sections)
 
 
-def search_languages():
-    """On English pages both languages are searched: English content where it exists,
-    and the Swedish that English pages fall back to."""
-    return ("sv", "en") if get_language() == "en" else ("sv",)
-
-
 def search(raw_query):
     """Search every kind for the visitor's query; None when there is nothing to search.
 
@@ -313,59 +277,13 @@ def search(raw_query):
     if not query:
         return None
     languages = search_languages()
-    matching = {kind.key: _matching(kind.queryset(), query, languages) for kind in KINDS}
+    matching = {kind.key: filter_matching(kind.queryset(), query, languages) for kind in KINDS}
     found = _kinds_with_hits({kind.key: matching[kind.key] for kind in KINDS if kind.few})
     return Results(query=query, sections=[
         _section(kind, matching[kind.key], query, languages)
         if not kind.few or kind.key in found
         else Section(key=kind.key, heading=str(kind.heading), hits=[])
         for kind in KINDS])
-
-
-def _on_postgresql(queryset):
-    return connections[queryset.db].vendor == "postgresql"
-
-
-def _matching(queryset, query, languages):
-    """The objects of `queryset` that match the query: on PostgreSQL by their document in
-    any of the languages (through its GIN index); elsewhere by every word being in one of
-    the fields their document is made of (case-insensitive substring, as far as the
-    database folds case)."""
-    words = query_words(query)
-    if not words:
-        return queryset.none()
-    if _on_postgresql(queryset):
-        return queryset.filter(reduce(operator.or_, (
-            Q(**{DOCUMENT_FIELDS[language]: tsquery})
-            for language, tsquery in _queries(query, languages).items())))
-    model = queryset.model
-    names = [name for _weight, names in model.SEARCH_FIELDS for name in names]
-    columns = _columns(names, languages)
-    return queryset.filter(*(
-        _contains(columns, word) | _linked_contains(model, word, languages)
-        if model.SEARCH_RELATED else _contains(columns, word)
-        for word in words))
-
-
-def _columns(names, languages):
-    """The columns of field names such as "title_{lang}" in the languages."""
-    return list(dict.fromkeys(name.format(lang=language)
-                              for name in names for language in languages))
-
-
-def _contains(columns, word):
-    """SQLite: the condition that one of `columns` contains one of the word's forms."""
-    return reduce(operator.or_, (Q(**{f"{column}__icontains": form})
-                                 for column in columns for form in word_forms(word)))
-
-
-def _linked_contains(model, word, languages):
-    """SQLite: the condition that a name the object is linked to (SEARCH_RELATED) contains
-    one of the word's forms."""
-    _weight, paths = model.SEARCH_RELATED
-    # A subquery: a join along many-to-many links would repeat the object.
-    return Q(pk__in=model._base_manager.filter(
-        _contains(_columns(paths, languages), word)).values("pk"))
 
 
 def _kinds_with_hits(matching):
@@ -378,7 +296,7 @@ def _kinds_with_hits(matching):
 
 
 def _section(kind, matching, query, languages):
-    rank = _ranked if _on_postgresql(matching) else _fallback
+    rank = _ranked if on_postgresql(matching) else _fallback
     if kind.fields:
         matching = matching.only(*kind.fields)
     # The number of all the hits comes with the best ones: the database has found and
@@ -402,44 +320,11 @@ def _fetch_size(kind):
     return kind.limit + (0 if kind.counted else 1)
 
 
-class ParsedOnce(SearchQuery):
-    """A SearchQuery that PostgreSQL parses once per statement (a scalar subquery, run
-    once as an InitPlan). A prepared statement run with a generic plan otherwise parses
-    the visitor's words again for every row it checks or ranks."""
-
-    template = "(SELECT %(function)s(%(expressions)s))"
-
-
-@functools.lru_cache(maxsize=32)
-def _queries(query, languages):
-    """{language: the visitor's words as a query of that language's documents}: every word
-    (query_words()) in any of its forms (word_forms(), Swedish only), each form stemmed by
-    the language's configuration and, when long enough, also the start of longer words
-    (PREFIX_LENGTH). Written as to_tsquery()'s input from letters and digits alone, so
-    nothing the visitor types is read as an operator. Kept for the next call with the same
-    words (every kind of a search asks; expressions are copied where they are used)."""
-    words = query_words(query)
-    return {language: ParsedOnce(_tsquery_text(words, language), search_type="raw",
-                                 config=CONFIGS[language])
-            for language in languages}
-
-
-def _tsquery_text(words, language):
-    def term(form):
-        return f"'{form}':*" if len(form) >= PREFIX_LENGTH else f"'{form}'"
-
-    # No words (only punctuation typed): a query that finds nothing.
-    return " & ".join(
-        "(" + " | ".join(term(form) for form in (word_forms(word) if language == "sv"
-                                                  else [word])) + ")"
-        for word in words) or "''"
-
-
 def _ranked(kind, matching, query, languages, **extra):
     """The objects that match ranked (best first) and marked by PostgreSQL on the stored
     documents, with the `extra` annotations, and obj -> (its marked title, its snippet).
     One annotate() for all: each call copies the query and resolves it again."""
-    queries = _queries(query, languages)
+    queries = search_queries(query, languages)
     ranks = [SearchRank(F(DOCUMENT_FIELDS[language]), tsquery)
              for language, tsquery in queries.items()]
     either = reduce(operator.or_, queries.values())
@@ -517,11 +402,11 @@ def _fallback(kind, matching, query, languages, **extra):
     model = kind.model
     # Per word, the best place it occurs: a title hit outweighs summary and body hits.
     scores = {"A": 8, "B": 4, "C": 2, "D": 1}
-    places = [(weight, lambda word, names=names: _contains(_columns(names, languages), word))
+    places = [(weight, lambda word, names=names: contain_word(language_columns(names, languages), word))
               for weight, names in model.SEARCH_FIELDS]
     if model.SEARCH_RELATED:
         places.append((model.SEARCH_RELATED[0],
-                       lambda word: _linked_contains(model, word, languages)))
+                       lambda word: linked_contain_word(model, word, languages)))
     rank = [
         Case(*(When(has(word), then=Value(scores[weight])) for weight, has in places),
              default=Value(0), output_field=IntegerField())
@@ -535,12 +420,3 @@ def _fallback(kind, matching, query, languages, **extra):
     return ranked, lambda obj: (
         highlight(getattr(obj, kind.title_field), forms),
         excerpt("\n".join(getattr(obj, n) or "" for n in kind.text_fields), forms))
-
-
-def filter_projects(queryset, raw_query):
-    """The project list's free-text filter: the site search's own matching of projects,
-    so the list and the search never disagree about what a word finds."""
-    query = clean_query(raw_query)
-    if not query:
-        return queryset
-    return _matching(queryset, query, search_languages())

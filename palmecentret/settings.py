@@ -82,12 +82,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every cacheable page and 304 for If-None-Match, cached pages included.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Whole public pages for anonymous visitors (palmecentret/page_cache.py): a hit is
+    # Whole public pages for anonymous visitors (common/page_cache.py): a hit is
     # answered here, before any session, CSRF or database work.
-    "palmecentret.page_cache.PageCacheMiddleware",
+    "common.page_cache.PageCacheMiddleware",
     # What a cache miss reads from: the read replica for anonymous GET and HEAD, if one
-    # is configured (DATABASE_REPLICA_URL; palmecentret/db_router.py).
-    "palmecentret.db_router.ReplicaReadsMiddleware",
+    # is configured (DATABASE_REPLICA_URL; common/db_router.py).
+    "common.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,7 +138,7 @@ TEMPLATES = [
 # visitor gets the 503 page. The 10 s default is far above any page's queries and well
 # under gunicorn's 30 s worker timeout, so the database gives up first and the worker
 # lives on. migrate, load_demo and write_iati lift it for their own connection
-# (palmecentret.db.lift_statement_timeout). A connection attempt gives up after 5 s.
+# (common.db.lift_statement_timeout). A connection attempt gives up after 5 s.
 DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=10)
 if DATABASE_STATEMENT_TIMEOUT < 0:
     sys.exit("palmecentret: DATABASE_STATEMENT_TIMEOUT must be 0 (off) or more seconds.")
@@ -203,7 +203,7 @@ DATABASES = {
 # Optional read replica (postgres://user:password@replica:5432/name, typically a read-only
 # role on a streaming-replication standby). When set, anonymous visitors' GET and HEAD
 # requests read from it and everything else (staff, forms, the admin, background work,
-# commands, reads inside a transaction) uses DATABASE_URL: palmecentret/db_router.py.
+# commands, reads inside a transaction) uses DATABASE_URL: common/db_router.py.
 # The address is kept in a lower-case name, which is no setting: Django's debug page hides
 # DATABASES' PASSWORD but would show a DATABASE_REPLICA_URL setting in full.
 if _replica_url := env.str("DATABASE_REPLICA_URL", default="").strip():
@@ -214,7 +214,7 @@ if _replica_url := env.str("DATABASE_REPLICA_URL", default="").strip():
     # Its schema comes by replication (the router allows no migrations there); a test run
     # reads the test database through it instead of a test replica of its own.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["palmecentret.db_router.ReplicaRouter"]
+    DATABASE_ROUTERS = ["common.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -231,7 +231,7 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
-# Seconds a public page is served from the cache (palmecentret/page_cache.py); staff
+# Seconds a public page is served from the cache (common/page_cache.py); staff
 # edits show at once, time-dependent content (upcoming seminars, ongoing projects) may be
 # this old. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
@@ -266,7 +266,7 @@ if SESSION_COOKIE_AGE <= 0 or SESSION_MAX_AGE <= 0:
 # send, is ignored. N: the N-th address from the right is the visitor, whatever the
 # client put further left. Too low and every visitor shares the proxy's address; too high
 # and visitors can choose their address; with N > 0 the portal must be reachable only
-# through the proxies. palmecentret.client_ip reads it for everything that needs the
+# through the proxies. common.client_ip reads it for everything that needs the
 # visitor's address: client_ip for logs, client_bucket (IPv6 per /64) for login lockouts
 # and rate limits.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -283,7 +283,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
     sys.exit("palmecentret: LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be positive.")
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "palmecentret.client_ip.client_bucket"
+AXES_CLIENT_IP_CALLABLE = "common.client_ip.client_bucket"
 # A page of the site in the visitor's language with status 429, not axes' bare text.
 AXES_LOCKOUT_CALLABLE = "palmecentret.login_security.lockout_response"
 # Masked in axes' records like the password: the authenticator code.
@@ -373,7 +373,7 @@ TASKS = {
 # --- Newsletter subscriptions (newsletter/subscriptions.py) ---------------------------
 # Rate limits on the signup form and on "send me a new link", as django-ratelimit rates
 # ("count/period", period s, m, h or d, e.g. "20/h" or "5/10m"): per visitor address
-# (palmecentret.client_ip) and per e-mail address. Counted in the default cache, so with
+# (common.client_ip) and per e-mail address. Counted in the default cache, so with
 # several workers CACHE_URL must be a shared cache (redis://...).
 NEWSLETTER_SIGNUP_RATE_PER_IP = env.str("NEWSLETTER_SIGNUP_RATE_PER_IP", default="20/h")
 NEWSLETTER_SIGNUP_RATE_PER_ADDRESS = env.str("NEWSLETTER_SIGNUP_RATE_PER_ADDRESS",
@@ -400,7 +400,7 @@ if NEWSLETTER_MAIL_INTERVAL_MINUTES < 1 or NEWSLETTER_UNCONFIRMED_DAYS < 1:
 SEMINAR_REGISTRATION_HOLD_HOURS = env.int("SEMINAR_REGISTRATION_HOLD_HOURS", default=24)
 if SEMINAR_REGISTRATION_HOLD_HOURS < 1:
     sys.exit("palmecentret: SEMINAR_REGISTRATION_HOLD_HOURS must be 1 or more.")
-# Mailings go out in batches of this many, one task run each (newsletter/tasks.py). A
+# Mailings go out in batches of this many, one task run each (newsletter/sending.py). A
 # worker killed mid-batch is stood in for after NEWSLETTER_RESUME_AFTER seconds. When the
 # mail server seems down, the mailing goes on after NEWSLETTER_RETRY_AFTER seconds, and so
 # do recipients whose mail it refused; twice as long each further time, up to 16 times

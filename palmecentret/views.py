@@ -20,61 +20,21 @@ from django.utils.text import get_text_list
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.template import loader
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from common.db_router import REPLICA
+from common.search_documents import MAX_QUERY_LENGTH, clean_query
+from common.views import BreadcrumbsMixin
 from members.models import MemberOrganisation, Network
 from projects.models import Funder, Project, Region
 
-from .db_router import REPLICA
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
-from .search import MAX_QUERY_LENGTH, clean_query, search
+from .search import search
 from .sitemaps import SITEMAPS
 
 logger = logging.getLogger(__name__)
-
-
-class BreadcrumbsMixin:
-    """Gives the page its breadcrumb trail: (url, label) pairs after Home, the last one
-    being the page itself."""
-
-    def get_breadcrumbs(self):
-        return []
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(breadcrumbs=self.get_breadcrumbs(), **kwargs)
-
-
-def can_preview(user, model):
-    """Staff who may view a model in admin may also preview its unpublished pages."""
-    meta = model._meta
-    return user.is_staff and user.has_perm(f"{meta.app_label}.view_{meta.model_name}")
-
-
-class PreviewMixin:
-    """A detail page that answers 404 for anything unpublished, except to staff, who see
-    it with a "not published" banner; such a preview is never cached or indexed.
-
-    The view's `queryset` holds every object; its QuerySet's `public()` is the one
-    visibility rule for visitors."""
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if can_preview(self.request.user, queryset.model):
-            return queryset
-        return queryset.public()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(is_preview=not self.object.is_public, **kwargs)
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        if context.get("is_preview"):
-            add_never_cache_headers(response)
-            response["X-Robots-Tag"] = "noindex"
-        return response
 
 
 class HomeView(TemplateView):

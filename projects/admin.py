@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from palmecentret import spreadsheets
-from palmecentret.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
-from palmecentret.admin_spreadsheets import SpreadsheetImportExportMixin
+from common import spreadsheets
+from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from common.admin_spreadsheets import SpreadsheetImportExportMixin
 
 from .models import Country, Funder, Partner, Programme, Project, Region, Theme
 from .resources import ProjectResource

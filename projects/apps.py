@@ -7,12 +7,12 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Programmes and projects")
 
     def ready(self):
-        from palmecentret.search_documents import keep_related_documents_current
-        from palmecentret.text import clean_text_on_save
+        from common.search_documents import keep_related_documents_current
+        from common.text import clean_text_on_save
 
         from .models import Project
 
-        # No control characters in stored text, whoever saves it (palmecentret/text.py).
+        # No control characters in stored text, whoever saves it (common/text.py).
         clean_text_on_save(self)
         # A project's documents follow the names of its countries, themes, members ...
         keep_related_documents_current(Project)

@@ -5,9 +5,10 @@ import django_filters
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from common.search_documents import matching_words
 from members.models import MemberOrganisation
 
-from .models import Country, Funder, Programme, Project, Region, Theme
+from .models import NEWEST_FIRST, Country, Funder, Programme, Project, Region, Theme
 
 
 def _exists(through_model, **lookups):
@@ -23,7 +24,7 @@ def active_in_year(year):
 
 class ProjectFilter(django_filters.FilterSet):
     SORTS = {
-        "newest": ("-start_date", "-pk"),
+        "newest": NEWEST_FIRST,
         "oldest": ("start_date", "pk"),
         "title": ("title", "pk"),
         "budget": ("-budget_sek", "-pk"),
@@ -80,10 +81,7 @@ class ProjectFilter(django_filters.FilterSet):
         return cls(data, queryset=Project.objects.public(), request=request)
 
     def filter_words(self, queryset, name, value):
-        # Imported here: the site-wide search builds on this app's models.
-        from palmecentret.search import filter_projects
-
-        return filter_projects(queryset, value)
+        return matching_words(queryset, value)
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(_exists(Project.countries.through, country__region=value))

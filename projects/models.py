@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.search_documents import Searchable, SearchableManager
 from members.models import MemberOrganisation
-from palmecentret.search_documents import Searchable, SearchableManager
 
 iati_identifier_validator = RegexValidator(
     # An IATI activity identifier: the reporting organisation's identifier (letters,
@@ -249,6 +249,10 @@ class Partner(models.Model):
         return self.name
 
 
+# The project list's default order; project_public_start_idx serves it.
+NEWEST_FIRST = ("-start_date", "-pk")
+
+
 class ProjectQuerySet(models.QuerySet):
     def public(self):
         """Projects a visitor may see: published and not internal. The one visibility rule."""
@@ -258,6 +262,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(
             Exists(Country.objects.filter(region=region, projects=OuterRef("pk")))
         )
+
+    def newest_first(self):
+        """The project list's default order (its "newest" sort), which the other pages'
+        "all projects" links lead to: latest start first."""
+        return self.order_by(*NEWEST_FIRST)
 
     def newest_published(self):
         """Newest published first; one never stamped (published before the date was

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from members.models import MemberOrganisation
 # CSV whose cells no spreadsheet runs as formulas, shared with the admin's exports.
-from palmecentret import spreadsheets
+from common import spreadsheets
 
 from .models import Country, Partner, Project, Theme
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from palmecentret.views import BreadcrumbsMixin
+from common.views import BreadcrumbsMixin
 
 from . import opendata
 from .filters import ProjectFilter, with_list_filters

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
+from common.admin_spreadsheets import SpreadsheetResource
 from members.models import MemberOrganisation
-from palmecentret.admin_spreadsheets import SpreadsheetResource
 
 from .models import Country, Funder, Partner, Programme, Project, Theme
 

@@ -4,24 +4,18 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from common.views import LISTED, BreadcrumbsMixin, PreviewMixin, list_url
 from members.models import MemberOrganisation
-from palmecentret.views import BreadcrumbsMixin, PreviewMixin
 
 from .filters import ProjectFilter, with_list_filters
 from .models import Country, Partner, Programme, Project, Region, Theme
 
 
-# How many projects a region, country, programme or member page lists before linking to
-# the filtered project list: pages stay the same size whatever the amount of data.
-LISTED = 12
-
-
 def filtered_list_url(**filters):
-    return f"{reverse('projects:project-list')}?{urlencode(filters)}"
+    return list_url("projects:project-list", **filters)
 
 
 def regions_crumb():
@@ -35,7 +29,7 @@ def projects_crumb():
 def public_cards():
     """The public projects as cards show them, newest first as the project list's
     default order, which the pages' "all projects" links lead to."""
-    return Project.objects.public().for_cards().order_by(*ProjectFilter.SORTS["newest"])
+    return Project.objects.public().for_cards().newest_first()
 
 
 class RegionListView(BreadcrumbsMixin, ListView):

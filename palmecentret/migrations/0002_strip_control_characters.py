@@ -1,5 +1,5 @@
 """Strip control characters from the texts stored before they were stripped on save
-(palmecentret/text.py): every text field of the portal's own apps, CR LF as LF. Rows are
+(common/text.py): every text field of the portal's own apps, CR LF as LF. Rows are
 updated with QuerySet.update(), so their `updated` times stay: nothing was edited."""
 
 import re
@@ -9,7 +9,7 @@ from django.db.models import Q
 
 APPS = ("members", "projects", "newsletter")
 
-# As palmecentret.text.CONTROL_CHARACTERS (copied: migrations import no live code). The
+# As common.text.CONTROL_CHARACTERS (copied: migrations import no live code). The
 # rows to clean are those with any of these or a CR; PostgreSQL cannot store NUL at all.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 TO_FIND = {"postgresql": "[\x01-\x08\x0b-\x1f\x7f-\x9f]"}

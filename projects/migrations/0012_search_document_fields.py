@@ -1,4 +1,4 @@
-"""The site search's documents become model fields (palmecentret/search_documents.py):
+"""The site search's documents become model fields (common/search_documents.py):
 added on every database, and on PostgreSQL written for the objects already there and
 GIN-indexed. What the search kept before goes with it: the generated document columns
 (0004, 0006) and the terms and term-count tables with their triggers and functions (0005,

@@ -2,7 +2,7 @@
 their regions, themes, programme, member organisations, funder; Project.SEARCH_RELATED),
 below its own texts: rewritten here for the projects already there, on PostgreSQL (SQLite's
 search reads the fields themselves). From now on saves and link changes keep them so
-(palmecentret/search_documents.py)."""
+(common/search_documents.py)."""
 
 import operator
 from functools import reduce

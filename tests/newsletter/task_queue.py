@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-TASK_PATH = "newsletter.tasks.send_mailing"
+TASK_PATH = "newsletter.sending.send_mailing"
 
 
 class Clock:

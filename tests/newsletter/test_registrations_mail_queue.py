@@ -20,7 +20,7 @@ from tests.newsletter.task_queue import run_due, run_queue
 
 pytestmark = pytest.mark.django_db
 
-PLACE_MAIL = "newsletter.tasks.send_place_mail"
+PLACE_MAIL = "newsletter.registrations.send_place_mail"
 
 
 def path(url):

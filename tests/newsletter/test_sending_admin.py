@@ -118,7 +118,7 @@ def test_sending_asks_first_then_queues_once_however_often_it_is_posted(client, 
     mailing.refresh_from_db()
     assert mailing.status == Mailing.Status.QUEUED
     assert mailing.deliveries.count() == 3
-    assert DBTaskResult.objects.filter(task_path="newsletter.tasks.send_mailing").count() == 1
+    assert DBTaskResult.objects.filter(task_path="newsletter.sending.send_mailing").count() == 1
 
 
 def test_a_mailing_that_cannot_go_out_says_why(client):

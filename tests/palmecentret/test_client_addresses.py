@@ -2,7 +2,7 @@
 seminar registration count each visitor apart when they all arrive through one proxy,
 and a forged X-Forwarded-For neither escapes a limit nor lands in someone else's.
 
-(Login lockouts, the other user of palmecentret.client_ip, are tested the same ways in
+(Login lockouts, the other user of common.client_ip, are tested the same ways in
 test_login_security.py.)"""
 
 import itertools

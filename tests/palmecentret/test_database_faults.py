@@ -412,10 +412,18 @@ def test_while_the_database_is_down_the_portal_says_so_and_recovers_without_rest
     status, _headers, body, _seconds = portal.get("/healthz")
     assert status == 503
     assert json.loads(body) == {"status": "unavailable", "database": "down"}
-    assert_branded_503(portal, "/", "Portalen är tillfälligt otillgänglig")
-    # (Not the regions page: a worker that kept its {% cache %} fragment shows it.)
+    # A page that reads its own object asks the database for it. (Pages whose content is
+    # all in {% cache %} fragments, such as the home page, the regions or the project
+    # list, are shown by a worker that kept the fragments, and say so otherwise.)
     assert_branded_503(portal, "/lander/sydafrika/", "Portalen är tillfälligt otillgänglig")
-    assert_branded_503(portal, "/en/projects/", "The portal is briefly unavailable")
+    assert_branded_503(portal, "/projekt/facklig-organisering/",
+                       "Portalen är tillfälligt otillgänglig")
+    assert_branded_503(portal, "/en/projects/facklig-organisering/",
+                       "The portal is briefly unavailable")
+    for path in ("/", "/en/projects/"):
+        status, _headers, body, _seconds = portal.get(fresh(path))
+        assert status in (200, 503), (path, status)
+        assert "Traceback" not in body and 'class="site-header"' in body
     # A logged-in staff member's session is in the database too: the same page, not a 500.
     assert_branded_503(portal, "/", "Portalen är tillfälligt otillgänglig", staff_cookie)
     assert_branded_503(portal, "/en/admin/", "The portal is briefly unavailable", staff_cookie)

@@ -174,7 +174,7 @@ print(gc.get_freeze_count(), len(gc.get_objects()))
 
 def test_the_loaded_portal_is_set_aside_from_full_garbage_collections():
     # A worker's full collection would otherwise walk every object of Django and the
-    # apps, some 40 ms in the middle of a request (palmecentret/wsgi.py).
+    # apps in the middle of a request (palmecentret/wsgi.py).
     result = subprocess.run([sys.executable, "-c", _FROZEN], cwd=ROOT, env=environment(),
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from common.client_ip import client_bucket, client_ip
 from palmecentret.admin_site import PortalAdminSite
-from palmecentret.client_ip import client_bucket, client_ip
 
 pytestmark = pytest.mark.django_db
 

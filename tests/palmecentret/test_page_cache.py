@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.autoreload import file_changed
 
+from common import page_cache
 from newsletter.models import Subscriber
-from palmecentret import page_cache
 from tests.admin_personas import carl
 from tests.conftest import local_cache
 from tests.factories import (
@@ -297,11 +297,9 @@ def test_any_successful_admin_post_makes_cached_pages_stale(client, editor, proj
 
 def test_a_strangers_failed_logins_do_not_flush_the_cache(client, project):
     visit(client, "/projekt/")
-    generation = page_cache.current_generation()
     for _ in range(3):
         response = Client().post("/admin/login/", {"username": "carl", "password": "nope"})
         assert response.status_code == 200
-    assert page_cache.current_generation() == generation
     assert visit(client, "/projekt/")["X-Cache"] == "hit"
 
 
@@ -324,11 +322,9 @@ def test_a_seminar_registration_updates_the_places_left(client):
     seminar = SeminarFactory(slug="arbetsratt", capacity=10)
     page = "/seminarier/arbetsratt/"
     assert "10, varav 10 lediga" in visit(client, page).content.decode()
-    generation = page_cache.current_generation()
     response = client.post(reverse("newsletter:seminar-register", args=[seminar.slug]), {
         "name": "Alice", "email": "alice@example.org", "consent": "on"})
     assert response.status_code == 302
-    assert page_cache.current_generation() != generation
     assert "10, varav 9 lediga" in visit(client, page).content.decode()
 
 
@@ -338,12 +334,10 @@ def test_a_newsletter_signup_does_not_touch_the_cache(client, project,
     page uncached."""
     MailingListFactory(slug="nyhetsbrev")
     visit(client, "/projekt/")
-    generation = page_cache.current_generation()
     response = client.post("/nyhetsbrev/", {"email": "alice@example.org",
                                             "lists": ["nyhetsbrev"], "source": "/projekt/"})
     assert response.status_code == 302
     assert Subscriber.objects.filter(email="alice@example.org").exists()
-    assert page_cache.current_generation() == generation
     with django_assert_num_queries(0):
         assert visit(Client(), "/projekt/")["X-Cache"] == "hit"
 
@@ -373,15 +367,12 @@ def test_a_template_edited_under_runserver_makes_cached_pages_and_parts_stale(cl
     loaders): the pages and page parts rendered from the old one go stale with it."""
     visit(client, "/projekt/")
     assert visit(client, "/projekt/")["X-Cache"] == "hit"
-    before = page_cache.current_generation()
     file_changed.send(sender=None, file_path=ROOT / "templates" / "includes" / "project_card.html")
-    assert page_cache.current_generation() != before
     assert visit(client, "/projekt/")["X-Cache"] == "miss"
     # A Python file restarts the server instead; a file outside the templates is no page.
-    before = page_cache.current_generation()
     file_changed.send(sender=None, file_path=ROOT / "projects" / "views.py")
     file_changed.send(sender=None, file_path=ROOT / "README.md")
-    assert page_cache.current_generation() == before
+    assert visit(client, "/projekt/")["X-Cache"] == "hit"
 
 
 # --- Languages ----------------------------------------------------------------------------
@@ -467,9 +458,8 @@ def test_cache_url_redis_means_djangos_own_redis_backend():
 BUMP_IN_ANOTHER_PROCESS = """
 import django
 django.setup()
-from palmecentret import page_cache
+from common import page_cache
 page_cache.bump()
-print(page_cache.current_generation())
 """
 
 
@@ -490,7 +480,6 @@ def test_a_change_saved_in_one_process_reaches_the_pages_another_process_cached(
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "palmecentret.settings",
              "CACHE_URL": redis_url})
     assert result.returncode == 0, result.stderr
-    assert int(result.stdout.strip()) == page_cache.current_generation()
 
     assert visit(Client(), "/projekt/fackliga-rattigheter/")["X-Cache"] == "miss"
     assert visit(Client(), "/projekt/fackliga-rattigheter/")["X-Cache"] == "hit"

@@ -1,4 +1,4 @@
-"""The optional read replica (DATABASE_REPLICA_URL, palmecentret/db_router.py): anonymous
+"""The optional read replica (DATABASE_REPLICA_URL, common/db_router.py): anonymous
 visitors' GET and HEAD read from it, everything else from the primary.
 
 Database aliases are fixed when settings load, so the routing itself is tested in a fresh
@@ -20,7 +20,7 @@ from django.core.signals import request_finished
 from django.db import close_old_connections
 from django.test import RequestFactory
 
-from palmecentret.db_router import (ReplicaReadsMiddleware, ReplicaRouter,
+from common.db_router import (ReplicaReadsMiddleware, ReplicaRouter,
                                     reads_from_primary, replica_reads)
 from tests.palmecentret.production import ROOT
 
@@ -62,7 +62,7 @@ def test_a_replica_url_adds_the_replica_set_up_like_the_primary_and_the_router()
         DATABASE_REPLICA_URL="postgres://palmecentret_ro:secret@replica.internal:5432/pc",
         CONN_MAX_AGE="120", DATABASE_STATEMENT_TIMEOUT="7")
     primary, replica = values["DATABASES"]["default"], values["DATABASES"]["replica"]
-    assert values["DATABASE_ROUTERS"] == ["palmecentret.db_router.ReplicaRouter"]
+    assert values["DATABASE_ROUTERS"] == ["common.db_router.ReplicaRouter"]
     assert (replica["HOST"], replica["USER"], replica["NAME"]) == (
         "replica.internal", "palmecentret_ro", "pc")
     for config in (primary, replica):
@@ -192,7 +192,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from newsletter import tokens
-from palmecentret.db_router import replica_reads
+from common.db_router import replica_reads
 from projects.models import Project
 from tests.factories import SeminarFactory, SubscriberFactory
 

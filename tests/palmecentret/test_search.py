@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from reversion.models import Version
 
-from palmecentret.search import filter_projects
-from palmecentret.search_documents import update_search_documents
+from common.search_documents import matching_words, update_search_documents
 from projects.models import Project
 from tests.admin_forms import submit
 from tests.admin_personas import carl
@@ -240,7 +239,7 @@ def test_a_project_unpublished_or_made_internal_leaves_the_search(client, conten
     Project.objects.filter(pk=rights.pk).update(published=True,
                                                 visibility=Project.Visibility.INTERNAL)
     assert rights.get_absolute_url() not in results_part(search(client, "rättigheter"))
-    assert filter_projects(Project.objects.public(), "rättigheter").count() == 0
+    assert matching_words(Project.objects.public(), "rättigheter").count() == 0
 
 
 def test_a_project_edited_in_the_admin_is_found_by_its_new_title(client, content):
@@ -496,7 +495,7 @@ def test_the_project_search_uses_the_gin_indexes(client, content, language):
         found = results_part(search(client, "rättigheter", language=language))
     with translation.override(language):
         assert content["rights"].get_absolute_url() in found
-        matching = filter_projects(Project.objects.public(), "rättigheter")
+        matching = matching_words(Project.objects.public(), "rättigheter")
     project_searches = [q["sql"] for q in queries.captured_queries
                         if 'FROM "projects_project"' in q["sql"] and "@@" in q["sql"]]
     assert len(project_searches) == 1  # the best hits, with their count
@@ -550,7 +549,7 @@ def test_a_project_is_found_by_the_names_of_what_it_is_linked_to(client, linked,
         url = linked["project"].get_absolute_url()
     assert url in section_part(search(client, q, language=language), "projects")
     with translation.override(language):
-        found = filter_projects(Project.objects.public(), q)
+        found = matching_words(Project.objects.public(), q)
     assert linked["project"] in found
 
 

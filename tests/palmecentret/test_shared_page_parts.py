@@ -9,8 +9,9 @@ Swedish and English never mix, and a cache that is down only makes them slower."
 import re
 
 import pytest
+from django.template.loader import render_to_string
 
-from palmecentret import page_cache
+from common import page_cache
 from projects.models import Project
 from tests.conftest import local_cache
 from tests.factories import (
@@ -393,17 +394,24 @@ def test_the_frame_parts_every_page_shares_follow_the_language(client):
         assert html.count('rel="stylesheet"') == 3
 
 
-def test_a_change_made_while_a_request_runs_is_seen_by_what_it_renders_next(client):
-    """A request that saves content (a staff POST) renders what follows anew."""
+def test_a_change_made_while_a_request_runs_is_seen_by_what_it_renders_next(rf):
+    """A request that saves content (a staff POST) renders what follows anew: a project
+    card rendered after the save shows the new title."""
     # The receivers themselves: sending request_finished would also close the test's
     # database connection (Django's close_old_connections).
-    project = ProjectFactory(title_sv="Fackliga rättigheter")
+    project = ProjectFactory(title_sv="Fackliga rättigheter", published=True)
+    request = rf.get("/projekt/")
+
+    def card():
+        shown = Project.objects.for_cards().get(pk=project.pk)
+        return render_to_string("includes/project_card.html", {"project": shown},
+                                request=request)
+
     page_cache.request_started_receiver(sender=None)
     try:
-        first = page_cache.generation()
-        assert page_cache.generation() == first
+        assert "Fackliga rättigheter" in card()
         project.title_sv = "Rätten att organisera sig"
         project.save()
-        assert page_cache.generation() != first
+        assert "Rätten att organisera sig" in card()
     finally:
         page_cache.request_finished_receiver(sender=None)

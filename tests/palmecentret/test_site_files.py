@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import pytest
 from django.core.checks import run_checks
 
-from palmecentret.sitemaps import ProjectSitemap
 from projects.models import Project
+from projects.sitemaps import ProjectSitemap
 from tests.factories import ProjectFactory
 from tests.sitemaps import sitemap_pages, sitemap_xml
 

@@ -14,7 +14,7 @@ from django.core.checks import run_checks
 from django.urls import reverse
 from django.utils import translation
 
-from palmecentret.text import CONTROL_CHARACTERS
+from common.text import CONTROL_CHARACTERS
 from tests.projects.opendata_world import ATOM_NS, ORGANISATION, body, build_world, parse_xml
 from tests.sitemaps import sitemap_xml
 
@@ -204,7 +204,7 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(client, world):
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_every_formula_start_is_neutralised(start):
-    from palmecentret.spreadsheets import spreadsheet_safe
+    from common.spreadsheets import spreadsheet_safe
 
     assert spreadsheet_safe(f"{start}1+1") == f"'{start}1+1"
     assert spreadsheet_safe("Västbanken") == "Västbanken"

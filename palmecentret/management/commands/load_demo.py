@@ -11,11 +11,11 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from common import page_cache
+from common.db import lift_statement_timeout
+from common.search_documents import update_search_documents
 from members.models import MemberOrganisation, Network
 from newsletter.models import MailingList, Seminar, Subscriber, Subscription
-from palmecentret import page_cache
-from palmecentret.db import lift_statement_timeout
-from palmecentret.search_documents import update_search_documents
 from projects.models import Country, Funder, Partner, Programme, Project, Region, Theme
 
 # Seminars happen in Stockholm, so their times are Stockholm times whatever the server's

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from palmecentret.db import lift_statement_timeout
+from common.db import lift_statement_timeout
 from projects.opendata import IatiActivitiesFile
 
 

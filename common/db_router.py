@@ -6,7 +6,7 @@ How it fits together:
   unless ReplicaReadsMiddleware sets it, so commands, the db_worker and anything else
   outside a request always read the primary.
 - ReplicaReadsMiddleware sets it for GET and HEAD from anonymous visitors: the page
-  cache's own test (palmecentret.page_cache.is_anonymous_read), whatever
+  cache's own test (common.page_cache.is_anonymous_read), whatever
   PAGE_CACHE_SECONDS. They see what everyone sees and have written nothing the replica
   might not have yet. Staff (any session cookie), a visitor with a message waiting after
   a form, every POST, the admin and /healthz read the primary.

@@ -1,14 +1,20 @@
-"""Stored search documents: what the site search finds an object by, kept in fields of its own."""
+"""Stored search documents: what the site search finds an object by, kept in fields of its
+own, and how a visitor's words match them (the site search and the project list's
+free-text filter both use it)."""
 
+import functools
 import operator
+import re
+import unicodedata
 from functools import reduce
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import connections, models, router, transaction
 from django.db.models import OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Concat
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils.translation import get_language
 
 # The PostgreSQL text-search configuration of each content language.
 CONFIGS = {"sv": "swedish", "en": "english"}
@@ -211,3 +217,150 @@ class _LinkReceiver:
                 pk__in=getattr(instance, "_search_unlinked", ())))
         elif action in ("post_add", "post_remove") and pk_set:
             update_search_documents(manager.filter(pk__in=pk_set))
+
+
+# --- How a visitor's words match the documents ---------------------------------------
+
+# Longer queries are typing accidents or attacks; 200 characters hold any real question.
+MAX_QUERY_LENGTH = 200
+
+
+# Each word is a condition (on SQLite one per searched field); more words add nothing.
+MAX_WORDS = 10
+
+
+# A written word this long also finds the words its stem begins ("Kommunal" finds
+# "Kommunalarbetareförbundet", "kvinnor" finds "Kvinnors"); shorter ones only themselves
+# ("LO" must not find "lokal", "Sida" not "sidan").
+PREFIX_LENGTH = 5
+
+
+# Swedish endings the Swedish stemmer leaves on a word (definite and genitive forms:
+# "kvinnan", "kvinnans", "kvinnors"): a word that ends in one is also searched without
+# it, so "kvinnan" finds "kvinnor". Longest first; the rest must keep PREFIX_LENGTH - 1
+# letters.
+SWEDISH_ENDINGS = ("ans", "ens", "ets", "an", "et", "s")
+
+
+def clean_query(raw):
+    """The visitor's query made safe to search with: Unicode-normalised, control and
+    format characters dropped, whitespace collapsed, at most MAX_QUERY_LENGTH characters.
+    An empty string means there is nothing to search for."""
+    if not isinstance(raw, str):
+        return ""
+    # NFC so that a decomposed "ä" (as some keyboards send it) matches the stored one.
+    text = unicodedata.normalize("NFC", raw)
+    # NUL would make PostgreSQL refuse the query; the others are invisible or reorder text.
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch
+                   for ch in text)
+    text = " ".join(text.split())
+    return text[:MAX_QUERY_LENGTH].strip()
+
+
+def query_words(query):
+    """The words of a query: runs of letters and digits. Everything else (operators such
+    as ! & | :*, quotes, brackets) only separates words: the search finds objects that
+    have all the words, whatever else is typed."""
+    return re.findall(r"[^\W_]+", query)[:MAX_WORDS]
+
+
+def word_forms(word):
+    """The forms a word is searched in: itself, and without a Swedish ending the stemmer
+    leaves on it (SWEDISH_ENDINGS)."""
+    lowered = word.lower()
+    return [word, *(word[:-len(ending)] for ending in SWEDISH_ENDINGS
+                    if lowered.endswith(ending) and len(word) - len(ending) >= PREFIX_LENGTH - 1)]
+
+
+def search_languages():
+    """On English pages both languages are searched: English content where it exists,
+    and the Swedish that English pages fall back to."""
+    return ("sv", "en") if get_language() == "en" else ("sv",)
+
+
+def on_postgresql(queryset):
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def filter_matching(queryset, query, languages):
+    """The objects of `queryset` that match the query: on PostgreSQL by their document in
+    any of the languages (through its GIN index); elsewhere by every word being in one of
+    the fields their document is made of (case-insensitive substring, as far as the
+    database folds case)."""
+    words = query_words(query)
+    if not words:
+        return queryset.none()
+    if on_postgresql(queryset):
+        return queryset.filter(reduce(operator.or_, (
+            Q(**{DOCUMENT_FIELDS[language]: tsquery})
+            for language, tsquery in search_queries(query, languages).items())))
+    model = queryset.model
+    names = [name for _weight, names in model.SEARCH_FIELDS for name in names]
+    columns = language_columns(names, languages)
+    return queryset.filter(*(
+        contain_word(columns, word) | linked_contain_word(model, word, languages)
+        if model.SEARCH_RELATED else contain_word(columns, word)
+        for word in words))
+
+
+def language_columns(names, languages):
+    """The columns of field names such as "title_{lang}" in the languages."""
+    return list(dict.fromkeys(name.format(lang=language)
+                              for name in names for language in languages))
+
+
+def contain_word(columns, word):
+    """SQLite: the condition that one of `columns` contains one of the word's forms."""
+    return reduce(operator.or_, (Q(**{f"{column}__icontains": form})
+                                 for column in columns for form in word_forms(word)))
+
+
+def linked_contain_word(model, word, languages):
+    """SQLite: the condition that a name the object is linked to (SEARCH_RELATED) contains
+    one of the word's forms."""
+    _weight, paths = model.SEARCH_RELATED
+    # A subquery: a join along many-to-many links would repeat the object.
+    return Q(pk__in=model._base_manager.filter(
+        contain_word(language_columns(paths, languages), word)).values("pk"))
+
+
+class ParsedOnce(SearchQuery):
+    """A SearchQuery that PostgreSQL parses once per statement (a scalar subquery, run
+    once as an InitPlan). A prepared statement run with a generic plan otherwise parses
+    the visitor's words again for every row it checks or ranks."""
+
+    template = "(SELECT %(function)s(%(expressions)s))"
+
+
+@functools.lru_cache(maxsize=32)
+def search_queries(query, languages):
+    """{language: the visitor's words as a query of that language's documents}: every word
+    (query_words()) in any of its forms (word_forms(), Swedish only), each form stemmed by
+    the language's configuration and, when long enough, also the start of longer words
+    (PREFIX_LENGTH). Written as to_tsquery()'s input from letters and digits alone, so
+    nothing the visitor types is read as an operator. Kept for the next call with the same
+    words (every kind of a search asks; expressions are copied where they are used)."""
+    words = query_words(query)
+    return {language: ParsedOnce(_tsquery_text(words, language), search_type="raw",
+                                 config=CONFIGS[language])
+            for language in languages}
+
+
+def _tsquery_text(words, language):
+    def term(form):
+        return f"'{form}':*" if len(form) >= PREFIX_LENGTH else f"'{form}'"
+
+    # No words (only punctuation typed): a query that finds nothing.
+    return " & ".join(
+        "(" + " | ".join(term(form) for form in (word_forms(word) if language == "sv"
+                                                  else [word])) + ")"
+        for word in words) or "''"
+
+
+def matching_words(queryset, raw_query):
+    """The project list's free-text filter: the site search's own matching of projects,
+    so the list and the search never disagree about what a word finds."""
+    query = clean_query(raw_query)
+    if not query:
+        return queryset
+    return filter_matching(queryset, query, search_languages())

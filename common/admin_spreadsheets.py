@@ -282,7 +282,7 @@ class SpreadsheetImportMixin(ImportMixin):
 
 class SpreadsheetExportMixin(ExportMixin):
     """django-import-export's export page (format, columns, the list's filters and search
-    applied) writing files no spreadsheet runs as formulas (palmecentret.spreadsheets).
+    applied) writing files no spreadsheet runs as formulas (common.spreadsheets).
     CSV is streamed a few hundred rows at a time, so memory stays flat however many rows
     there are; XLSX (a zip file) is built whole."""
 

@@ -241,7 +241,7 @@ def personal_cookies():
 def is_anonymous_read(request):
     """A GET or HEAD from a visitor without personal cookies, outside the admin and
     /healthz: the same answer for everyone and nothing of the visitor's own to see. Also
-    decides which requests may read from the read replica (palmecentret.db_router)."""
+    decides which requests may read from the read replica (common.db_router)."""
     return (request.method in ("GET", "HEAD")
             and not any(name in request.COOKIES for name in personal_cookies())
             and not never_cached_path(request.path_info))
