@@ -318,6 +318,29 @@ def test_the_about_pages_lists_follow_a_change_at_once(client):
     assert "ABF" in section(page(client, "/en/about/"), "members-title")
 
 
+def test_the_newsletter_pages_form_follows_its_lists_the_link_and_the_visitor(client):
+    newsletter = MailingListFactory(slug="nyhetsbrev", name_sv="Nyhetsbrev")
+    MailingListFactory(slug="seminarier", name_sv="Seminarieinbjudningar")
+
+    def boxes(html):
+        form = html[html.index('id="signup-form"'):]
+        return {re.search(r'value="([^"]+)"', tag)[1]: " checked" in tag
+                for tag in re.findall(r'<input[^>]*name="lists"[^>]*>', form)}
+
+    assert boxes(page(client, "/nyhetsbrev/")) == {"nyhetsbrev": False, "seminarier": False}
+    assert boxes(page(client, "/nyhetsbrev/?list=seminarier")) == {
+        "nyhetsbrev": False, "seminarier": True}
+    newsletter.name_sv = "Månadsbrevet"
+    newsletter.save()
+    assert "Månadsbrevet" in page(client, "/nyhetsbrev/")
+    # A form sent with a mistake is shown with the visitor's own choices and the error.
+    response = client.post("/nyhetsbrev/", {"email": "inte en adress", "lists": ["nyhetsbrev"]})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert boxes(html) == {"nyhetsbrev": True, "seminarier": False}
+    assert 'value="inte en adress"' in html
+
+
 def test_swedish_and_english_cards_never_mix(client):
     ProjectFactory(title_sv="Fackliga rättigheter", title_en="Trade union rights",
                    summary_sv="Om fackföreningar.", summary_en="About trade unions.")
