@@ -341,6 +341,14 @@ def test_the_newsletter_pages_form_follows_its_lists_the_link_and_the_visitor(cl
     assert 'value="inte en adress"' in html
 
 
+def test_the_member_organisations_page_follows_a_change_at_once(client):
+    lo = MemberOrganisationFactory(name_sv="LO", name_en="LO")
+    assert "LO" in page(client, "/medlemmar/") and "IF Metall" not in page(client, "/medlemmar/")
+    MemberOrganisationFactory(name_sv="IF Metall", name_en="IF Metall", parent=lo)
+    assert "IF Metall" in page(client, "/medlemmar/")
+    assert "IF Metall" in page(client, "/en/members/")
+
+
 def test_swedish_and_english_cards_never_mix(client):
     ProjectFactory(title_sv="Fackliga rättigheter", title_en="Trade union rights",
                    summary_sv="Om fackföreningar.", summary_en="About trade unions.")
