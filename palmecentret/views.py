@@ -4,7 +4,7 @@ branded error pages."""
 import logging
 import sys
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import segno
 
@@ -30,6 +30,7 @@ from common.views import BreadcrumbsMixin
 from members.models import MemberOrganisation, Network
 from projects.models import Funder, Project, Region
 
+from .forms import SUGGESTED_GIFTS, GiftAmountForm
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from .search import search
 from .sitemaps import SITEMAPS
@@ -90,15 +91,32 @@ class SupportView(BreadcrumbsMixin, TemplateView):
         return [(reverse("support"), _("Support us"))]
 
     def get_context_data(self, **kwargs):
+        # The amount for the Swish link comes back as ?amount= or ?other_amount=; a
+        # page without them is the plain page, not a form with errors.
+        chosen = {name: self.request.GET[name] for name in GiftAmountForm.base_fields
+                  if name in self.request.GET}
+        form = GiftAmountForm(chosen or None)
+        amount = form.gift() if form.is_valid() else None
+        message = _("Gift to the solidarity fund")
         return super().get_context_data(
+            gift_form=form,
+            suggested_gifts=SUGGESTED_GIFTS,
+            gift_amount=amount,
+            swish_link=swish_payment_link(settings.SWISH_NUMBER, message, amount),
             swish_number=settings.SWISH_NUMBER,
             bankgiro=settings.BANKGIRO,
             example_details=(settings.SWISH_NUMBER == settings.DEMO_SWISH_NUMBER
                              or settings.BANKGIRO == settings.DEMO_BANKGIRO),
-            swish_qr=swish_qr_svg(settings.SWISH_NUMBER, _("Gift to the solidarity fund")),
+            swish_qr=swish_qr_svg(settings.SWISH_NUMBER, message),
             members=MemberOrganisation.objects.public().filter(parent__isnull=True),
             **kwargs,
         )
+
+    def render_to_response(self, context, **kwargs):
+        # An amount that could not be used: the same page with the error, as a 400.
+        if context["gift_form"].errors:
+            kwargs["status"] = 400
+        return super().render_to_response(context, **kwargs)
 
 
 class SearchView(BreadcrumbsMixin, TemplateView):
@@ -131,6 +149,18 @@ class SearchView(BreadcrumbsMixin, TemplateView):
             # search engines, while the empty search page itself may be indexed.
             response["X-Robots-Tag"] = "noindex"
         return response
+
+
+def swish_payment_link(number, message, amount=None):
+    """Swish's payment link (https://app.swish.nu/1/p/sw/, the form Swish's own link and
+    QR generator makes): on a phone with Swish it opens the app with the payee (sw), the
+    amount in kronor (amt, left out when none is chosen) and the message (msg) filled in;
+    the giver may still change amount and message (edit)."""
+    params = {"sw": "".join(ch for ch in number if ch.isdigit())}
+    if amount is not None:
+        params["amt"] = str(int(amount))
+    params.update({"cur": "SEK", "msg": message, "edit": "amt,msg", "src": "url"})
+    return "https://app.swish.nu/1/p/sw/?" + urlencode(params, quote_via=quote)
 
 
 def swish_qr_svg(number, message):
