@@ -11,7 +11,7 @@ from common.views import LISTED, BreadcrumbsMixin, PreviewMixin, list_url
 from members.models import MemberOrganisation
 
 from .filters import ProjectFilter, with_list_filters
-from .models import Country, Partner, Programme, Project, Region, Theme
+from .models import NEWEST_FIRST, Country, Partner, Programme, Project, Region, Theme
 
 
 def filtered_list_url(**filters):
@@ -189,16 +189,25 @@ class ProjectListView(BreadcrumbsMixin, TemplateView):
 
 
 class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
+    """A project: its facts, body, locator map and related projects, each a {% cache %}
+    fragment whose data a view method reads only when the fragment is missing, so a page
+    whose fragments are kept runs one query (the project)."""
+
     context_object_name = "project"
     queryset = Project.objects.select_related("programme", "funder")
+    related_count = 4
 
     def get_breadcrumbs(self):
+        # What the page shows when its trail fragment is missing and the project is in
+        # no country; otherwise the template draws trail() in a fragment of its own.
         return [projects_crumb(), (self.request.path, self.object.title)]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            # Called only when the template's cached fragment of the facts is missing.
+            # Each called only when the template's cached fragment of it is missing.
             with_relations=self.with_relations,
+            trail=self.trail,
+            related_projects=self.related_projects,
             **kwargs,
         )
 
@@ -214,6 +223,36 @@ class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
             Prefetch("partners", queryset=Partner.objects.order_by("name")),
         )
         return self.object
+
+    def trail(self):
+        """Home › Regions › region › country › project, through the project's first
+        country by its Swedish name (the site's own language), so that both languages
+        show the same place; Home › Projects › project if it is in no country."""
+        country = (Country.objects.filter(projects=self.object).select_related("region")
+                   .order_by("name_sv", "pk").first())
+        if country is None:
+            return self.get_breadcrumbs()
+        region = country.region
+        return [regions_crumb(), (region.get_absolute_url(), region.name),
+                (country.get_absolute_url(), country.name),
+                (self.request.path, self.object.title)]
+
+    def related_projects(self):
+        """A few other public projects in one of its countries or on one of its themes,
+        those sharing a country first, then the newest: two queries whatever the data."""
+        project = self.object
+        through_countries = Project.countries.through.objects
+        through_themes = Project.themes.through.objects
+        shares_country = Exists(through_countries.filter(
+            project=OuterRef("pk"),
+            country__in=through_countries.filter(project=project).values("country")))
+        shares_theme = Exists(through_themes.filter(
+            project=OuterRef("pk"),
+            theme__in=through_themes.filter(project=project).values("theme")))
+        return list(
+            public_cards().exclude(pk=project.pk)
+            .annotate(shares_country=shares_country).filter(shares_country | shares_theme)
+            .order_by("-shares_country", *NEWEST_FIRST)[:self.related_count])
 
 
 def facets_for(filterset):
