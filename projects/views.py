@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
 from common.views import LISTED, BreadcrumbsMixin, PreviewMixin, list_url
@@ -172,6 +173,7 @@ class ProjectListView(BreadcrumbsMixin, TemplateView):
             sort_options=[{"value": value, "label": label, "selected": value == sort}
                           for value, label in filterset.SORT_CHOICES],
             active_filters=active_filters(filterset, self.request),
+            unusable_filters=unusable_filters(filterset),
             # The list's filters and sort for its exports and feed (not its page number).
             list_query=with_list_filters("", self.request),
             **kwargs,
@@ -282,6 +284,41 @@ def facets_for(filterset):
                      for value, label, n in options[name] if n or value == selected[name]]}
         for name in filterset.FACETS
     ]
+
+
+# What the list says of a filter value in the address that it cannot use, and what it
+# shows instead: the other filters still apply.
+UNUSABLE = {
+    "region": _lazy("We found no region “%(value)s”; showing all regions."),
+    "country": _lazy("We found no country “%(value)s”; showing all countries."),
+    "theme": _lazy("We found no theme “%(value)s”; showing all themes."),
+    "member": _lazy("We found no member organisation “%(value)s”; showing all member "
+                    "organisations."),
+    "programme": _lazy("We found no programme “%(value)s”; showing all programmes."),
+    "funder": _lazy("We found no funder “%(value)s”; showing all funders."),
+    "status": _lazy("We know no status “%(value)s”; showing every status."),
+    "year": _lazy("We cannot show the year “%(value)s”; showing all years."),
+    "sort": _lazy("We cannot sort by “%(value)s”; showing the newest first."),
+    "q": _lazy("The words are too long to search for; showing projects with any words."),
+}
+# A value is shown only so far: it came from an address anyone can write.
+SHOWN_VALUE_LENGTH = 40
+
+
+def unusable_filters(filterset):
+    """One sentence for each filter in the address whose value the list cannot use."""
+    filterset.errors  # noqa: B018 - validates the form, fills cleaned_data
+    messages = []
+    for name in filterset.form.errors:
+        value = filterset.form.data.get(name, "")
+        if len(value) > SHOWN_VALUE_LENGTH:
+            value = value[:SHOWN_VALUE_LENGTH - 1] + "…"
+        if name in UNUSABLE:
+            messages.append(UNUSABLE[name] % {"value": value})
+        else:  # a filter added without its sentence still says what went wrong
+            messages.extend(f"{filterset.form[name].label}: {error}"
+                            for error in filterset.form.errors[name])
+    return messages
 
 
 def active_filters(filterset, request):
