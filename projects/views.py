@@ -200,9 +200,8 @@ class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
     related_count = 4
 
     def get_breadcrumbs(self):
-        # What the page shows when its trail fragment is missing and the project is in
-        # no country; otherwise the template draws trail() in a fragment of its own.
-        return [projects_crumb(), (self.request.path, self.object.title)]
+        # The page itself; the links above it are trail()'s, in a fragment of their own.
+        return [(self.request.path, self.object.title)]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -227,17 +226,16 @@ class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
         return self.object
 
     def trail(self):
-        """Home › Regions › region › country › project, through the project's first
-        country by its Swedish name (the site's own language), so that both languages
-        show the same place; Home › Projects › project if it is in no country."""
+        """The links above the project: Home › Regions › region › country, through its
+        first country by its Swedish name (the site's own language), so that both
+        languages show the same place; Home › Projects if it is in no country."""
         country = (Country.objects.filter(projects=self.object).select_related("region")
                    .order_by("name_sv", "pk").first())
         if country is None:
-            return self.get_breadcrumbs()
+            return [projects_crumb()]
         region = country.region
         return [regions_crumb(), (region.get_absolute_url(), region.name),
-                (country.get_absolute_url(), country.name),
-                (self.request.path, self.object.title)]
+                (country.get_absolute_url(), country.name)]
 
     def related_projects(self):
         """A few other public projects in one of its countries or on one of its themes,

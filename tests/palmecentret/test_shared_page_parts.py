@@ -176,6 +176,10 @@ def test_a_project_pages_trail_map_and_related_projects_follow_a_change_at_once(
     assert trail(html).endswith(f"Albanien › {linked_project.title_sv}")
     assert "projektet arbetar: Albanien, Sydafrika, Österrike" in html
     assert "Fack i Wien" in section(html, "related-title")
+    # The page's own title is never kept in the trail's fragment: even a change that
+    # does not bump the content version (an update() or a lagging replica's read) shows.
+    Project.objects.filter(pk=linked_project.pk).update(title_sv="Nytt namn")
+    assert trail(page(client, "/projekt/fackliga-rattigheter/")).endswith("Albanien › Nytt namn")
 
 
 def section(html, title_id):
