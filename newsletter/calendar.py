@@ -96,4 +96,4 @@ def seminar_ics(seminar):
 def feed_ics(seminars):
     """The public feed of `seminars` (bytes), in the active language."""
     return _calendar([event(s, for_registrant=False) for s in seminars],
-                     name=_("Palmecentret's seminars"), feed=True)
+                     name=_("The Olof Palme International Center's seminars"), feed=True)

@@ -110,9 +110,10 @@ class SignupForm(ListsForm):
     """Subscribing, on the newsletter page and in every page's footer: the address, an
     optional name and one box per public list; the consent text beside the button."""
 
-    CONSENT_TEXT = _("Palmecentret stores your e-mail address and, if you give it, your "
-                     "name to send you what you chose. We send you a mail to confirm "
-                     "first. You can unsubscribe at any time with the link in every mail.")
+    CONSENT_TEXT = _("The Olof Palme International Center stores your e-mail address and, "
+                     "if you give it, your name to send you what you chose. We send you a "
+                     "mail to confirm first. You can unsubscribe at any time with the link "
+                     "in every mail.")
 
     email = AddressField(label=_("E-mail address"))
     lists = forms.MultipleChoiceField(
@@ -173,8 +174,9 @@ class LinkRequestForm(forms.Form):
 class PreferencesForm(ListsForm):
     """The preference centre behind the signed link: lists, name and language."""
 
-    CONSENT_TEXT = _("Palmecentret stores your e-mail address, name and language to send "
-                     "you the lists you tick. Untick a list to stop receiving it.")
+    CONSENT_TEXT = _("The Olof Palme International Center stores your e-mail address, name "
+                     "and language to send you the lists you tick. Untick a list to stop "
+                     "receiving it.")
 
     lists = forms.MultipleChoiceField(label=_("What would you like to receive?"),
                                       widget=forms.CheckboxSelectMultiple, required=False)
@@ -207,13 +209,13 @@ class SeminarRegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "organization"}))
     # The label is the consent text: newsletter.registrations records it word for word.
     consent = forms.BooleanField(
-        label=_("I agree that Palmecentret stores my name, e-mail address and organisation "
-                "to handle my registration for this seminar."),
+        label=_("I agree that the Olof Palme International Center stores my name, e-mail "
+                "address and organisation to handle my registration for this seminar."),
         error_messages={"required": _("We can only register you if you agree to this.")},
     )
     invitations = forms.BooleanField(
-        label=_("Also send me invitations to Palmecentret's future seminars. I can "
-                "unsubscribe at any time with the link in every invitation."),
+        label=_("Also send me invitations to the Olof Palme International Center's future "
+                "seminars. I can unsubscribe at any time with the link in every invitation."),
         required=False,
     )
 

@@ -2,24 +2,10 @@
 
 import re
 
-import markdown as markdown_lib
-import nh3
 from django.conf import settings
 
-# What a newsletter needs and every mail client shows; no forms, frames, styles or scripts.
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4", "hr", "i",
-    "img", "li", "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr",
-    "ul",
-}
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "td": {"align"},
-    "th": {"align"},
-}
-URL_SCHEMES = {"https", "http", "mailto"}
+from common.markdown import normalise, sanitised_html
+
 # Mail clients ignore style sheets in the head more often than not: links get the
 # portal's colour inline, as in the other mail templates.
 LINK_STYLE = "color:#a6192e;"
@@ -34,15 +20,10 @@ def _absolute_urls(tag, attribute, value):
 
 
 def to_html(text):
-    """The HTML for a Markdown text: raw HTML in it is sanitised, scripts removed with
-    their content, links made absolute and given rel="noopener noreferrer"."""
-    html = markdown_lib.markdown(normalise(text), extensions=["sane_lists"],
-                                 output_format="html")
-    return nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer", attribute_filter=_absolute_urls,
-        set_tag_attribute_values={"a": {"style": LINK_STYLE}},
-    )
+    """The HTML for a Markdown text, sanitised as on the portal's pages (common.markdown),
+    with links made absolute and coloured for mail clients."""
+    return sanitised_html(text, attribute_filter=_absolute_urls,
+                          set_tag_attribute_values={"a": {"style": LINK_STYLE}})
 
 
 # A Markdown link or image to a path of the portal: [text](/projekt/).
@@ -55,7 +36,3 @@ def to_text(text):
     return RELATIVE_LINK.sub(lambda match: f"]({settings.SITE_URL}{match[1]}",
                              normalise(text).strip())
 
-
-def normalise(text):
-    # Browsers post text areas with CRLF line ends.
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n")

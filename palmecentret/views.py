@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import segno
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections
+from django.db.models import Exists, OuterRef
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -28,7 +29,7 @@ from common.db_router import REPLICA
 from common.search_documents import MAX_QUERY_LENGTH, clean_query
 from common.views import BreadcrumbsMixin
 from members.models import MemberOrganisation, Network
-from projects.models import Funder, Project, Region
+from projects.models import Country, Funder, Project, Region
 
 from .forms import SUGGESTED_GIFTS, GiftAmountForm
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
@@ -69,13 +70,18 @@ class AboutView(BreadcrumbsMixin, TemplateView):
 
     def work(self):
         """The founders, member organisations, funders, networks and regions the page
-        names: one {% cache %} fragment, shared by all its visitors."""
+        names, and its figures counted from the data (members, countries with a public
+        project, public projects): one {% cache %} fragment, shared by all its visitors."""
         members = MemberOrganisation.objects.public()
+        public_projects = Project.objects.public()
         return {
             "founder_names": get_text_list([f.name for f in members.filter(is_founder=True)],
                                            _("and")),
             "members": members.filter(parent__isnull=True),
             "member_count": members.count(),
+            "country_count": Country.objects.filter(
+                Exists(public_projects.filter(countries=OuterRef("pk")))).count(),
+            "project_count": public_projects.count(),
             "networks": Network.objects.public().order_by("scope", "name"),
             "funders": Funder.objects.all(),
             "regions": Region.objects.with_counts(),

@@ -19,6 +19,18 @@ class ContentAdmin(HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
     """Version history with restore, and Swedish and English fields side by side."""
 
 
+class MarkdownBodyMixin:
+    """The body is Markdown (rendered by common.markdown on the page): the form says so."""
+
+    BODY_HELP = _("Markdown: **bold**, *italic*, [link text](https://...), lines starting "
+                  "with - for lists, an empty line between paragraphs.")
+
+    def get_form(self, request, obj=None, **kwargs):
+        help_texts = {"body_sv": self.BODY_HELP, "body_en": self.BODY_HELP,
+                      **kwargs.pop("help_texts", {})}
+        return super().get_form(request, obj, help_texts=help_texts, **kwargs)
+
+
 @admin.register(Region)
 class RegionAdmin(ContentAdmin):
     list_display = ["name", "slug", "country_count", "sort_order"]
@@ -93,7 +105,7 @@ class ProgrammeProjectInline(TranslationTabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(PublishingAdminMixin, ContentAdmin):
+class ProgrammeAdmin(MarkdownBodyMixin, PublishingAdminMixin, ContentAdmin):
     list_display = ["name", "region", "funding_framework", "start_date", "end_date",
                     "published"]
     list_filter = ["published", "funding_framework", "region"]
@@ -141,7 +153,8 @@ class ProjectAdminForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(PublishingAdminMixin, SpreadsheetImportExportMixin, ContentAdmin):
+class ProjectAdmin(MarkdownBodyMixin, PublishingAdminMixin, SpreadsheetImportExportMixin,
+                   ContentAdmin):
     form = ProjectAdminForm
     resource_classes = [ProjectResource]
     # The spreadsheet formats staff use (imports: CSV and XLSX), and JSON.

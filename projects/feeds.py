@@ -55,9 +55,10 @@ class ProjectFeed(Feed):
         filterset = ProjectFilter.for_request(request)
         shown = [f["value"] for f in active_filters(filterset, request)]
         if shown:
-            title = _("Palmecentret: projects – %(filters)s") % {"filters": ", ".join(shown)}
+            title = _("Olof Palme International Center: projects – %(filters)s") % {
+                "filters": ", ".join(shown)}
         else:
-            title = _("Palmecentret: projects")
+            title = _("Olof Palme International Center: projects")
         return FeedSource(
             title=title,
             link=_with_query(reverse("projects:project-list"), request),
@@ -75,8 +76,8 @@ class ProjectFeed(Feed):
         return _absolute(obj.feed_url)
 
     def subtitle(self, obj):
-        return _("Newly published and updated development projects of Palmecentret and its "
-                 "member organisations.")
+        return _("Newly published and updated development projects of the Olof Palme "
+                 "International Center and its member organisations.")
 
     def feed_copyright(self, obj):
         return f"{settings.IATI_ORGANISATION_NAME['sv']}, {settings.OPEN_DATA_LICENCE['name']}"
@@ -114,7 +115,8 @@ class RegionProjectFeed(ProjectFeed):
     def get_object(self, request, slug):
         region = get_object_or_404(Region, slug=slug)
         return FeedSource(
-            title=_("Palmecentret: projects in %(region)s") % {"region": region.name},
+            title=_("Olof Palme International Center: projects in %(region)s") % {
+                "region": region.name},
             link=region.get_absolute_url(),
             feed_url=reverse("projects:region-feed", kwargs={"slug": region.slug}),
             projects=Project.objects.public().in_region(region),

@@ -2,7 +2,7 @@
 that can be bookmarked and shared, with counts per filter value."""
 
 import django_filters
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from common.search_documents import matching_words
@@ -27,15 +27,14 @@ class ProjectFilter(django_filters.FilterSet):
         "newest": NEWEST_FIRST,
         "oldest": ("start_date", "pk"),
         "title": ("title", "pk"),
-        "budget": ("-budget_sek", "-pk"),
-        "updated": ("-updated", "-pk"),
+        # Projects without a budget last, as SQLite and PostgreSQL both sort them.
+        "budget": (F("budget_sek").desc(nulls_last=True), "-pk"),
     }
     SORT_CHOICES = [
         ("newest", _("Newest first")),
         ("oldest", _("Oldest first")),
         ("title", _("Title A–Z")),
         ("budget", _("Largest budget")),
-        ("updated", _("Recently updated")),
     ]
 
     q = django_filters.CharFilter(label=_("Words"), method="filter_words", max_length=200)
@@ -102,6 +101,14 @@ class ProjectFilter(django_filters.FilterSet):
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*self.SORTS.get(value, self.SORTS["newest"]))
+
+    def filter_queryset(self, queryset):
+        """A sort the list cannot use (an old or mistyped address) gives the default
+        order, which the page then says it shows."""
+        queryset = super().filter_queryset(queryset)
+        if "sort" not in self.form.cleaned_data:
+            queryset = queryset.order_by(*self.SORTS["newest"])
+        return queryset
 
     # --- Counts per filter value ------------------------------------------------------
 

@@ -345,8 +345,8 @@ class Project(Searchable):
 
     # What a project card shows (ProjectQuerySet.for_cards), and the programme's id,
     # which a programme's related manager (programme.projects) sets on every row.
-    CARD_FIELDS = ("title", "slug", "status", "start_date", "end_date", "summary",
-                   "programme")
+    CARD_FIELDS = ("title", "slug", "status", "start_date", "end_date", "budget_sek",
+                   "summary", "programme")
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -390,8 +390,7 @@ class Project(Searchable):
             models.Index(fields=["id", "status"],
                          condition=Q(published=True) & ~Q(visibility="internal"),
                          name="project_public_id_status_idx"),
-            # The list sorted "recently updated", the feeds, and the sitemap's latest
-            # change.
+            # The feeds and the sitemap's latest change.
             models.Index(fields=["-updated", "-id"],
                          condition=Q(published=True) & ~Q(visibility="internal"),
                          name="project_public_updated_idx"),

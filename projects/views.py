@@ -5,13 +5,14 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
 from common.views import LISTED, BreadcrumbsMixin, PreviewMixin, list_url
 from members.models import MemberOrganisation
 
 from .filters import ProjectFilter, with_list_filters
-from .models import Country, Partner, Programme, Project, Region, Theme
+from .models import NEWEST_FIRST, Country, Partner, Programme, Project, Region, Theme
 
 
 def filtered_list_url(**filters):
@@ -172,6 +173,7 @@ class ProjectListView(BreadcrumbsMixin, TemplateView):
             sort_options=[{"value": value, "label": label, "selected": value == sort}
                           for value, label in filterset.SORT_CHOICES],
             active_filters=active_filters(filterset, self.request),
+            unusable_filters=unusable_filters(filterset),
             # The list's filters and sort for its exports and feed (not its page number).
             list_query=with_list_filters("", self.request),
             **kwargs,
@@ -189,16 +191,24 @@ class ProjectListView(BreadcrumbsMixin, TemplateView):
 
 
 class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
+    """A project: its facts, body, locator map and related projects, each a {% cache %}
+    fragment whose data a view method reads only when the fragment is missing, so a page
+    whose fragments are kept runs one query (the project)."""
+
     context_object_name = "project"
     queryset = Project.objects.select_related("programme", "funder")
+    related_count = 4
 
     def get_breadcrumbs(self):
-        return [projects_crumb(), (self.request.path, self.object.title)]
+        # The page itself; the links above it are trail()'s, in a fragment of their own.
+        return [(self.request.path, self.object.title)]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            # Called only when the template's cached fragment of the facts is missing.
+            # Each called only when the template's cached fragment of it is missing.
             with_relations=self.with_relations,
+            trail=self.trail,
+            related_projects=self.related_projects,
             **kwargs,
         )
 
@@ -214,6 +224,35 @@ class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
             Prefetch("partners", queryset=Partner.objects.order_by("name")),
         )
         return self.object
+
+    def trail(self):
+        """The links above the project: Home › Regions › region › country, through its
+        first country by its Swedish name (the site's own language), so that both
+        languages show the same place; Home › Projects if it is in no country."""
+        country = (Country.objects.filter(projects=self.object).select_related("region")
+                   .order_by("name_sv", "pk").first())
+        if country is None:
+            return [projects_crumb()]
+        region = country.region
+        return [regions_crumb(), (region.get_absolute_url(), region.name),
+                (country.get_absolute_url(), country.name)]
+
+    def related_projects(self):
+        """A few other public projects in one of its countries or on one of its themes,
+        those sharing a country first, then the newest: two queries whatever the data."""
+        project = self.object
+        through_countries = Project.countries.through.objects
+        through_themes = Project.themes.through.objects
+        shares_country = Exists(through_countries.filter(
+            project=OuterRef("pk"),
+            country__in=through_countries.filter(project=project).values("country")))
+        shares_theme = Exists(through_themes.filter(
+            project=OuterRef("pk"),
+            theme__in=through_themes.filter(project=project).values("theme")))
+        return list(
+            public_cards().exclude(pk=project.pk)
+            .annotate(shares_country=shares_country).filter(shares_country | shares_theme)
+            .order_by("-shares_country", *NEWEST_FIRST)[:self.related_count])
 
 
 def facets_for(filterset):
@@ -243,6 +282,41 @@ def facets_for(filterset):
                      for value, label, n in options[name] if n or value == selected[name]]}
         for name in filterset.FACETS
     ]
+
+
+# What the list says of a filter value in the address that it cannot use, and what it
+# shows instead: the other filters still apply.
+UNUSABLE = {
+    "region": _lazy("We found no region “%(value)s”; showing all regions."),
+    "country": _lazy("We found no country “%(value)s”; showing all countries."),
+    "theme": _lazy("We found no theme “%(value)s”; showing all themes."),
+    "member": _lazy("We found no member organisation “%(value)s”; showing all member "
+                    "organisations."),
+    "programme": _lazy("We found no programme “%(value)s”; showing all programmes."),
+    "funder": _lazy("We found no funder “%(value)s”; showing all funders."),
+    "status": _lazy("We know no status “%(value)s”; showing every status."),
+    "year": _lazy("We cannot show the year “%(value)s”; showing all years."),
+    "sort": _lazy("We cannot sort by “%(value)s”; showing the newest first."),
+    "q": _lazy("The words are too long to search for; showing projects with any words."),
+}
+# A value is shown only so far: it came from an address anyone can write.
+SHOWN_VALUE_LENGTH = 40
+
+
+def unusable_filters(filterset):
+    """One sentence for each filter in the address whose value the list cannot use."""
+    filterset.errors  # noqa: B018 - validates the form, fills cleaned_data
+    messages = []
+    for name in filterset.form.errors:
+        value = filterset.form.data.get(name, "")
+        if len(value) > SHOWN_VALUE_LENGTH:
+            value = value[:SHOWN_VALUE_LENGTH - 1] + "…"
+        if name in UNUSABLE:
+            messages.append(UNUSABLE[name] % {"value": value})
+        else:  # a filter added without its sentence still says what went wrong
+            messages.extend(f"{filterset.form[name].label}: {error}"
+                            for error in filterset.form.errors[name])
+    return messages
 
 
 def active_filters(filterset, request):

@@ -65,7 +65,8 @@ def test_a_visitor_registers_and_then_cancels(page, immediate_tasks):
     field("Name", page).fill("Alice Andersson")
     field("E-mail address", page).fill("alice@example.org")
     field("Organisation", page).fill("LO")
-    page.get_by_role("checkbox", name=re.compile("^I agree that Palmecentret stores")).check()
+    page.get_by_role("checkbox", name=re.compile(
+        "^I agree that the Olof Palme International Center stores")).check()
     page.get_by_role("checkbox", name=re.compile("^Also send me invitations")).check()
     page.get_by_role("button", name="Register").click()
 

@@ -91,12 +91,12 @@ def test_ticking_the_invitations_box_subscribes_with_the_words_shown(client, set
     consent = ConsentRecord.objects.get(action="subscribe")
     assert consent.mailing_list == invitations
     assert consent.consent_text == (
-        "Also send me invitations to Palmecentret's future seminars. I can unsubscribe at "
-        "any time with the link in every invitation.")
+        "Also send me invitations to the Olof Palme International Center's future seminars. "
+        "I can unsubscribe at any time with the link in every invitation.")
     assert consent.source == "https://portal.example/en/seminars/" + seminar.slug + "/"
     # The registration's own consent is a record of its own, with its own words.
     assert ConsentRecord.objects.get(action="register").consent_text.startswith(
-        "I agree that Palmecentret stores")
+        "I agree that the Olof Palme International Center stores")
     # Two mails, each asking to confirm its own: the registration, the subscription.
     registered, confirm = mail.outbox
     assert "/en/seminars/confirm/" in registered.body and confirm.to == ["alice@example.org"]

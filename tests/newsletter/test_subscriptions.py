@@ -151,7 +151,8 @@ def test_a_new_address_waits_for_confirmation_and_gets_one_mail(newsletter, invi
         assert record.email_hash == email_hash("alice@example.org")
     (message,) = mail.outbox
     assert message.to == ["alice@example.org"]
-    assert message.subject == "Confirm your subscription to Palmecentret's mails"
+    assert message.subject == (
+        "Confirm your subscription to the Olof Palme International Center's mails")
     assert "/en/newsletter/confirm/" in message.body
     assert "Newsletter" in message.body and "Seminar invitations" in message.body
     assert "72 hours" in message.body
@@ -163,7 +164,7 @@ def test_the_confirmation_mail_is_in_the_subscribers_language(newsletter):
     (message,) = mail.outbox
     assert link_prefix("confirm", "sv") in message.body and "/en/" not in message.body
     assert message.subject == in_language(
-        "sv", "Confirm your subscription to Palmecentret's mails")
+        "sv", "Confirm your subscription to the Olof Palme International Center's mails")
 
 
 def test_signing_up_again_in_any_case_stores_one_subscriber_and_sends_no_second_mail(

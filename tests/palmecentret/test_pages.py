@@ -52,7 +52,7 @@ def content():
 # (URL name, slug key in the content fixture or None, Swedish text, English text)
 PAGES = [
     ("home", None, "Där vi arbetar", "Where we work"),
-    ("about", None, "Om Palmecentret", "About Palmecentret"),
+    ("about", None, "Om Palmecentret", "About the Olof Palme International Center"),
     ("projects:region-list", None, "Filippinerna", "Philippines"),
     ("projects:region-detail", "region", "Asienprogrammet", "The Asia programme"),
     ("projects:country-detail", "country", "Fackliga rättigheter", "Trade union rights"),

@@ -31,6 +31,7 @@ def page_urls():
         "projects filtered": f"/projekt/?country={busiest_country.slug}&theme=unga&sort=budget",
         "projects page 2": "/projekt/?page=2",
         "project": project.get_absolute_url(),
+        "english project": project.get_absolute_url().replace("/projekt/", "/en/projects/"),
         "members": "/medlemmar/",
         "member": busiest_member.get_absolute_url(),
         "networks": "/natverk/",
@@ -47,18 +48,19 @@ def page_urls():
 
 
 def count_queries(client, urls):
-    """{page: queries} with the {% cache %} fragments of the content version in place
-    (the second request), checking the first request, which also fills them, stays in
-    budget."""
+    """{page: (queries of the first request, which renders every {% cache %} fragment
+    of the content version, queries of the second, answered from the page cache)}. Both
+    must be the same at both sizes: a fragment that loops over rows shows in the first.
+    (A page with its fragments kept but the page cache off: test_shared_page_parts.)"""
     counts = {}
     for name, url in urls.items():
-        for first in (True, False):
+        counted = []
+        for _ in range(2):
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
             assert response.status_code == 200, (name, url, response.status_code)
-            if first:
-                assert len(queries) <= BUDGET, (name, url, len(queries))
-        counts[name] = len(queries)
+            counted.append(len(queries))
+        counts[name] = tuple(counted)
     return counts
 
 
@@ -76,5 +78,5 @@ def test_query_counts_do_not_grow_with_the_number_of_projects(client, settings):
     # A budget, so a page that starts looping over rows is noticed even if it happened
     # to loop the same number of times at both sizes (each page: session-less visitor,
     # its own object(s), prefetches of related lists, pagination count, facet counts).
-    too_many = {name: n for name, n in large.items() if n > BUDGET}
+    too_many = {name: n for name, (n, _) in large.items() if n > BUDGET}
     assert not too_many

@@ -141,14 +141,45 @@ def test_a_project_page_names_its_programme_and_funder_and_links_a_published_pro
 
 def test_a_project_page_reads_its_links_in_a_fixed_number_of_queries(client, linked_project,
                                                                    django_assert_num_queries):
-    # The project with its programme and funder, its countries, themes, member
-    # organisations and partners, and the footer's mailing lists.
-    with django_assert_num_queries(6):
+    austria = linked_project.countries.get(name_sv="Österrike")
+    ProjectFactory(countries=[austria])
+    # The project with its programme and funder; its countries, themes, member
+    # organisations and partners (the facts and the locator map); its first country with
+    # the region (the trail); the related projects and their cards' countries; and the
+    # footer's mailing lists.
+    with django_assert_num_queries(9):
         page(client, "/projekt/fackliga-rattigheter/")
     linked_project.partners.add(*PartnerFactory.create_batch(5))
-    with django_assert_num_queries(6):
+    ProjectFactory.create_batch(5, countries=[austria])
+    with django_assert_num_queries(9):
         html = page(client, "/projekt/fackliga-rattigheter/")
     assert html.count("Partnerorganisation") == 5
+    # With its fragments kept, the page reads only the project itself.
+    with django_assert_num_queries(1):
+        page(client, "/projekt/fackliga-rattigheter/")
+
+
+def test_a_project_pages_trail_map_and_related_projects_follow_a_change_at_once(
+        client, linked_project):
+    def trail(html):
+        nav = html[html.index('<ol class="breadcrumb">'):].split("</nav>")[0]
+        return " › ".join(" ".join(item.split()) for item in
+                          re.sub(r"<[^>]+>", "|", nav).split("|") if item.strip())
+
+    html = page(client, "/projekt/fackliga-rattigheter/")
+    assert trail(html).endswith(f"Sydafrika › {linked_project.title_sv}")
+    assert "Fack i Wien" not in html
+    ProjectFactory(title_sv="Fack i Wien", countries=[linked_project.countries.get(
+        name_sv="Österrike")])
+    linked_project.countries.add(CountryFactory(name_sv="Albanien", iso_code="AL"))
+    html = page(client, "/projekt/fackliga-rattigheter/")
+    assert trail(html).endswith(f"Albanien › {linked_project.title_sv}")
+    assert "projektet arbetar: Albanien, Sydafrika, Österrike" in html
+    assert "Fack i Wien" in section(html, "related-title")
+    # The page's own title is never kept in the trail's fragment: even a change that
+    # does not bump the content version (an update() or a lagging replica's read) shows.
+    Project.objects.filter(pk=linked_project.pk).update(title_sv="Nytt namn")
+    assert trail(page(client, "/projekt/fackliga-rattigheter/")).endswith("Albanien › Nytt namn")
 
 
 def section(html, title_id):

@@ -160,7 +160,7 @@ def test_a_filtered_feed_is_named_after_its_filters_in_the_visitors_language(cli
         feed = url("project-feed")
     root = parse_xml(client.get(f"{feed}?country=burma"))
     assert (root.findtext("atom:title", namespaces=ATOM_NS)
-            == f"Palmecentret: projects – {world.burma.name_en}")
+            == f"Olof Palme International Center: projects – {world.burma.name_en}")
 
 
 def test_the_list_page_links_its_exports_and_feed_with_its_filters(client, world):
@@ -331,7 +331,7 @@ def test_the_english_feed_speaks_english(client, world, settings):
     with translation.override("en"):
         feed = url("project-feed")
     root = parse_xml(client.get(feed))
-    assert root.findtext("atom:title", namespaces=ATOM_NS) == "Palmecentret: projects"
+    assert root.findtext("atom:title", namespaces=ATOM_NS) == "Olof Palme International Center: projects"
     titles = [e.findtext(f"{ATOM}title") for e in root.iter(f"{ATOM}entry")]
     assert "Young people in three countries" in titles
     assert all(e.find(f"{ATOM}link").get("href").startswith(

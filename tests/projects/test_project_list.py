@@ -2,6 +2,7 @@
 sorting, and pages that forgive bad numbers."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -159,16 +160,87 @@ def test_bad_input_answers_a_normal_page(client, world, query):
     assert "<h1>Projekt</h1>" in response.content.decode()
 
 
-def test_unknown_filter_value_is_explained_in_the_visitors_language(client, world):
+def unusable(html):
+    """The list's notice of filter values it could not use, as a visitor reads it."""
+    found = re.search(r'<div class="alert alert-warning unusable-filters"[^>]*>(.*?)</div>',
+                      html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", p).split())
+            for p in re.findall(r"<p[^>]*>(.*?)</p>", found[1], re.S)] if found else []
+
+
+def test_an_unknown_filter_value_is_named_in_the_visitors_language(client, world):
     # Swedish, English and Swedish again: the filter form is built once per process, its
     # labels and messages are translated for each request.
     for _ in range(2):
-        html = client.get(f"{URL}?country=finns-inte").content.decode()
-        assert "Några filter kunde inte användas" in html
-        assert "<li>Land: Välj ett giltigt alternativ." in html
-        html = client.get("/en/projects/?country=no-such-country").content.decode()
-        assert "Some filters could not be used" in html
-        assert "<li>Country: Select a valid choice." in html
+        html = client.get(f"{URL}?country=atlantis").content.decode()
+        assert unusable(html) == ["Vi hittade inget land ”atlantis”; visar alla länder."]
+        html = client.get("/en/projects/?country=atlantis").content.decode()
+        assert unusable(html) == [
+            "We found no country “atlantis”; showing all countries."]
+
+
+def test_the_other_filters_still_apply_beside_an_unknown_value(client, world):
+    response = client.get(f"{URL}?country=atlantis&theme=unga&region=asien")
+    assert card_titles(response) == ["Unga i Manila"]
+    assert unusable(response.content.decode()) == [
+        "Vi hittade inget land ”atlantis”; visar alla länder."]
+    assert unusable(client.get(f"{URL}?theme=unga").content.decode()) == []
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("region=atlantis", "We found no region “atlantis”; showing all regions."),
+    ("theme=ingen", "We found no theme “ingen”; showing all themes."),
+    ("member=ingen", "We found no member organisation “ingen”; showing all member "
+                     "organisations."),
+    ("programme=ingen", "We found no programme “ingen”; showing all programmes."),
+    ("funder=999", "We found no funder “999”; showing all funders."),
+    ("status=paused", "We know no status “paused”; showing every status."),
+    ("year=abc", "We cannot show the year “abc”; showing all years."),
+    ("year=1800", "We cannot show the year “1800”; showing all years."),
+    ("sort=updated", "We cannot sort by “updated”; showing the newest first."),
+    ("q=" + "x" * 300, "The words are too long to search for; showing projects with any "
+                       "words."),
+])
+def test_each_unknown_filter_value_says_what_the_list_shows_instead(client, world, query,
+                                                                     message):
+    response = client.get(f"/en/projects/?{query}")
+    assert unusable(response.content.decode()) == [message]
+    assert len(card_titles(response)) == 3
+
+
+def test_a_long_or_marked_up_value_is_shortened_and_shown_as_text(client, world):
+    html = client.get(URL + "?region=" + "x" * 5000).content.decode()
+    assert unusable(html) == [f"Vi hittade ingen region ”{'x' * 39}…”; visar alla regioner."]
+    html = client.get(URL + "?country=%3Cb%3Eatlantis%3C/b%3E").content.decode()
+    assert "”&lt;b&gt;atlantis&lt;/b&gt;”" in html and "<b>atlantis" not in html
+
+
+def test_the_sort_choices_are_orders_a_visitor_can_see_on_the_cards(client, world):
+    sorts = client.get("/en/projects/").content.decode().split('name="sort"')[1]
+    sorts = sorts[:sorts.index("</select>")]
+    assert re.findall(r'<option value="(\w+)"', sorts) == ["newest", "oldest", "title",
+                                                            "budget"]
+    assert "Recently updated" not in sorts
+
+
+def card_facts(response):
+    """Each card's line of facts: countries · status · years · budget."""
+    return [" ".join(re.sub(r"<[^>]+>", " ", line).split()) for line in re.findall(
+        r'<p class="card-text small text-body-secondary mb-2">(.*?)</p>',
+        response.content.decode(), re.S)]
+
+
+def test_cards_show_the_budget_the_list_can_be_sorted_by(client, world):
+    ProjectFactory(title_sv="Utan budget", budget_sek=None,
+                   start_date=datetime.date(2030, 1, 1), end_date=None)
+    response = client.get(f"{URL}?sort=budget")
+    assert card_titles(response) == ["Kvinnor i Burma", "Unga i Manila", "Fack i Serbien",
+                                     "Utan budget"]
+    assert card_facts(response)[0].endswith("2016–2018 · Budget: 2 000 000 kr")
+    facts = card_facts(client.get("/en/projects/?sort=budget"))
+    assert facts[0].endswith("2016–2018 · Budget: SEK 2,000,000")
+    assert facts[1].endswith("· Budget: SEK 500,000")
+    assert "SEK" not in facts[3]
 
 
 def test_a_page_past_the_end_shows_the_last_page(client, world):

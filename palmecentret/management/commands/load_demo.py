@@ -172,21 +172,21 @@ MEMBERS = [
          description_sv="Konsumentkooperationens förbund i Sverige och en av de tre "
                         "organisationer som grundade Palmecentret 1992.",
          description_en="The union of Sweden's consumer cooperatives and one of the three "
-                        "organisations that founded Palmecentret in 1992.",
+                        "organisations that founded the Olof Palme International Center in 1992.",
          website="https://www.kf.se", is_founder=True),
     dict(slug="lo", kind=Kind.CONFEDERATION, short_name="LO",
          name_sv="Landsorganisationen i Sverige", name_en="Swedish Trade Union Confederation",
          description_sv="LO samlar arbetarnas fackförbund i Sverige och är en av "
                         "Palmecentrets tre grundare.",
          description_en="LO brings together Sweden's blue-collar trade unions and is one of "
-                        "Palmecentret's three founders.",
+                        "the Olof Palme International Center's three founders.",
          website="https://www.lo.se", is_founder=True),
     dict(slug="socialdemokraterna", kind=Kind.PARTY, short_name="",
          name_sv="Socialdemokraterna", name_en="Swedish Social Democratic Party",
          description_sv="Arbetarrörelsens politiska parti och en av Palmecentrets tre "
                         "grundare.",
-         description_en="The labour movement's political party and one of Palmecentret's "
-                        "three founders.",
+         description_en="The labour movement's political party and one of the Olof Palme "
+                        "International Center's three founders.",
          website="https://www.socialdemokraterna.se", is_founder=True),
     dict(slug="abf", kind=Kind.STUDY_ASSOCIATION, short_name="ABF",
          name_sv="Arbetarnas bildningsförbund", name_en="Workers' Educational Association",
@@ -322,8 +322,9 @@ NETWORKS = [
          description_sv="Palmecentret har nära kontakt med de sex andra partianknutna "
                         "organisationerna i Sverige och driver flera projekt tillsammans "
                         "med dem.",
-         description_en="Palmecentret works closely with the six other Swedish "
-                        "party-affiliated organisations, with several joint projects."),
+         description_en="The Olof Palme International Center works closely with the six "
+                        "other Swedish party-affiliated organisations, with several joint "
+                        "projects."),
     dict(slug="efds", scope=Scope.EUROPEAN, short_name="EFDS", website="", members=[],
          name_sv="European Forum for Democracy and Solidarity",
          name_en="European Forum for Democracy and Solidarity",
@@ -857,7 +858,7 @@ class Command(BaseCommand):
         # No short name: the spreadsheet names it by its slug.
         fund, _ = Funder.objects.update_or_create(
             name_sv="Palmecentrets solidaritetsfond",
-            defaults={"name_en": "Palmecentret's solidarity fund",
+            defaults={"name_en": "The Olof Palme International Center's solidarity fund",
                       "slug": "palmecentrets-solidaritetsfond", "short_name": "",
                       "iati_identifier": "", "website": ""},
         )
