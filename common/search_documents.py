@@ -2,7 +2,6 @@
 own, and how a visitor's words match them (the site search and the project list's
 free-text filter both use it)."""
 
-import functools
 import operator
 import re
 import unicodedata
@@ -332,14 +331,12 @@ class ParsedOnce(SearchQuery):
     template = "(SELECT %(function)s(%(expressions)s))"
 
 
-@functools.lru_cache(maxsize=32)
 def search_queries(query, languages):
     """{language: the visitor's words as a query of that language's documents}: every word
     (query_words()) in any of its forms (word_forms(), Swedish only), each form stemmed by
     the language's configuration and, when long enough, also the start of longer words
     (PREFIX_LENGTH). Written as to_tsquery()'s input from letters and digits alone, so
-    nothing the visitor types is read as an operator. Kept for the next call with the same
-    words (every kind of a search asks; expressions are copied where they are used)."""
+    nothing the visitor types is read as an operator."""
     words = query_words(query)
     return {language: ParsedOnce(_tsquery_text(words, language), search_type="raw",
                                  config=CONFIGS[language])
