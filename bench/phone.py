@@ -136,21 +136,20 @@ def parse_args():
 # --- nginx --------------------------------------------------------------------------------
 
 def _blocks(text, keyword):
-    """(start, end, body) of each top-level `keyword ... { body }` block of an nginx config
-    whose comments are removed."""
+    """The body of each top-level `keyword ... { body }` block of an nginx configuration
+    without its comments."""
     found, depth, start = [], 0, None
     for match in re.finditer(r"[{}]", text):
         if match.group() == "{":
             if depth == 0:
-                head = text[text.rfind(";", 0, match.start()) + 1:match.start()]
-                head = head[head.rfind("}") + 1:]
+                head = text[max(text.rfind(";", 0, match.start()),
+                                text.rfind("}", 0, match.start())) + 1:match.start()]
                 start = match.start() if head.split()[:1] == [keyword] else None
-                head_start = match.start() - len(head)
             depth += 1
         else:
             depth -= 1
             if depth == 0 and start is not None:
-                found.append((head_start, match.end(), text[start + 1:match.start()]))
+                found.append(text[start + 1:match.start()])
     return found
 
 
@@ -160,7 +159,7 @@ def site_config(deploy_text, listen, upstream, media_root):
     `media_root`. Everything else (locations, proxy headers, limits) is taken as it is.
     Returns (config text, whether /media/ is served by nginx)."""
     text = "\n".join(line.split("#", 1)[0] for line in deploy_text.splitlines())
-    servers = [body for _, _, body in _blocks(text, "server") if "ssl_certificate" in body]
+    servers = [body for body in _blocks(text, "server") if "ssl_certificate" in body]
     if len(servers) != 1:
         raise BenchError(f"expected one https server (with ssl_certificate) in "
                          f"{DEPLOY_NGINX}, found {len(servers)}")
@@ -179,10 +178,13 @@ def site_config(deploy_text, listen, upstream, media_root):
             raise BenchError("deploy/nginx.conf serves /media/ with root; the bench's "
                              "MEDIA_ROOT must then be a folder named media")
         body = body[:media.start()] + served + body[media.end():]
+    elif "/media/" in body:
+        raise BenchError(f"{DEPLOY_NGINX} names /media/ in a way the benchmark cannot "
+                         "read (a nested block?); see site_config() in bench/phone.py")
     names = set(re.findall(r"proxy_pass\s+https?://([\w.-]+)", body))
     upstreams = "".join(f"upstream {name} {{\n    server {upstream};\n}}\n"
                         for name in sorted(names))
-    config = (f"# Derived by bench/phone.py from {DEPLOY_NGINX.relative_to(ROOT)}.\n"
+    config = ("# Derived by bench/phone.py from deploy/nginx.conf.\n"
               f"{upstreams}\nserver {{\n    listen {listen};{body.rstrip()}\n}}\n")
     return config, bool(media)
 
@@ -215,11 +217,22 @@ def start_nginx(processes, run_dir, gunicorn_port, media_root):
             raise BenchError(f"nginx exited with {process.returncode}; see {run_dir}")
         try:
             if get(port, "/healthz", timeout=5)[0] == 200:
-                return process, port, media
+                break
         except OSError:
             pass
         time.sleep(0.2)
-    raise BenchError(f"nginx did not answer /healthz within 20 s; see {run_dir}")
+    else:
+        raise BenchError(f"nginx did not answer /healthz within 20 s; see {run_dir}")
+    if media:
+        # The location reads the run's media folder (and nginx's workers may read it).
+        probe_file = Path(media_root) / "bench-probe.txt"
+        probe_file.write_text("media\n")
+        status = get(port, "/media/bench-probe.txt")[0]
+        probe_file.unlink()
+        if status != 200:
+            raise BenchError(f"nginx answered {status} for a file in MEDIA_ROOT; see "
+                             f"{run_dir}/site.conf and nginx-error.log")
+    return process, port, media
 
 
 # --- The browser ----------------------------------------------------------------------------
