@@ -237,19 +237,19 @@ def start_nginx(processes, run_dir, gunicorn_port, media_root):
 
 # --- The browser ----------------------------------------------------------------------------
 
-def phone_context(browser, throttled=True):
+def phone_context(browser):
     """A fresh browser context (empty cache, no cookies) as a phone."""
     version = browser.version.split(".")[0]
     user_agent = (f"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
                   f"(KHTML, like Gecko) Chrome/{version}.0.0.0 Mobile Safari/537.36")
     context = browser.new_context(user_agent=user_agent, **PHONE)
     context.add_init_script(VITALS_SCRIPT)
-    context.bench_throttled = throttled
     return context
 
 
-def measure_view(context, url, settle=1.0, timeout_ms=60_000):
-    """Load `url` in a new tab of `context` (throttled as the context says) and read the
+def measure_view(context, url, settle=1.0, throttled=True, timeout_ms=60_000):
+    """Load `url` in a new tab of `context` (on the slow network and CPU unless not
+    `throttled`) and read the
     page's figures: LCP (ms after navigation start), CLS, and the bytes that came over the
     network (DevTools' encodedDataLength of every finished request: headers and the
     compressed body; 0 for an answer from the cache)."""
@@ -266,7 +266,7 @@ def measure_view(context, url, settle=1.0, timeout_ms=60_000):
     cdp.on("Network.requestWillBeSent", sent)
     cdp.on("Network.loadingFinished", finished)
     cdp.send("Network.enable")
-    if context.bench_throttled:
+    if throttled:
         cdp.send("Network.emulateNetworkConditions", NETWORK)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
     try:
@@ -296,9 +296,8 @@ def measure_view(context, url, settle=1.0, timeout_ms=60_000):
 
 def measure_page(browser, url, runs, settle):
     """`runs` pairs of views of `url`: first (a fresh context), then repeat (a new tab in
-    the same context, with its cache), after one pair that is not counted: it fills the
-    portal's page cache and fragments as production's visitors keep them filled, and
-    starts the browser's processes."""
+    the same context, with its cache), after one pair that is not counted: it starts the
+    browser's processes."""
     views = {"first": [], "repeat": []}
     for run in range(runs + 1):
         context = phone_context(browser)

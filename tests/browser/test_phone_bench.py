@@ -63,16 +63,20 @@ def origin():
 
 @pytest.fixture
 def context(browser):
-    # Unthrottled: what is checked here is what the figures count, not how fast.
-    context = phone.phone_context(browser, throttled=False)
+    context = phone.phone_context(browser)
     yield context
     context.close()
 
 
+# Unthrottled: what is checked here is what the figures count, not how fast.
+def view(context, url):
+    return phone.measure_view(context, url, settle=0.2, throttled=False)
+
+
 def test_first_view_counts_the_photo_and_repeat_view_takes_it_from_the_cache(
         context, origin):
-    first = phone.measure_view(context, origin + "/photo.html", settle=0.2)
-    repeat = phone.measure_view(context, origin + "/photo.html", settle=0.2)
+    first = view(context, origin + "/photo.html")
+    repeat = view(context, origin + "/photo.html")
 
     assert first["lcp_element"] == "img /photo.svg"
     assert first["lcp_ms"] > 0
@@ -87,7 +91,7 @@ def test_first_view_counts_the_photo_and_repeat_view_takes_it_from_the_cache(
 
 
 def test_a_photo_without_a_size_shifts_the_layout(context, origin):
-    shifted = phone.measure_view(context, origin + "/shift.html", settle=0.2)
+    shifted = view(context, origin + "/shift.html")
 
     assert shifted["layout_shifts"] >= 1
     assert shifted["cls"] > phone.TARGETS["cls"]
