@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test bench migrate demo messages check clean
+.PHONY: install run test bench bench-phone migrate demo messages check clean
 
 install: $(STAMP)
 
@@ -41,6 +41,12 @@ test: install
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/palmecentret_bench
 bench: install
 	$(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS)
+
+# The phone benchmark (bench/README.md): the demo content behind gunicorn and a local
+# nginx, three pages in Chromium as a phone on a slow connection; LCP, CLS and bytes.
+BENCH_PHONE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/palmecentret_bench_phone
+bench-phone: install
+	$(BIN)/python bench/phone.py --database-url "$(BENCH_PHONE_DATABASE_URL)" $(BENCH_ARGS)
 
 # Refresh the translation catalogues (needs GNU gettext) and compile them; the compiled
 # .mo files are committed so a machine without gettext still shows both languages.

@@ -231,22 +231,23 @@ def free_port():
 
 # --- Tools and the database -----------------------------------------------------------------
 
-def ensure_wrk():
-    if shutil.which("wrk"):
+def ensure_program(program, package):
+    """`program` on the PATH, from Debian's `package`, installed when running as root."""
+    if shutil.which(program):
         return
     if os.geteuid() != 0:
-        raise BenchError("wrk is missing; install it as root first: "
-                         "apt-get update && apt-get install -y wrk")
-    log("installing wrk (Debian package)")
+        raise BenchError(f"{program} is missing; install it as root first: "
+                         f"apt-get update && apt-get install -y {package}")
+    log(f"installing {program} (Debian package {package})")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     # Wait for another apt run (e.g. the machine's own) instead of failing on its lock.
     for command in (["apt-get", "-o", "DPkg::Lock::Timeout=600", "update"],
                     ["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y",
-                     "--no-install-recommends", "wrk"]):
+                     "--no-install-recommends", package]):
         subprocess.run(command, env=env, check=True, stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL)
-    if not shutil.which("wrk"):
-        raise BenchError("wrk is still missing after apt-get install wrk")
+    if not shutil.which(program):
+        raise BenchError(f"{program} is still missing after apt-get install {package}")
 
 
 def database_parts(url):
@@ -284,6 +285,13 @@ def drop_database(url):
     admin_sql(url, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
 
 
+def deploy_steps(env, log_dir):
+    """What a deployment runs before starting the portal: migrate, collectstatic."""
+    run_step("migrate", [PYTHON, "manage.py", "migrate", "--no-input"], env, log_dir)
+    run_step("collectstatic", [PYTHON, "manage.py", "collectstatic", "--no-input"],
+             env, log_dir)
+
+
 def postgres_version(url):
     try:
         return admin_sql(url, ["SELECT current_setting('server_version')"])[0][0][0]
@@ -293,7 +301,8 @@ def postgres_version(url):
 
 # --- The portal's environment ----------------------------------------------------------------
 
-def portal_env(args):
+def portal_env(database_url, workers=None):
+    """The portal's environment in production settings on `database_url`."""
     env = dict(os.environ)
     # The developer's own choices must not leak into the measurement: the portal's and
     # gunicorn's settings are production's defaults unless the benchmark sets them.
@@ -309,7 +318,7 @@ def portal_env(args):
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         # wrk stands in for the TLS-terminating proxy (DESIGN.md).
         "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
-        "DATABASE_URL": args.database_url,
+        "DATABASE_URL": database_url,
         # The export is measured as a superuser logging in with a password; the two-factor
         # step is not what is being measured.
         "OTP_REQUIRED": "false",
@@ -318,8 +327,8 @@ def portal_env(args):
     cache_url = os.environ.get("BENCH_CACHE_URL")
     if cache_url:
         env["CACHE_URL"] = cache_url
-    if args.workers:
-        env["WEB_CONCURRENCY"] = str(args.workers)
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
     return env
 
 
@@ -966,14 +975,17 @@ def format_report(results, checks):
         lines.append(f"{noisy} row(s) marked ! were measured while processes outside the "
                      f"benchmark used {NOISY:.0%} or more of the CPU: they understate the "
                      "portal; run again on a quiet machine.")
-    missed = [c for c in checks if not c["ok"]]
-    lines.append("")
-    if missed:
-        lines.append(f"{len(missed)} target(s) missed:")
-        lines += [f"  {c['what']}: {c['value']} (target {c['limit']})" for c in missed]
-    else:
-        lines.append("Every target met.")
+    lines += verdict_lines(checks)
     return "\n".join(lines)
+
+
+def verdict_lines(checks):
+    """The report's last lines: every missed target, or that all were met."""
+    missed = [c for c in checks if not c["ok"]]
+    if not missed:
+        return ["", "Every target met."]
+    return ["", f"{len(missed)} target(s) missed:",
+            *(f"  {c['what']}: {c['value']} (target {c['limit']})" for c in missed)]
 
 
 def tool_version(command):
@@ -996,15 +1008,11 @@ def git_state():
 
 def main():
     args = parse_args()
-    # SIGTERM (make interrupted, a CI timeout) unwinds like Ctrl-C, through the finally;
-    # SIGINT too when a shell started the benchmark in the background with it ignored.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
+    stop_cleanly_on_signals()
 
     processes = Processes()
     log_dir = Path(tempfile.mkdtemp(prefix="palmecentret-bench-"))
-    env = portal_env(args)
+    env = portal_env(args.database_url, args.workers)
     env["BENCH_ADMIN_PASSWORD"] = secrets.token_urlsafe(24)
     created_database = False
     results = {
@@ -1022,7 +1030,7 @@ def main():
                     "load_demo_seconds": TARGET_LOAD_DEMO_SECONDS},
     }
     try:
-        ensure_wrk()
+        ensure_program("wrk", "wrk")
         results["machine"] = {
             "cores": os.cpu_count(), "python": platform.python_version(),
             "wrk": tool_version(["wrk", "--version"]),
@@ -1037,9 +1045,7 @@ def main():
             recreate_database(args.database_url)
             created_database = True
         log("migrate, collectstatic (production settings)")
-        run_step("migrate", [PYTHON, "manage.py", "migrate", "--no-input"], env, log_dir)
-        run_step("collectstatic", [PYTHON, "manage.py", "collectstatic", "--no-input"],
-                 env, log_dir)
+        deploy_steps(env, log_dir)
         if args.reuse:
             results["load_demo"] = {"seconds": None, "note": "--reuse: not loaded"}
         else:
@@ -1082,25 +1088,42 @@ def main():
         print("bench: interrupted; stopping what was started", file=sys.stderr)
         return 130
     finally:
-        processes.stop_all()
-        if created_database and not args.keep:
-            try:
-                drop_database(args.database_url)
-                log(f"dropped database {results['config']['database']}")
-            except Exception as exc:  # the report still matters more
-                print(f"bench: could not drop the database: {exc}", file=sys.stderr)
+        clean_up(processes, args.database_url if created_database and not args.keep else None)
 
-    checks = judge(results, args)
+    return finish(results, judge(results, args), format_report, args, log_dir)
+
+
+def clean_up(processes, drop_url):
+    """Stops everything the benchmark started and drops the database at `drop_url`, if
+    any."""
+    processes.stop_all()
+    if drop_url:
+        try:
+            drop_database(drop_url)
+            log(f"dropped database {database_parts(drop_url)[1]}")
+        except Exception as exc:  # the report still matters more
+            print(f"bench: could not drop the database: {exc}", file=sys.stderr)
+
+
+def stop_cleanly_on_signals():
+    # SIGTERM (make interrupted, a CI timeout) unwinds like Ctrl-C, through the finally;
+    # SIGINT too when a shell started the benchmark in the background with it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
+
+
+def finish(results, checks, report, args, log_dir):
+    """Writes the JSON file and prints the report; the exit status (1: a target missed,
+    unless --no-fail)."""
     results["checks"] = checks
     results["missed"] = [c["what"] for c in checks if not c["ok"]]
     results["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(
         timespec="seconds")
     Path(args.output).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(format_report(results, checks))
+    print(report(results, checks))
     print(f"\nbench: results written to {args.output}; logs in {log_dir}")
-    if results["missed"] and not args.no_fail:
-        return 1
-    return 0
+    return 1 if results["missed"] and not args.no_fail else 0
 
 
 if __name__ == "__main__":
