@@ -38,6 +38,17 @@ def count_of(queryset):
     )
 
 
+def sum_of(queryset, field):
+    """A correlated SUM subquery of a field, 0 when no row has one: like count_of(), a
+    total per row without joining the rows in (nor counting a row twice that is joined
+    twice, a project in two countries of the same region)."""
+    return Coalesce(
+        Subquery(queryset.order_by().annotate(total=Func(F(field), function="SUM"))
+                 .values("total")),
+        0, output_field=models.BigIntegerField(),
+    )
+
+
 def year_span(start, end):
     """The years something runs, as cards and search hits show them: "2019–2023", or
     "2024" while it has no end date or ends in the year it starts."""

@@ -2,6 +2,7 @@
 and the page that explains them."""
 
 from django.conf import settings
+from django.db.models import OuterRef
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,8 @@ from common.views import BreadcrumbsMixin
 
 from . import opendata
 from .filters import ProjectFilter, with_list_filters
-from .models import Project, Region
+from .models import Project, Region, Theme
+from .views import project_charts
 
 
 def _open(response):
@@ -88,5 +90,25 @@ class OpenDataView(BreadcrumbsMixin, TemplateView):
             demo_identifier=(settings.IATI_ORGANISATION_IDENTIFIER
                              == settings.DEMO_IATI_ORGANISATION_IDENTIFIER),
             licence=settings.OPEN_DATA_LICENCE,
+            # Called only when the template's cached fragment of it is missing.
+            charts=self.charts,
             **kwargs,
         )
+
+    def charts(self):
+        """The public projects and their budgets by region and by theme: one {% cache %}
+        fragment, a query for each pair of charts."""
+        return [
+            project_charts(
+                # The region is the outer query's row, two levels up from the country.
+                "by-region", Region.objects.all(),
+                Project.objects.public().in_region(OuterRef(OuterRef("pk"))),
+                label_heading=_("Region"),
+                titles=(_("Projects by region"), _("Budget by region"))),
+            project_charts(
+                "by-theme", Theme.objects.all(),
+                Project.objects.public().filter(themes=OuterRef("pk")),
+                label_heading=_("Theme"), keep_empty=False,
+                empty_text=_("None of these projects has a theme yet."),
+                titles=(_("Projects by theme"), _("Budget by theme"))),
+        ]

@@ -6,13 +6,25 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 
+from common.charts import bar_chart, grouped
 from common.views import LISTED, BreadcrumbsMixin, PreviewMixin, list_url
 from members.models import MemberOrganisation
 
 from .filters import ProjectFilter, with_list_filters
-from .models import NEWEST_FIRST, Country, Partner, Programme, Project, Region, Theme
+from .models import (
+    NEWEST_FIRST,
+    Country,
+    Partner,
+    Programme,
+    Project,
+    Region,
+    Theme,
+    count_of,
+    sum_of,
+)
 
 
 def filtered_list_url(**filters):
@@ -31,6 +43,36 @@ def public_cards():
     """The public projects as cards show them, newest first as the project list's
     default order, which the pages' "all projects" links lead to."""
     return Project.objects.public().for_cards().newest_first()
+
+
+def project_charts(chart_id, categories, projects, *, label_heading, titles, keep_empty=True,
+                   empty_text=_lazy("No projects have been published yet.")):
+    """Two bar charts of `categories` (regions, countries or themes): the number of
+    `projects` in each and their budget in total, from one query. `projects` are public
+    projects filtered by an OuterRef to the category; one in several categories counts
+    in each, with its whole budget. A category without projects is left out unless
+    `keep_empty` (a place where we work says something with a 0; a theme does not)."""
+    rows = categories.annotate(project_count=count_of(projects),
+                               budget_total=sum_of(projects, "budget_sek"))
+    rows = [row for row in rows if keep_empty or row.project_count]
+    projects_title, budget_title = titles
+    return [
+        bar_chart(
+            f"{chart_id}-projects", projects_title,
+            [(row.name, row.project_count) for row in rows],
+            label_heading=label_heading, value_heading=_("Projects"), shown=grouped,
+            empty_text=empty_text,
+            spoken=lambda n: ngettext("%(count)s project", "%(count)s projects", n)
+            % {"count": grouped(n)},
+        ),
+        bar_chart(
+            f"{chart_id}-budget", budget_title,
+            [(row.name, row.budget_total) for row in rows],
+            label_heading=label_heading, value_heading=_("Budget"),
+            shown=lambda n: _("SEK %(amount)s") % {"amount": grouped(n)},
+            empty_text=_("None of these projects has a published budget yet."),
+        ),
+    ]
 
 
 class RegionListView(BreadcrumbsMixin, ListView):
@@ -66,9 +108,28 @@ class RegionDetailView(BreadcrumbsMixin, DetailView):
         return super().get_context_data(
             # Called only when the template's cached fragment of it is missing.
             work=self.work,
+            charts=self.charts,
             all_projects_url=filtered_list_url(region=self.object.slug),
             **kwargs,
         )
+
+    def charts(self):
+        """The region's public projects and budgets by country and by theme: one
+        {% cache %} fragment, a query for each pair of charts."""
+        region = self.object
+        return [
+            project_charts(
+                "by-country", Country.objects.filter(region=region),
+                Project.objects.public().filter(countries=OuterRef("pk")),
+                label_heading=_("Country"),
+                titles=(_("Projects by country"), _("Budget by country"))),
+            project_charts(
+                "by-theme", Theme.objects.all(),
+                Project.objects.public().in_region(region).filter(themes=OuterRef("pk")),
+                label_heading=_("Theme"), keep_empty=False,
+                empty_text=_("None of these projects has a theme yet."),
+                titles=(_("Projects by theme"), _("Budget by theme"))),
+        ]
 
     def work(self):
         """The region's countries, programmes and latest projects: one {% cache %}

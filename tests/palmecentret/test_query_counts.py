@@ -23,7 +23,7 @@ def page_urls():
     project = Project.objects.public().order_by("pk").first()
     urls = {
         "home": "/", "about": "/om-oss/", "support": "/stod-oss/",
-        "regions": "/regioner/",
+        "regions": "/regioner/", "open data": "/oppna-data/",
         "region": busiest_country.region.get_absolute_url(),
         "country": busiest_country.get_absolute_url(),
         "programme": busiest_programme.get_absolute_url(),
