@@ -152,7 +152,30 @@ def _rendition(width, image_format):
         # A logo's transparency on white, not on black.
         processors.append(MakeOpaque(background_color=(255, 255, 255)))
     return ImageSpecField(source="image", processors=processors, format=image_format,
-                          options=WEBP_OPTIONS if image_format == "WEBP" else JPEG_OPTIONS)
+                          options=WEBP_OPTIONS if image_format == "WEBP" else JPEG_OPTIONS,
+                          cachefile_strategy=MakeOffered)
+
+
+def offered_widths(original_width):
+    """The rendition widths a page offers for an image this wide: each width below it,
+    then the first at or above it (which is the original's own size)."""
+    widths = [width for width in WIDTHS if width < original_width]
+    return widths + [width for width in WIDTHS if width >= original_width][:1]
+
+
+class MakeOffered:
+    """The cache-file strategy of the renditions: imagekit's Optimistic (made when the
+    image is saved, never checked or made while a page renders), making only the widths
+    pages offer (offered_widths): a wider one would be a copy of the original's size."""
+
+    def on_source_saved(self, file):
+        spec = file.generator
+        width = spec.processors[0].width  # ResizeToFit, first in _rendition()
+        if width in offered_widths(spec.source.instance.image_width or 0):
+            file.generate()
+
+    def should_verify_existence(self, file):
+        return False
 
 
 def rendition_size(width, original_width, original_height):
@@ -238,11 +261,6 @@ class ImageMixin(models.Model):
         the largest width."""
         if not self.image or not self.image_width:
             return []
-        found = []
-        for width in WIDTHS:
-            size = rendition_size(width, self.image_width, self.image_height)
-            found.append((*size, getattr(self, f"image_w{width}_webp"),
-                          getattr(self, f"image_w{width}_jpeg")))
-            if width >= self.image_width:
-                break
-        return found
+        return [(*rendition_size(width, self.image_width, self.image_height),
+                 getattr(self, f"image_w{width}_webp"), getattr(self, f"image_w{width}_jpeg"))
+                for width in offered_widths(self.image_width)]

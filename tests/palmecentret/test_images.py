@@ -103,10 +103,10 @@ class TestUpload:
         with Image.open(files[0]) as webp, Image.open(files[1]) as jpeg:
             assert (webp.format, jpeg.format) == ("WEBP", "JPEG")
             assert webp.size == jpeg.size == (480, 800)
-        # Every width the models define was made when the image was saved (the pages
-        # never generate one), the wider ones at the original's own size.
-        for width in WIDTHS:
-            assert stored(getattr(project, f"image_w{width}_webp").name).exists()
+        # Made when the image was saved (pages never make one), and only those offered:
+        # a wider one would be a copy at the original's size.
+        for width in WIDTHS[2:]:
+            assert not stored(getattr(project, f"image_w{width}_webp").name).exists()
 
     def test_a_text_file_named_jpg_is_refused_in_swedish(self, editor):
         project = ProjectFactory()
