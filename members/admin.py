@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
 
 from .models import MemberOrganisation, Network
 
 
-class ContentAdmin(PublishingAdminMixin, HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
+class ContentAdmin(ImageAdminMixin, PublishingAdminMixin, HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
     """Publishing actions, version history, Swedish and English side by side."""
 
 
@@ -27,7 +28,9 @@ class MemberOrganisationAdmin(ContentAdmin):
         (None, {"fields": [("name_sv", "name_en"), "short_name", "slug", "published"]}),
         (_("Membership"), {"fields": ["kind", "parent", "member_since", "is_founder"]}),
         (_("Texts"), {"fields": [("description_sv", "description_en"), "website"]}),
+        IMAGE_FIELDSET,
     ]
+    readonly_fields = ["image_preview"]
 
 
 class NetworkMemberInline(admin.TabularInline):
@@ -51,7 +54,9 @@ class NetworkAdmin(ContentAdmin):
         (None, {"fields": [("name_sv", "name_en"), "short_name", "slug", "published"]}),
         (_("About"), {"fields": ["scope", "palmecentret_participates",
                                  ("description_sv", "description_en"), "website"]}),
+        IMAGE_FIELDSET,
     ]
+    readonly_fields = ["image_preview"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("members"))

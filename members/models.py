@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.images import ImageMixin
 from common.search_documents import Searchable, SearchableManager
 
 
@@ -13,7 +14,7 @@ class PublishedQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
-class MemberOrganisation(Searchable):
+class MemberOrganisation(ImageMixin, Searchable):
     class Kind(models.TextChoices):
         CONFEDERATION = "confederation", _("trade union confederation")
         TRADE_UNION = "trade_union", _("trade union")
@@ -85,7 +86,7 @@ class MemberOrganisation(Searchable):
         return self.name
 
 
-class Network(Searchable):
+class Network(ImageMixin, Searchable):
     class Scope(models.TextChoices):
         LOCAL = "local", _("local")
         NATIONAL = "national", _("national")

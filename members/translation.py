@@ -7,9 +7,9 @@ from .models import MemberOrganisation, Network
 
 @register(MemberOrganisation)
 class MemberOrganisationTranslationOptions(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "image_alt")
 
 
 @register(Network)
 class NetworkTranslationOptions(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "image_alt")

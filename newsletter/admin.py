@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
 from common.admin_spreadsheets import SpreadsheetExportMixin
 
 # Mailings and their deliveries (compose, preview, test, send) live in their own module.
@@ -144,7 +145,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(PublishingAdminMixin, HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
+class SeminarAdmin(ImageAdminMixin, PublishingAdminMixin, HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
     list_display = ["title", "starts_at", "place", "capacity", "registered_count",
                     "unconfirmed_count", "published"]
     list_filter = ["published", "language"]
@@ -154,12 +155,15 @@ class SeminarAdmin(PublishingAdminMixin, HttpsUrlsMixin, HistoryAdmin, Translati
     inlines = [RegistrationInline]
     actions = [*PublishingAdminMixin.actions, "fill_free_places"]
     fieldsets = [
-        (None, {"fields": [("title_sv", "title_en"), "slug", "published", "language"]}),
+        (None, {"fields": [("title_sv", "title_en"), "slug", "published", "language",
+                           "is_demo"]}),
         (_("When and where"), {"fields": [("starts_at", "ends_at"), ("place_sv", "place_en"),
                                           "online_url"]}),
         (_("Registration"), {"fields": ["capacity", "registration_deadline"]}),
         (_("Texts"), {"fields": [("description_sv", "description_en")]}),
+        IMAGE_FIELDSET,
     ]
+    readonly_fields = ["image_preview"]
 
     def construct_change_message(self, request, form, formsets, add=False):
         # The seminar's history is read by content editors, who may not see who

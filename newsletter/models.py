@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.images import ImageMixin
 from common.search_documents import Searchable, SearchableManager
 
 
@@ -136,7 +137,7 @@ class SeminarQuerySet(models.QuerySet):
         return self.public().filter(ends_at__lt=timezone.now()).order_by("-starts_at")
 
 
-class Seminar(Searchable):
+class Seminar(ImageMixin, Searchable):
     title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(_("slug"), max_length=250, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -151,6 +152,10 @@ class Seminar(Searchable):
     registration_deadline = models.DateTimeField(_("registration deadline"), null=True,
                                                  blank=True)
     published = models.BooleanField(_("published"), default=False)
+    is_demo = models.BooleanField(
+        _("example content"), default=False,
+        help_text=_("Made up to show the portal (manage.py load_demo): pages mark it "
+                    "with an \"Example\" badge."))
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 

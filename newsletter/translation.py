@@ -12,7 +12,7 @@ class MailingListTranslationOptions(TranslationOptions):
 
 @register(Seminar)
 class SeminarTranslationOptions(TranslationOptions):
-    fields = ("title", "description", "place")
+    fields = ("title", "description", "place", "image_alt")
 
 
 @register(Mailing)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "import_export",
+    # Image renditions (common/images.py).
+    "imagekit",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -334,6 +336,20 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Images staff upload (common/images.py): the cleaned originals are kept under
+# MEDIA_ROOT/originals/, which nothing serves; pages show only the renditions that
+# django-imagekit writes under MEDIA_ROOT/renditions/ (nginx serves that folder alone).
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+# The portal serves the renditions itself only in development (and to the browser tests);
+# in production nginx does (deploy/nginx.conf).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Renditions are made when the image is saved, never while a page renders: a page only
+# computes their names (content hashes, so a changed image gets new URLs).
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_dot_hash"
+# Upload limits: bytes of the file, and pixels (decompression bombs are refused).
+IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
 
 # Spreadsheet import needs the model's add permission and export its view permission, so
 # the roles decide who may import projects (without this any staff member could).

@@ -35,5 +35,12 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+# The renditions, as nginx serves them in production (deploy/nginx.conf), where SERVE_MEDIA
+# is on (development); never the originals.
+urlpatterns += [
+    path(f"{settings.MEDIA_URL.lstrip('/')}{settings.IMAGEKIT_CACHEFILE_DIR}/<path:path>",
+         views.rendition, name="rendition"),
+]
+
 handler404 = "palmecentret.views.page_not_found"
 handler500 = "palmecentret.views.server_error"

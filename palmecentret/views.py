@@ -3,6 +3,7 @@ branded error pages."""
 
 import logging
 import sys
+from pathlib import Path
 from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -12,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connectio
 from django.db.models import Exists, OuterRef
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 from django.views.generic import TemplateView
 
 from common.db_router import REPLICA
@@ -275,3 +277,13 @@ def server_error(request):
         return database_unavailable_response(request, exception)
     # No context processors: whatever failed may be what they need (the database).
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+@require_GET
+def rendition(request, path):
+    """An image rendition from MEDIA_ROOT/renditions, where SERVE_MEDIA is on (development,
+    the browser tests); production leaves them to nginx."""
+    if not settings.SERVE_MEDIA:
+        raise Http404
+    return serve(request, path,
+                 document_root=Path(settings.MEDIA_ROOT) / settings.IMAGEKIT_CACHEFILE_DIR)

@@ -9,6 +9,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from common import spreadsheets
 from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
 from common.admin_spreadsheets import SpreadsheetImportExportMixin
 
 from .models import Country, Funder, Partner, Programme, Project, Region, Theme
@@ -49,15 +50,17 @@ class RegionAdmin(ContentAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(ContentAdmin):
+class CountryAdmin(ImageAdminMixin, ContentAdmin):
     list_display = ["name", "iso_code", "region"]
     list_filter = ["region"]
     list_select_related = ["region"]
     search_fields = ["name_sv", "name_en", "iso_code", "slug"]
     autocomplete_fields = ["region"]
     prepopulated_fields = {"slug": ["name_sv"]}
+    readonly_fields = ["image_preview"]
     fieldsets = [(None, {"fields": [("name_sv", "name_en"), "slug", "iso_code", "region",
-                                    ("focus_sv", "focus_en")]})]
+                                    ("focus_sv", "focus_en")]}),
+                 IMAGE_FIELDSET]
 
 
 @admin.register(Theme)
@@ -105,7 +108,7 @@ class ProgrammeProjectInline(TranslationTabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(MarkdownBodyMixin, PublishingAdminMixin, ContentAdmin):
+class ProgrammeAdmin(ImageAdminMixin, MarkdownBodyMixin, PublishingAdminMixin, ContentAdmin):
     list_display = ["name", "region", "funding_framework", "start_date", "end_date",
                     "published"]
     list_filter = ["published", "funding_framework", "region"]
@@ -122,7 +125,9 @@ class ProgrammeAdmin(MarkdownBodyMixin, PublishingAdminMixin, ContentAdmin):
                                    "funder_contribution_identifier"]}),
         (_("Texts"), {"fields": [("summary_sv", "summary_en"), ("body_sv", "body_en"),
                                  "themes"]}),
+        IMAGE_FIELDSET,
     ]
+    readonly_fields = ["image_preview"]
 
 
 class ProjectAdminForm(forms.ModelForm):
@@ -153,7 +158,7 @@ class ProjectAdminForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(MarkdownBodyMixin, PublishingAdminMixin, SpreadsheetImportExportMixin,
+class ProjectAdmin(ImageAdminMixin, MarkdownBodyMixin, PublishingAdminMixin, SpreadsheetImportExportMixin,
                    ContentAdmin):
     form = ProjectAdminForm
     resource_classes = [ProjectResource]
@@ -170,15 +175,16 @@ class ProjectAdmin(MarkdownBodyMixin, PublishingAdminMixin, SpreadsheetImportExp
                            "member_organisations", "funder"]
     prepopulated_fields = {"slug": ["title_sv"]}
     date_hierarchy = "start_date"
-    readonly_fields = ["published_at", "created", "updated"]
+    readonly_fields = ["published_at", "created", "updated", "image_preview"]
     fieldsets = [
         (None, {"fields": [("title_sv", "title_en"), "slug", ("published", "visibility"),
-                           "iati_identifier"]}),
+                           "iati_identifier", "is_demo"]}),
         (_("Where, with whom"), {"fields": ["programme", "countries", "partners",
                                             "member_organisations", "themes"]}),
         (_("Status and period"), {"fields": ["status", ("start_date", "end_date")]}),
         (_("Money and results"), {"fields": ["funder", "budget_sek", "people_reached"]}),
         (_("Texts"), {"fields": [("summary_sv", "summary_en"), ("body_sv", "body_en")]}),
+        IMAGE_FIELDSET,
         (_("Record"), {"fields": ["published_at", "created", "updated"],
                        "classes": ["collapse"]}),
     ]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.images import ImageMixin
 from common.search_documents import Searchable, SearchableManager
 from members.models import MemberOrganisation
 
@@ -93,7 +94,7 @@ class Region(models.Model):
         return reverse("projects:region-detail", kwargs={"slug": self.slug})
 
 
-class Country(Searchable):
+class Country(ImageMixin, Searchable):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     iso_code = models.CharField(
@@ -176,7 +177,7 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
-class Programme(Searchable):
+class Programme(ImageMixin, Searchable):
     class FundingFramework(models.TextChoices):
         SIDA_CSO = "sida_cso", _("Sida CSO framework")
         SIDA_PAO = "sida_pao", _("Sida democracy support (PAO)")
@@ -289,11 +290,12 @@ class ProjectQuerySet(models.QuerySet):
         own fields without the long body, and its countries A-Z (card_countries, a list:
         no queryset is made per card) in one more query whatever the number of cards."""
         return self.only(*Project.CARD_FIELDS).prefetch_related(
-            Prefetch("countries", queryset=Country.objects.only("name").order_by("name"),
-                     to_attr="card_countries"))
+            Prefetch("countries", queryset=Country.objects.only(
+                "name", "iso_code", "region__slug").select_related("region").order_by("name"),
+                to_attr="card_countries"))
 
 
-class Project(Searchable):
+class Project(ImageMixin, Searchable):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         ONGOING = "ongoing", _("ongoing")
@@ -334,6 +336,10 @@ class Project(Searchable):
     visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility.choices,
                                   default=Visibility.PUBLIC)
     published = models.BooleanField(_("published"), default=False)
+    is_demo = models.BooleanField(
+        _("example content"), default=False,
+        help_text=_("Made up to show the portal (manage.py load_demo): pages mark it "
+                    "with an \"Example\" badge."))
     published_at = models.DateTimeField(_("first published"), null=True, blank=True,
                                         editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -357,7 +363,7 @@ class Project(Searchable):
     # What a project card shows (ProjectQuerySet.for_cards), and the programme's id,
     # which a programme's related manager (programme.projects) sets on every row.
     CARD_FIELDS = ("title", "slug", "status", "start_date", "end_date", "budget_sek",
-                   "summary", "programme")
+                   "summary", "programme", "is_demo", *ImageMixin.IMAGE_FIELDS)
 
     class Meta:
         ordering = ["-start_date", "title"]

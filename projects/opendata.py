@@ -31,6 +31,8 @@ PIECE_SIZE = 64 * 1024
 
 IATI_VERSION = "2.03"
 LANGUAGES = ("sv", "en")
+# The first paragraph of a demo project's description (Project.is_demo).
+DEMO_NOTE = {"sv": "Exempelprojekt (demoinnehåll).", "en": "Example project (demo content)."}
 
 # IATI codelists used below (https://iatistandard.org/en/iati-standard/203/codelists/).
 # ActivityStatus: 1 pipeline/identification, 2 implementation, 4 closed. A completed
@@ -424,7 +426,10 @@ def describe(project, today, related=None):
 
     descriptions = {}
     for code in LANGUAGES:
-        text = "\n\n".join(t for t in (getattr(project, f"summary_{code}"),
+        # Demo content says so in the file too (pages show a badge; IATI has no place
+        # for one): nobody may take it for real reporting.
+        note = DEMO_NOTE[code] if project.is_demo else ""
+        text = "\n\n".join(t for t in (note, getattr(project, f"summary_{code}"),
                                          getattr(project, f"body_{code}")) if t)
         if text:
             descriptions[code] = text

@@ -12,7 +12,7 @@ class RegionTranslationOptions(TranslationOptions):
 
 @register(Country)
 class CountryTranslationOptions(TranslationOptions):
-    fields = ("name", "focus")
+    fields = ("name", "focus", "image_alt")
 
 
 @register(Theme)
@@ -27,10 +27,10 @@ class FunderTranslationOptions(TranslationOptions):
 
 @register(Programme)
 class ProgrammeTranslationOptions(TranslationOptions):
-    fields = ("name", "summary", "body")
+    fields = ("name", "summary", "body", "image_alt")
 
 
 @register(Project)
 class ProjectTranslationOptions(TranslationOptions):
-    fields = ("title", "summary", "body")
+    fields = ("title", "summary", "body", "image_alt")
 

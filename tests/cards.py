@@ -4,8 +4,10 @@ visitor sees them."""
 import html
 import re
 
-CARD_LINK = re.compile(r'<article class="[^"]*\bproject-card\b[^"]*">\s*<div class="card-body">'
-                       r'\s*<h3 class="h5 card-title"><a href="([^"]+)">([^<]*)</a></h3>')
+# The card's image (or its fallback) comes before its body; a demo badge after the link.
+CARD_LINK = re.compile(r'<article class="[^"]*\bproject-card\b[^"]*">(?:(?!</article>).)*?'
+                       r'<div class="card-body">'
+                       r'\s*<h3 class="h5 card-title"><a href="([^"]+)">([^<]*)</a>', re.S)
 
 
 def cards(response):

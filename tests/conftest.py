@@ -136,3 +136,13 @@ def ratelimit_clock_stopped(monkeypatch):
 
     now = time.time()
     monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: now))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_root(tmp_path_factory):
+    """Uploads and renditions go to a temporary MEDIA_ROOT of the test run's own, never
+    the checkout's media/ (or whatever MEDIA_ROOT the environment names)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield

@@ -113,3 +113,9 @@ def page(browser, live_server, offsite_requests):
     yield page
     context.close()
 
+
+
+@pytest.fixture(autouse=True)
+def _serve_renditions(settings):
+    """The live server serves the image renditions, as nginx does in production."""
+    settings.SERVE_MEDIA = True

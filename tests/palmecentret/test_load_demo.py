@@ -160,8 +160,10 @@ class TestFacts:
         for region in Region.objects.all():
             assert 2 <= Project.objects.in_region(region).count() <= 4
         for project in projects:
-            assert project.summary_sv.startswith("Exempelprojekt (demoinnehåll).")
-            assert project.summary_en.startswith("Example project (demo content).")
+            # Marked by the flag (a badge on the pages), not by a sentence.
+            assert project.is_demo
+            assert "demoinnehåll" not in project.summary_sv
+            assert "demo content" not in project.summary_en
             assert project.iati_identifier.startswith("SE-ON-DEMO-")
             iati_identifier_validator(project.iati_identifier)
             assert project.countries.exists() and project.themes.exists()
@@ -240,7 +242,7 @@ def test_generated_projects_are_created_once():
     for project in generated.prefetch_related("countries"):
         assert project.countries.all(), project
         iati_identifier_validator(project.iati_identifier)
-        assert project.summary_sv.startswith("Exempelprojekt (demoinnehåll).")
+        assert project.is_demo and project.summary_sv.startswith("Ett genererat projekt")
     project = Project.objects.get(slug="exempelprojekt-17")
     assert (project.title_sv, project.title_en) == ("Exempelprojekt 17", "Example project 17")
     assert project.iati_identifier == "SE-ON-DEMO-GEN-17"
@@ -385,3 +387,40 @@ def test_a_bulk_load_outside_a_transaction_is_vacuumed():
     for table in (Project._meta.db_table, Subscriber._meta.db_table):
         total, visible = pages(table)
         assert total == visible > 0, table
+
+
+def test_a_database_loaded_before_the_flag_gets_it_and_loses_the_sentence():
+    load_demo("--projects", "3")
+    Project.objects.update(is_demo=False)
+    for project in Project.objects.all():
+        project.summary_sv = f"{load_demo_module.DEMO_MARKER_SV} {project.summary_sv}"
+        project.summary_en = f"{load_demo_module.DEMO_MARKER_EN} {project.summary_en}"
+        project.save()
+    load_demo()
+    assert not Project.objects.filter(is_demo=False).exists()
+    assert not Project.objects.filter(summary_sv__contains="demoinnehåll").exists()
+    assert not Project.objects.filter(summary_en__contains="demo content").exists()
+    generated = Project.objects.get(slug="exempelprojekt-2")
+    assert generated.summary_sv.startswith("Ett genererat projekt om ")
+
+
+def test_the_written_content_gets_drawn_images_marked_as_demo_once():
+    from django.conf import settings as django_settings
+    from pathlib import Path
+
+    load_demo("--projects", "2")
+    with_images = [*Country.objects.all(), *Programme.objects.all(),
+                   *MemberOrganisation.objects.all(), *Network.objects.all(),
+                   *Seminar.objects.all(), *Project.objects.exclude(slug__startswith="exempel")]
+    for obj in with_images:
+        assert obj.image, obj
+        assert obj.image_credit == "Demobild, genererad av load_demo" and obj.image_licence
+        assert obj.image_alt_sv and obj.image_alt_en
+        assert (Path(django_settings.MEDIA_ROOT) / obj.image_w480_webp.name).exists()
+    assert not Project.objects.filter(slug__startswith="exempelprojekt-").exclude(image="")
+    media = Path(django_settings.MEDIA_ROOT)
+    before = sorted(media.rglob("*"))
+    names = {obj.pk: obj.image.name for obj in Project.objects.all()}
+    load_demo()
+    assert sorted(media.rglob("*")) == before  # nothing drawn twice
+    assert {obj.pk: obj.image.name for obj in Project.objects.all()} == names

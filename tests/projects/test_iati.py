@@ -86,6 +86,15 @@ def test_the_demo_content_validates(client, settings, schema):
     assert len(activities(root)) == Project.objects.public().count() > 5
 
 
+def test_demo_projects_say_so_in_their_descriptions(client, settings):
+    # Pages show a badge; the file opens the description with the sentence instead.
+    load_demo(settings, projects=5)
+    for element in activities(parse_xml(client.get(URL))).values():
+        texts = narratives(element.find("description"))
+        assert texts["sv"].startswith("Exempelprojekt (demoinnehåll).\n\n")
+        assert texts["en"].startswith("Example project (demo content).\n\n")
+
+
 def test_a_thousand_generated_projects_validate(client, settings, schema):
     load_demo(settings, projects=1000)
     response = client.get(URL)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models.functions import Substr
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
@@ -16,13 +17,16 @@ from common.db import lift_statement_timeout
 from common.search_documents import update_search_documents
 from members.models import MemberOrganisation, Network
 from newsletter.models import MailingList, Seminar, Subscriber, Subscription
+from palmecentret import demo_images
 from projects.models import Country, Funder, Partner, Programme, Project, Region, Theme
 
 # Seminars happen in Stockholm, so their times are Stockholm times whatever the server's
 # own TIME_ZONE is.
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
-# Every demo project's summary starts with these, so nobody mistakes one for real reporting.
+# Demo projects are marked by Project.is_demo (an "Example" badge on their cards and
+# pages). Their summaries used to start with these sentences: a database loaded then
+# loses them on the next run.
 DEMO_MARKER_SV = "Exempelprojekt (demoinnehåll)."
 DEMO_MARKER_EN = "Example project (demo content)."
 SEMINAR_MARKER_SV = "Exempelseminarium (demoinnehåll)."
@@ -811,7 +815,9 @@ class Command(BaseCommand):
         programmes = self._load_programmes(regions, countries, themes, funders)
         partners = self._load_partners(countries)
         self._load_projects(programmes, funders, countries, themes, partners, members)
+        self._mark_old_demo_projects()
         self._load_seminars()
+        self._load_images(countries, members, programmes)
         if self.verbosity >= 2:
             self.stdout.write("Demo content from the facts loaded.")
 
@@ -959,13 +965,14 @@ class Command(BaseCommand):
                     **data,
                     "programme": programmes[programme] if programme else None,
                     "funder": funders[funder],
-                    "summary_sv": f"{DEMO_MARKER_SV} {data['summary_sv']}",
-                    "summary_en": f"{DEMO_MARKER_EN} {data['summary_en']}",
+                    "is_demo": True,
                     "iati_identifier": f"SE-ON-DEMO-{slug}",
                 },
             )
             for name, objects in relations.items():
                 getattr(project, name).set(objects)
+            countries_here = relations["countries"]
+            self._give_map(project, countries_here, countries_here[0].region.slug)
 
     def _load_seminars(self):
         # Dates move with each run so the upcoming seminar stays upcoming.
@@ -1001,6 +1008,7 @@ class Command(BaseCommand):
                     upcoming_day - datetime.timedelta(days=3), datetime.time(12, 0),
                     tzinfo=STOCKHOLM),
                 "published": True,
+                "is_demo": True,
             },
         )
         Seminar.objects.update_or_create(
@@ -1022,8 +1030,46 @@ class Command(BaseCommand):
                 "capacity": 60,
                 "registration_deadline": past_start - datetime.timedelta(days=2),
                 "published": True,
+                "is_demo": True,
             },
         )
+
+    # --- Images -------------------------------------------------------------------------
+
+    def _give_map(self, obj, countries, region_slug):
+        """`obj` gets a picture of the map of `countries` on the region's colour."""
+        colour = demo_images.REGION_COLOURS.get(region_slug, demo_images.PC_RED)
+        names_sv = ", ".join(c.name_sv for c in countries)
+        names_en = ", ".join(c.name_en for c in countries)
+        demo_images.give_image(
+            obj, demo_images.map_picture([c.iso_code for c in countries], colour),
+            f"Demobild: karta över {names_sv}", f"Demo image: map of {names_en}")
+
+    def _load_images(self, countries, members, programmes):
+        """Drawn pictures for the content written here (generated projects use the pages'
+        fallback); each run draws them again but stores and renders only what changed."""
+        for country in countries.values():
+            self._give_map(country, [country], country.region.slug)
+        for programme in programmes.values():
+            self._give_map(programme, list(programme.countries.order_by("name")),
+                           programme.region.slug)
+        for member in members.values():
+            self._give_logo(member)
+        for network in Network.objects.filter(slug__in=[n["slug"] for n in NETWORKS]):
+            self._give_logo(network, colour=(29, 29, 27))
+        sweden = Country(iso_code="SE", name_sv="Sverige", name_en="Sweden")
+        for seminar in Seminar.objects.filter(
+                slug__in=["fackliga-rattigheter-i-sodra-afrika",
+                          "fred-och-nedrustning-i-olof-palmes-anda"]):
+            self._give_map(seminar, [sweden], "")
+
+    def _give_logo(self, organisation, colour=demo_images.PC_RED):
+        label = organisation.short_name or "".join(
+            word[0] for word in organisation.name_sv.split() if word[0].isupper())[:4]
+        demo_images.give_image(
+            organisation, demo_images.name_plate(label or organisation.name_sv[:3], colour),
+            f"Demologotyp: {organisation.short_name or organisation.name_sv}",
+            f"Demo logo: {organisation.short_name or organisation.name_en}")
 
     # --- Generated projects ---------------------------------------------------------------
 
@@ -1105,10 +1151,9 @@ class Command(BaseCommand):
             iati_identifier=GENERATED_IATI.format(number),
             title_sv=f"Exempelprojekt {number}",
             title_en=f"Example project {number}",
-            summary_sv=f"{DEMO_MARKER_SV} Ett genererat projekt om "
-                       f"{theme.name_sv.lower()} i {country.name_sv}.",
-            summary_en=f"{DEMO_MARKER_EN} A generated project on "
-                       f"{theme.name_en.lower()} in {country.name_en}.",
+            summary_sv=f"Ett genererat projekt om {theme.name_sv.lower()} i {country.name_sv}.",
+            summary_en=f"A generated project on {theme.name_en.lower()} in {country.name_en}.",
+            is_demo=True,
             body_sv="Projektet är skapat av kommandot load_demo för att visa portalen med "
                     "många projekt. Alla uppgifter är påhittade.",
             body_en="This project was made by the load_demo command to show the portal with "
@@ -1134,6 +1179,20 @@ class Command(BaseCommand):
             "member_organisations": members,
         }
         return project, relations
+
+    def _mark_old_demo_projects(self):
+        """A database loaded before Project.is_demo: its demo projects (all those with
+        the demo's IATI identifiers) get the flag, and lose the sentence that marked them
+        at the start of their summaries."""
+        demo = Project.objects.filter(iati_identifier__startswith="SE-ON-DEMO-")
+        demo.filter(is_demo=False).update(is_demo=True)
+        for code, marker in (("sv", DEMO_MARKER_SV), ("en", DEMO_MARKER_EN)):
+            field = f"summary_{code}"
+            marked = demo.filter(**{f"{field}__startswith": f"{marker} "})
+            changed = list(marked.values_list("pk", flat=True))
+            if changed:
+                marked.update(**{field: Substr(field, len(marker) + 2)})
+                update_search_documents(Project.objects.filter(pk__in=changed))
 
     def _ensure_generated_projects(self, total):
         existing = set(Project.objects.filter(
