@@ -50,6 +50,8 @@ from run import (
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/palmecentret_bench_phone"
 DEPLOY_NGINX = ROOT / "deploy" / "nginx.conf"
+# MEDIA_ROOT in deploy/nginx.conf (and deploy/palmecentret.env.example).
+DEPLOY_MEDIA_ROOT = "/srv/palmecentret/media"
 NGINX_TEMPLATE = ROOT / "bench" / "nginx.conf"
 CHROMIUM = "/usr/bin/chromium"
 # The flags our machines need (as tests/browser/conftest.py): no sandbox as root, no GPU,
@@ -155,9 +157,10 @@ def _blocks(text, keyword):
 
 def site_config(deploy_text, listen, upstream, media_root):
     """The https server of deploy/nginx.conf as a plain-http server on `listen`, sending to
-    gunicorn at `upstream`, with its `location /media/` (if it has one) reading
-    `media_root`. Everything else (locations, proxy headers, limits) is taken as it is.
-    Returns (config text, whether /media/ is served by nginx)."""
+    gunicorn at `upstream`, its locations under /media/ reading `media_root` where they
+    read production's media folder. Everything else (locations, proxy headers, limits)
+    is taken as it is. Returns (config text, (URL prefix, folder under media_root) of the
+    first location nginx serves media files from, or None)."""
     text = "\n".join(line.split("#", 1)[0] for line in deploy_text.splitlines())
     servers = [body for body in _blocks(text, "server") if "ssl_certificate" in body]
     if len(servers) != 1:
@@ -168,30 +171,25 @@ def site_config(deploy_text, listen, upstream, media_root):
     body = re.sub(r"^\s*(listen|server_name|ssl_\w+)\s[^;]*;", "", body, flags=re.M)
     # nginx behind TLS sends "https" for $scheme: without it the portal redirects.
     body = re.sub(r"(proxy_set_header\s+X-Forwarded-Proto\s+)\$scheme;", r"\1https;", body)
-    media = re.search(r"location\s+(\^~\s+)?/media/\s*\{[^}]*\}", body)
-    if media:
-        served = re.sub(r"\b(alias|root)\s+[^;]+;",
-                        lambda m: (f"alias {media_root.rstrip('/')}/;" if m.group(1) == "alias"
-                                   else f"root {Path(media_root).parent};"),
-                        media.group())
-        if Path(media_root).name != "media" and "root " in served:
-            raise BenchError("deploy/nginx.conf serves /media/ with root; the bench's "
-                             "MEDIA_ROOT must then be a folder named media")
-        body = body[:media.start()] + served + body[media.end():]
-    elif "/media/" in body:
-        raise BenchError(f"{DEPLOY_NGINX} names /media/ in a way the benchmark cannot "
-                         "read (a nested block?); see site_config() in bench/phone.py")
+    # Every location that reads production's media folder reads the run's instead; the
+    # first one that serves files from it (an alias) is probed once nginx runs.
+    body = body.replace(DEPLOY_MEDIA_ROOT, media_root.rstrip("/"))
+    served = re.search(r"location\s+(/media/[^\s{]*)\s*\{[^{}]*?\balias\s+"
+                       + re.escape(media_root.rstrip("/")) + r"(/[^;]*);", body)
+    # (the URL prefix, the folder under the run's MEDIA_ROOT it is read from)
+    media = (served.group(1), served.group(2).strip("/")) if served else None
     names = set(re.findall(r"proxy_pass\s+https?://([\w.-]+)", body))
     upstreams = "".join(f"upstream {name} {{\n    server {upstream};\n}}\n"
                         for name in sorted(names))
     config = ("# Derived by bench/phone.py from deploy/nginx.conf.\n"
               f"{upstreams}\nserver {{\n    listen {listen};{body.rstrip()}\n}}\n")
-    return config, bool(media)
+    return config, media
 
 
 def write_nginx_config(run_dir, port, gunicorn_port, media_root):
     """bench/nginx.conf and the site derived from deploy/nginx.conf, in `run_dir`; the
-    command that runs nginx in the foreground with them, and whether nginx serves /media/."""
+    command that runs nginx in the foreground with them, and what of /media/ nginx serves
+    (site_config)."""
     site, media = site_config(DEPLOY_NGINX.read_text(), f"127.0.0.1:{port}",
                               f"127.0.0.1:{gunicorn_port}", str(media_root))
     (run_dir / "site.conf").write_text(site)
@@ -225,9 +223,11 @@ def start_nginx(processes, run_dir, gunicorn_port, media_root):
         raise BenchError(f"nginx did not answer /healthz within 20 s; see {run_dir}")
     if media:
         # The location reads the run's media folder (and nginx's workers may read it).
-        probe_file = Path(media_root) / "bench-probe.txt"
+        prefix, folder = media
+        probe_file = Path(media_root) / folder / "bench-probe.jpg"
+        probe_file.parent.mkdir(parents=True, exist_ok=True)
         probe_file.write_text("media\n")
-        status = get(port, "/media/bench-probe.txt")[0]
+        status = get(port, f"{prefix}bench-probe.jpg")[0]
         probe_file.unlink()
         if status != 200:
             raise BenchError(f"nginx answered {status} for a file in MEDIA_ROOT; see "
@@ -420,9 +420,9 @@ def main():
                 get(port, urls[name])
         results["config"]["cache"] = env.get("CACHE_URL", "portal default (each worker's own)")
         results["config"]["media"] = (
-            "nginx serves /media/ from MEDIA_ROOT (deploy/nginx.conf's location /media/)"
-            if media else "deploy/nginx.conf has no location /media/: it goes to gunicorn, "
-                          "as in production")
+            f"nginx serves {media[0]} from MEDIA_ROOT/{media[1]} (deploy/nginx.conf)"
+            if media else "deploy/nginx.conf serves no media files: /media/ goes to "
+                          "gunicorn, as in production")
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:

@@ -1,6 +1,7 @@
 """The phone benchmark's nginx: its site is deploy/nginx.conf's, on plain http on loopback."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,16 +16,6 @@ import phone  # noqa: E402
 
 DEPLOY = (ROOT / "deploy" / "nginx.conf").read_text()
 
-# The shape production's media location is expected to have (issue 25, item 2), in the
-# https server (the last one).
-_head, _, _tail = DEPLOY.rpartition("    location / {")
-WITH_MEDIA = _head + """    location /media/ {
-        alias /srv/palmecentret/media/;
-        expires 30d;
-        add_header X-Content-Type-Options nosniff;
-    }
-
-    location / {""" + _tail
 
 
 def test_site_is_the_https_server_on_loopback_http():
@@ -38,21 +29,22 @@ def test_site_is_the_https_server_on_loopback_http():
     for gone in ("ssl_", "443", "server_name", "acme-challenge", "return 301"):
         assert gone not in site
     # The rest of the https server, as it is.
-    for kept in ("client_max_body_size 10m;", "proxy_read_timeout 60s;",
+    for kept in (re.search(r"client_max_body_size [^;]+;", DEPLOY).group(),
+                 "proxy_read_timeout 60s;",
                  "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"):
         assert kept in site
-    assert media == ("location /media/" in DEPLOY)
 
 
-def test_media_location_reads_the_benchmarks_media_root():
-    site, media = phone.site_config(WITH_MEDIA, "127.0.0.1:8080", "127.0.0.1:9000",
+def test_media_locations_read_the_benchmarks_media_root():
+    site, media = phone.site_config(DEPLOY, "127.0.0.1:8080", "127.0.0.1:9000",
                                     "/tmp/run/media")
 
-    assert media
-    assert "alias /tmp/run/media/;" in site
+    # Production serves the renditions, never the originals, with its own headers.
+    assert media == ("/media/renditions/", "renditions")
+    assert "alias /tmp/run/media/renditions/;" in site
     assert "/srv/palmecentret" not in site
-    assert "expires 30d;" in site
-    assert "add_header X-Content-Type-Options nosniff;" in site
+    assert "immutable" in site
+    assert "X-Content-Type-Options nosniff" in site
 
 
 @pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed")
