@@ -110,7 +110,8 @@ def locator_map(countries, title, figure_class="", map_id="locator-map"):
     """A small map around `countries` (Country objects, or one) with them marked, in a <figure>
     with `figure_class`, for a page about them; nothing if the map has none of them. An
     image with `title` as its name: the page names and links the countries in text.
-    `map_id` names its title element, unique when a page has several (region cards).
+    Without a title it is decoration, hidden from screen readers (on a card whose title
+    names the place). `map_id` names its title element, unique when a page has several.
     Only the shapes that reach into the crop are drawn: a page with four maps stays small."""
     if hasattr(countries, "iso_code"):  # one Country, for its own page
         countries = [countries]
