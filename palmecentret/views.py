@@ -53,8 +53,13 @@ class HomeView(TemplateView):
             regions=regions,
             map_countries=lambda: [c for region in regions() for c in region.countries.all()],
             latest_projects=self.latest_projects,
+            hero_project=self.hero_project,
             **kwargs,
         )
+
+    def hero_project(self):
+        """The newest published project with a photo, for the hero (else the map)."""
+        return Project.objects.public().exclude(image="").newest_published().first()
 
     def regions(self):
         return list(Region.objects.with_counts().prefetch_related(

@@ -52,3 +52,19 @@ def test_region_cards_show_their_countries_on_a_decorative_map(client, balkans):
     (svg,) = card.xpath(".//svg")
     assert svg.get("aria-hidden") == "true" and not svg.xpath(".//title")
     assert len(svg.xpath(".//*[@class='marked']")) >= 1
+
+
+def test_the_hero_shows_the_newest_project_with_a_photo_and_names_it(client, balkans, settings,
+                                                                      tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.management import call_command
+    import io
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    (hero,) = select(home(client, "/"), "section", "home-hero")
+
+    (img,) = hero.xpath(".//img[@class='media-img']")
+    assert img.get("alt") and img.get("width") and img.get("loading") != "lazy"
+    assert hero.xpath(".//figcaption[@class='media-credit']")
+    assert hero.xpath(".//p[@class='home-hero-caption']/a/@href")[0].startswith("/projekt/")
+    assert not hero.xpath(".//svg[@class='world-map']")
