@@ -4,13 +4,13 @@ branded error pages."""
 import logging
 import sys
 from pathlib import Path
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import quote, urlencode, urlsplit
 
 import segno
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -46,12 +46,24 @@ class HomeView(TemplateView):
     latest_count = 6
 
     def get_context_data(self, **kwargs):
+        # Each read once, and only when a cached fragment that shows it is missing: the
+        # regions' cards and the hero's map share one query (and one of their countries).
+        regions = cache(self.regions)
         return super().get_context_data(
-            # Both called only when the template's cached fragment of them is missing.
-            regions=Region.objects.with_counts,
+            regions=regions,
+            map_countries=lambda: [c for region in regions() for c in region.countries.all()],
             latest_projects=self.latest_projects,
+            hero_project=self.hero_project,
             **kwargs,
         )
+
+    def hero_project(self):
+        """The newest published project with a photo, for the hero (else the map)."""
+        return Project.objects.public().exclude(image="").newest_published().first()
+
+    def regions(self):
+        return list(Region.objects.with_counts().prefetch_related(
+            Prefetch("countries", queryset=Country.objects.order_by("name"))))
 
     def latest_projects(self):
         return Project.objects.public().for_cards().newest_published()[:self.latest_count]

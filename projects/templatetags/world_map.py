@@ -98,20 +98,35 @@ def locator_view_box(codes):
     return f"{x:.0f} {y:.0f} {width:.0f} {height:.0f}"
 
 
+def in_view(code, view_box):
+    """Whether a country's shape reaches into the viewBox "x y width height"."""
+    x, y, width, height = (float(n) for n in view_box.split())
+    left, top, right, bottom = bounds(code)
+    return right >= x and left <= x + width and bottom >= y and top <= y + height
+
+
 @register.inclusion_tag("projects/includes/locator_map.html")
-def locator_map(countries, title, figure_class=""):
-    """A small map around `countries` (Country objects) with them marked, in a <figure>
+def locator_map(countries, title, figure_class="", map_id="locator-map"):
+    """A small map around `countries` (Country objects, or one) with them marked, in a <figure>
     with `figure_class`, for a page about them; nothing if the map has none of them. An
-    image with `title` as its name: the page names and links the countries in text."""
+    image with `title` as its name: the page names and links the countries in text.
+    Without a title it is decoration, hidden from screen readers (on a card whose title
+    names the place). `map_id` names its title element, unique when a page has several.
+    Only the shapes that reach into the crop are drawn: a page with four maps stays small."""
+    if hasattr(countries, "iso_code"):  # one Country, for its own page
+        countries = [countries]
     data = map_data()
     codes = {shape["code"] for shape in data["countries"]}
     marked = [c.iso_code for c in countries if c.iso_code in codes]
     if not marked:
         return {"shapes": None}
-    shapes = sorted(data["countries"], key=lambda s: (s["code"] in marked, "point" in s))
+    view_box = locator_view_box(marked)
+    shapes = sorted((s for s in data["countries"] if in_view(s["code"], view_box)),
+                    key=lambda s: (s["code"] in marked, "point" in s))
     return {
         "title": title,
         "figure_class": figure_class,
-        "view_box": locator_view_box(marked),
+        "map_id": map_id,
+        "view_box": view_box,
         "shapes": [{**shape, "marked": shape["code"] in marked} for shape in shapes],
     }

@@ -56,3 +56,27 @@ def test_menu_button_controls_the_menu_which_holds_search_language_and_main_menu
     assert "is-open" not in menu.get("class") and menu.get("hidden") is None
     assert select(menu, "form", role="search") and select(menu, "nav", "language-switch")[0].xpath(".//a")
     assert len(select(menu, "nav", "main-nav")[0].xpath(".//a")) == 7
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("/", "Palmecentret Olof Palmes Internationella Center"),
+    ("/projekt/", "Palmecentret Olof Palmes Internationella Center"),
+    ("/en/", "Olof Palme International Center"),
+    ("/en/projects/", "Olof Palme International Center"),
+    ("/en/support-us/", "Olof Palme International Center"),
+])
+def test_the_brand_in_the_header_is_the_organisations_name_in_the_pages_language(
+        client, path, name):
+    (brand,) = select(header(client, path), "a", "site-brand")
+
+    assert " ".join(brand.text_content().split()) == name
+    assert brand.get("href") == ("/en/" if path.startswith("/en/") else "/")
+
+
+def test_the_english_support_page_calls_the_organisation_by_its_english_name(client):
+    response = client.get("/en/support-us/")
+    html = response.content.decode()
+
+    assert "Palmecentret" not in html  # the header, the description and the text alike
+    assert "Olof Palme International Center's solidarity fund" in html
+    assert "Palmecentret" in client.get("/stod-oss/").content.decode()
