@@ -7,6 +7,7 @@ credit line, with their licence recorded."""
 import hashlib
 import io
 import re
+import unicodedata
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -72,6 +73,8 @@ def map_picture(codes, colour):
 
 def name_plate(text, colour=PC_RED):
     """A logo stand-in: `text` (a short name) in white on `colour`."""
+    # Pillow's bundled font has glyphs for ASCII only: "Ö" is drawn as "O", not as a box.
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     image = _background(LOGO_SIZE, colour)
     draw = ImageDraw.Draw(image)
     # Glyphs are about 0.6 of the size wide: the text fills at most 80 % of the width.

@@ -38,7 +38,10 @@ def test_pages_show_renditions_with_srcset_size_and_alt(page, viewport):
     for path in PAGES:
         response = page.goto(path)
         assert response.status == 200, path
-        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # lazy images
+        # Lazy images load as they come near the screen: bring each one there.
+        pictures = page.locator("img.media-img")
+        for index in range(pictures.count()):
+            pictures.nth(index).scroll_into_view_if_needed()
         page.wait_for_load_state("networkidle")
         images = page.evaluate(IMAGES)
         assert images, path
