@@ -190,6 +190,14 @@ class TestFacts:
         assert timezone.now() < upcoming.registration_deadline < upcoming.starts_at
         assert Seminar.objects.past().exists()
 
+    def test_demo_seminars_wear_the_badge_not_a_sentence(self, client):
+        for seminar in Seminar.objects.all():
+            assert seminar.is_demo
+            assert "demoinnehåll" not in seminar.description_sv
+            assert "demo content" not in seminar.description_en
+        page = client.get(Seminar.objects.upcoming().get().get_absolute_url())
+        assert 'class="badge demo-badge"' in page.content.decode()
+
     def test_english_fields_are_filled(self):
         checks = [
             (Region, ["name", "focus"]), (Country, ["name"]), (Theme, ["name", "description"]),

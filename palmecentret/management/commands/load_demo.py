@@ -29,8 +29,6 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # loses them on the next run.
 DEMO_MARKER_SV = "Exempelprojekt (demoinnehåll)."
 DEMO_MARKER_EN = "Example project (demo content)."
-SEMINAR_MARKER_SV = "Exempelseminarium (demoinnehåll)."
-SEMINAR_MARKER_EN = "Example seminar (demo content)."
 
 GENERATED_SLUG = "exempelprojekt-{}"
 GENERATED_IATI = "SE-ON-DEMO-GEN-{}"
@@ -989,11 +987,11 @@ class Command(BaseCommand):
                 "title_sv": "Fackliga rättigheter i södra Afrika – samtal med våra partner",
                 "title_en": "Trade union rights in Southern Africa – a conversation with "
                             "our partners",
-                "description_sv": f"{SEMINAR_MARKER_SV} Hur får arbetare, kvinnor och unga i "
+                "description_sv": "Hur får arbetare, kvinnor och unga i "
                                   "Sydafrika, Namibia och Zimbabwe kunskap och verktyg för "
                                   "att kräva sina rättigheter? Partnerorganisationer och "
                                   "medlemsorganisationer berättar om sina erfarenheter.",
-                "description_en": f"{SEMINAR_MARKER_EN} How do workers, women and young "
+                "description_en": "How do workers, women and young "
                                   "people in South Africa, Namibia and Zimbabwe gain the "
                                   "knowledge and tools to claim their rights? Partner and "
                                   "member organisations share their experience.",
@@ -1016,9 +1014,9 @@ class Command(BaseCommand):
             defaults={
                 "title_sv": "Fred och nedrustning i Olof Palmes anda",
                 "title_en": "Peace and disarmament in the spirit of Olof Palme",
-                "description_sv": f"{SEMINAR_MARKER_SV} Ett samtal om kärnvapennedrustning, "
+                "description_sv": "Ett samtal om kärnvapennedrustning, "
                                   "gemensam säkerhet och civilsamhällets roll för fred.",
-                "description_en": f"{SEMINAR_MARKER_EN} A conversation about nuclear "
+                "description_en": "A conversation about nuclear "
                                   "disarmament, common security and civil society's part "
                                   "in building peace.",
                 "starts_at": past_start,
