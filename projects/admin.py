@@ -12,7 +12,9 @@ from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
 from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
 from common.admin_spreadsheets import SpreadsheetImportExportMixin
 
-from .models import Country, Funder, Partner, Programme, Project, Region, Theme
+from .models import (Country, Funder, Partner, Programme, Project, Region, Theme,
+                     check_iati_prefix, iati_identifier_validator,
+                     propose_iati_identifier)
 from .resources import ProjectResource
 
 
@@ -149,6 +151,16 @@ class ProjectAdminForm(forms.ModelForm):
             data["published"] = ""  # a copy starts as a draft
             self.data = data
 
+    def clean_iati_identifier(self):
+        """A new identifier, or a changed one, starts with the reporting organisation's
+        (check_iati_prefix); one already saved under another prefix may stay, so the
+        project's other fields can still be edited."""
+        value = self.cleaned_data["iati_identifier"]
+        if self.instance.pk is None or "iati_identifier" in self.changed_data:
+            iati_identifier_validator(value)  # the format first: its message says more
+            check_iati_prefix(value)
+        return value
+
     @staticmethod
     def _free(field, value, suffix):
         candidate, n = f"{value}{suffix}", 2
@@ -188,6 +200,16 @@ class ProjectAdmin(ImageAdminMixin, MarkdownBodyMixin, PublishingAdminMixin, Spr
         (_("Record"), {"fields": ["published_at", "created", "updated"],
                        "classes": ["collapse"]}),
     ]
+
+    def get_changeform_initial_data(self, request):
+        """A new project's IATI identifier is proposed (propose_iati_identifier), within
+        its programme when the link that opens the form names one (?programme=<id>)."""
+        initial = super().get_changeform_initial_data(request)
+        programme_id = str(initial.get("programme") or "")
+        programme = (Programme.objects.filter(pk=programme_id).first()
+                     if programme_id.isdigit() else None)
+        initial.setdefault("iati_identifier", propose_iati_identifier(programme))
+        return initial
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)

@@ -1,6 +1,8 @@
 """Where Palmecentret works and on what: regions, countries, themes, funders, programmes,
 local partners and projects."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, Subquery
@@ -21,6 +23,34 @@ iati_identifier_validator = RegexValidator(
       "letters, digits, full stops, underscores and hyphens, no spaces."),
 )
 
+
+
+def iati_prefix():
+    """What every project's IATI identifier starts with (IATI rule 1.1.21): the reporting
+    organisation's identifier and a hyphen. In development that is the demo identifier,
+    which load_demo's projects use."""
+    return f"{settings.IATI_ORGANISATION_IDENTIFIER}-"
+
+
+def check_iati_prefix(value):
+    """ValidationError unless `value` starts with the reporting organisation's prefix."""
+    if not value.startswith(iati_prefix()):
+        raise ValidationError(
+            _("The IATI identifier must start with Palmecentret's organisation identifier "
+              "and a hyphen, %(prefix)s, e.g. %(example)s (IATI rule 1.1.21)."),
+            code="iati_prefix",
+            params={"prefix": iati_prefix(), "example": f"{iati_prefix()}123"})
+
+
+def propose_iati_identifier(programme=None):
+    """An unused identifier for a new project: the organisation's prefix, the programme's
+    slug if it has one, and the next number after the highest already used there
+    (SE-ON-DEMO-civic-space-3)."""
+    stem = iati_prefix() + (f"{programme.slug}-" if programme else "")
+    taken = Project.objects.filter(iati_identifier__startswith=stem).values_list(
+        "iati_identifier", flat=True)
+    numbers = [int(rest) for rest in (t[len(stem):] for t in taken) if rest.isdigit()]
+    return f"{stem}{max(numbers, default=0) + 1}"
 
 def slug_not_empty(model_name):
     """A slug is how the project spreadsheet names a record: the database refuses an empty
@@ -306,36 +336,88 @@ class Project(ImageMixin, Searchable):
         HIDE_PARTNERS = "hide_partners", _("public without partner names and places")
         INTERNAL = "internal", _("internal (never shown outside admin)")
 
-    title = models.CharField(_("title"), max_length=250)
-    slug = models.SlugField(_("slug"), max_length=250, unique=True)
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
-                                  on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="projects")
-    countries = models.ManyToManyField(Country, verbose_name=_("countries"),
-                                       related_name="projects")
-    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True,
-                                    related_name="projects")
-    partners = models.ManyToManyField(Partner, verbose_name=_("local partners"), blank=True,
-                                      related_name="projects")
+    title = models.CharField(
+        _("title"), max_length=250,
+        help_text=_("The project's name, short and plain. Shown on the project page, its "
+                    "card, in search and in the IATI file."))
+    slug = models.SlugField(
+        _("slug"), max_length=250, unique=True,
+        help_text=_("The last part of the page's web address: lower-case letters, digits "
+                    "and hyphens. Filled in from the Swedish title; keep it once the page "
+                    "is public, links to it would break."))
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="projects",
+        help_text=_("The programme the project is part of, if any. Shown on the project "
+                    "page, as a filter on the project list and in the IATI file."))
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), related_name="projects",
+        help_text=_("Where the work is done; at least one. Shown on the project page and "
+                    "card, on the map and country pages, and in the IATI file."))
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="projects",
+        help_text=_("What the work is about. Shown on the project page, as a filter on the "
+                    "project list and as sectors in the IATI file."))
+    partners = models.ManyToManyField(
+        Partner, verbose_name=_("local partners"), blank=True, related_name="projects",
+        help_text=_("The local organisations the project works with. Shown on the project "
+                    "page and in the open data, unless the visibility hides partners."))
     member_organisations = models.ManyToManyField(
         MemberOrganisation, verbose_name=_("implementing member organisations"), blank=True,
         related_name="projects",
+        help_text=_("The member organisations that carry out the project. Shown on the "
+                    "project page, as a filter on the project list and in the open data."),
     )
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.PLANNED)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
-    budget_sek = models.BigIntegerField(_("budget (SEK)"), null=True, blank=True)
-    funder = models.ForeignKey(Funder, verbose_name=_("funder"), on_delete=models.PROTECT,
-                               null=True, blank=True, related_name="projects")
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True)
-    people_reached = models.PositiveIntegerField(_("people reached"), null=True, blank=True)
-    iati_identifier = models.CharField(_("IATI activity identifier"), max_length=150,
-                                       unique=True, validators=[iati_identifier_validator])
-    visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility.choices,
-                                  default=Visibility.PUBLIC)
-    published = models.BooleanField(_("published"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED,
+        help_text=_("Shown on the project page and card, as a filter on the project list "
+                    "and as the activity status in the IATI file."))
+    start_date = models.DateField(
+        _("start date"),
+        help_text=_("The day the project starts. The year shows on the card; the list is "
+                    "sorted by it."))
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True,
+        help_text=_("Leave empty while it is not known. Needed for the budget to be split "
+                    "over years in the IATI file."))
+    budget_sek = models.BigIntegerField(
+        _("budget (SEK)"), null=True, blank=True,
+        help_text=_("The whole budget in Swedish kronor, digits only (e.g. 1500000). Shown "
+                    "on the project page and card and in the open data."))
+    funder = models.ForeignKey(
+        Funder, verbose_name=_("funder"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="projects",
+        help_text=_("Who pays for the project, e.g. Sida. Shown on the project page, as a "
+                    "filter on the project list and in the IATI file."))
+    summary = models.TextField(
+        _("summary"), blank=True,
+        help_text=_("One or two sentences. Shown on the card, at the top of the project "
+                    "page and in the IATI file."))
+    body = models.TextField(
+        _("body"), blank=True,
+        help_text=_("The full description. Shown on the project page and in the IATI "
+                    "file."))
+    people_reached = models.PositiveIntegerField(
+        _("people reached"), null=True, blank=True,
+        help_text=_("How many people the project has reached, a whole number. Shown on the "
+                    "project page and in the open data."))
+    iati_identifier = models.CharField(
+        _("IATI activity identifier"), max_length=150, unique=True,
+        validators=[iati_identifier_validator],
+        help_text=_("The project's code in the international aid register IATI: "
+                    "Palmecentret's organisation identifier, a hyphen and a code of its "
+                    "own. A new project gets a proposal. Shown in the IATI file and the "
+                    "open data."))
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        help_text=_("Hide partners when naming them could put people at risk: the page "
+                    "and open data then show no partner names or places. Internal "
+                    "projects are never shown outside the admin."))
+    published = models.BooleanField(
+        _("published"), default=False,
+        help_text=_("Visitors see the project only when it is published (and not "
+                    "internal); until then it is a draft."))
     is_demo = models.BooleanField(
         _("example content"), default=False,
         help_text=_("Made up to show the portal (manage.py load_demo): pages mark it "

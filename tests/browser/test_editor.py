@@ -32,7 +32,7 @@ def test_an_editor_publishes_a_new_project(page):
 
     page.goto("/admin/projects/project/add/")
     page.fill("#id_title_sv", "Webbläsartest")  # the slug fills itself in: "webblasartest"
-    page.fill("#id_iati_identifier", "SE-ON-TEST-BROWSER")
+    page.fill("#id_iati_identifier", "SE-ON-DEMO-BROWSER")
     pick(page, "countries", "Sydafrika")
     pick(page, "countries", "Namibia")
     pick(page, "partners", "Demo")

@@ -19,6 +19,12 @@ pytestmark = pytest.mark.django_db
 ADD = "/admin/projects/project/add/"
 
 
+@pytest.fixture(autouse=True)
+def organisation(settings):
+    """The factories' identifiers (SE-ON-TEST-<n>) are this organisation's."""
+    settings.IATI_ORGANISATION_IDENTIFIER = "SE-ON-TEST"
+
+
 @pytest.fixture
 def editor(client):
     user = carl()
