@@ -182,7 +182,16 @@ class ProjectAdmin(ImageAdminMixin, MarkdownBodyMixin, PublishingAdminMixin, Spr
     list_filter = ["published", "status", "visibility", "countries__region", "funder",
                    "themes", "programme"]
     list_select_related = ["programme", "funder"]
-    search_fields = ["title_sv", "title_en", "slug", "iati_identifier"]
+    # Staff search for a project by where, with whom and under which programme as often
+    # as by its title. The admin's changelist keeps a project linked to two matching
+    # countries to one row (an EXISTS filter for many-to-many lookups).
+    search_fields = ["title_sv", "title_en", "slug", "iati_identifier",
+                     "countries__name_sv", "countries__name_en",
+                     "member_organisations__name_sv", "member_organisations__name_en",
+                     "member_organisations__short_name",
+                     "programme__name_sv", "programme__name_en"]
+    search_help_text = _("Searches titles, slugs, IATI identifiers, countries, member "
+                         "organisations (names and short names) and programmes.")
     autocomplete_fields = ["programme", "countries", "themes", "partners",
                            "member_organisations", "funder"]
     prepopulated_fields = {"slug": ["title_sv"]}

@@ -1,5 +1,5 @@
 """Named staff personas for admin tests: carl edits content, nina manages the newsletter,
-root is a superuser."""
+root is a superuser; log_in signs one in to the admin in the browser."""
 
 from django.contrib.auth.models import Group, User
 
@@ -26,3 +26,13 @@ def nina():
 
 def root():
     return staff("root", is_superuser=True)
+
+
+def log_in(page, user):
+    """Log `user` (a persona above) in to the admin in a Playwright page, as a person
+    would: the login form, then the dashboard."""
+    page.goto("/admin/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pw-" + user.username)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from projects.models import Project
-from tests.admin_personas import carl
+from tests.admin_personas import carl, log_in
 
 
 @pytest.fixture(autouse=True)
@@ -23,12 +23,7 @@ def pick(page, field, text):
 
 
 def test_an_editor_publishes_a_new_project(page):
-    carl()  # the content editor, password "pw-carl"
-    page.goto("/admin/")
-    page.fill("#id_username", "carl")
-    page.fill("#id_password", "pw-carl")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    log_in(page, carl())  # the content editor
 
     page.goto("/admin/projects/project/add/")
     page.fill("#id_title_sv", "Webbläsartest")  # the slug fills itself in: "webblasartest"

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from tests.admin_personas import carl
+from tests.admin_personas import carl, log_in
 from tests.factories import CountryFactory, MailingListFactory, ProjectFactory
 
 
@@ -29,12 +29,7 @@ def test_a_visitor_sees_an_editors_change_at_once_despite_the_cache(page, conten
 
     editor = page.context.browser.new_context(base_url=page.url.split("/projekt/")[0])
     admin = editor.new_page()
-    carl()  # the content editor, password "pw-carl"
-    admin.goto("/admin/")
-    admin.fill("#id_username", "carl")
-    admin.fill("#id_password", "pw-carl")
-    admin.click("input[type=submit]")
-    admin.wait_for_url("**/admin/")
+    log_in(admin, carl())  # the content editor
     admin.goto(f"/admin/projects/project/{content.pk}/change/")
     admin.fill("#id_title_sv", "Starkare fackföreningar")
     admin.click("input[name=_save]")
