@@ -24,7 +24,6 @@ iati_identifier_validator = RegexValidator(
 )
 
 
-
 def iati_prefix():
     """What every project's IATI identifier starts with (IATI rule 1.1.21): the reporting
     organisation's identifier and a hyphen. In development that is the demo identifier,
@@ -51,6 +50,7 @@ def propose_iati_identifier(programme=None):
         "iati_identifier", flat=True)
     numbers = [int(rest) for rest in (t[len(stem):] for t in taken) if rest.isdigit()]
     return f"{stem}{max(numbers, default=0) + 1}"
+
 
 def slug_not_empty(model_name):
     """A slug is how the project spreadsheet names a record: the database refuses an empty
