@@ -91,8 +91,23 @@ class PortalAdminSite(admin.AdminSite):
         # First, so no app label can shadow it.
         return [
             path("two-factor/", self.staff_view(self.two_factor_enrolment), name="two-factor"),
+            path("guide/", self.admin_view(self.guide), name="guide"),
             *super().get_urls(),
         ]
+
+    def guide(self, request):
+        """The staff guide: only the sections for what this user may do."""
+        user = request.user
+        context = {
+            **self.each_context(request),
+            "title": _("Guide for staff"),
+            "can_publish": user.has_perm("projects.change_project"),
+            "can_mail": user.has_perm("newsletter.change_mailing"),
+            "can_seminar": user.has_perm("newsletter.change_seminar"),
+            "can_register": user.has_perm("newsletter.change_registration"),
+            "can_answer_data": user.has_perm("newsletter.change_subscriber"),
+        }
+        return TemplateResponse(request, "admin/guide.html", context)
 
     def staff_view(self, view):
         """For pages open to staff before their session is verified: login required, no
