@@ -38,7 +38,7 @@ def test_an_editor_saves_a_project_without_control_characters(client, palestine)
     client.force_login(carl())
     response = client.post(reverse("admin:projects_project_add"), {
         "title_sv": "Projekt\x02 ett", "title_en": "", "slug": "projekt-ett",
-        "iati_identifier": "SE-ON-TEST-1", "visibility": "public", "status": "planned",
+        "iati_identifier": "SE-ON-DEMO-1", "visibility": "public", "status": "planned",
         "start_date": "2027-01-01", "countries": [palestine.pk], "summary_sv": "",
         "summary_en": "", "body_sv": BODY, "body_en": ""})
     assert response.status_code == 302
