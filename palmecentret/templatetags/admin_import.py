@@ -1,4 +1,4 @@
-"""The import preview's failing rows: each row's non-empty cells by column."""
+"""The import preview's rows: each row's non-empty cells by column."""
 
 from django import template
 
@@ -6,8 +6,8 @@ register = template.Library()
 
 
 @register.filter
-def filled_cells(row, headers):
-    """(column, value) of each cell of an invalid import row that has a value
+def filled_cells(values, headers):
+    """(column, value) of each cell of an import preview row that has a value
     (import-export shows an empty one as "---")."""
-    return [(header, value) for header, value in zip(headers, row.values)
+    return [(header, value) for header, value in zip(headers, values)
             if value not in (None, "", "---")]

@@ -71,3 +71,20 @@ def test_the_import_preview_shows_each_failing_rows_errors_and_fits(wide, transa
         for item in errors.locator("li li").all():
             assert item.is_visible()
     assert wide.evaluate("(" + SQUEEZED_HEADERS + ")('table.import-preview')") == []
+
+
+def test_the_example_file_previews_cleanly_and_fits(wide, transactional_db, tmp_path):
+    CountryFactory(iso_code="PS", slug="palestina")
+    log_in(wide, carl())
+    wide.goto("/admin/projects/project/import/")
+    with wide.expect_download() as download:
+        wide.click("a[download]")
+    example = tmp_path / "exempel.csv"
+    download.value.save_as(example)
+    wide.set_input_files("#id_import_file", str(example))
+    wide.select_option("#id_format", index=1)
+    wide.click("input[type=submit]")
+    wide.wait_for_selector("table.import-preview")
+    wide.screenshot(path="/tmp/fit_import_clean.png", full_page=True)
+    assert wide.locator("table.import-preview tbody tr").count() == 1
+    assert page_width(wide) <= WIDTH
