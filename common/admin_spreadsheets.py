@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.formats import sanitize_separators
 from django.utils.translation import gettext as _
@@ -111,6 +111,10 @@ class SpreadsheetResource(resources.ModelResource):
     def get_error_result_class(self):
         return ImportProblem
 
+    def example_row(self):
+        """The example file's row, by column name: values that import as they are."""
+        return {}
+
     def import_data(self, dataset, *args, **kwargs):
         # Rows are matched by the import id columns: without them every row would fail
         # on its own, with a KeyError each.
@@ -193,6 +197,32 @@ class SpreadsheetImportMixin(ImportMixin):
     confirm_form_class = ConfirmImportForm
     import_error_display = ("message",)
     file_gone_template = "admin/import_export/import_file_gone.html"
+
+    def get_urls(self):
+        info = self.get_model_info()
+        return [path("import/example.csv", self.admin_site.admin_view(self.import_example),
+                     name="%s_%s_import_example" % info), *super().get_urls()]
+
+    def get_import_context_data(self, **kwargs):
+        # The import page links to it (templates/admin/import_export/import.html).
+        return {**super().get_import_context_data(**kwargs),
+                "example_url": reverse("admin:%s_%s_import_example" % self.get_model_info(),
+                                       current_app=self.admin_site.name)}
+
+    def import_example(self, request):
+        """A CSV file with the columns the import reads and the resource's example row, which
+        imports as it is with a clean preview."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0]()
+        columns = [field.column_name for field in resource.get_import_fields()]
+        example = resource.example_row()
+        response = StreamingHttpResponse(
+            spreadsheets.csv_pieces([columns, [example.get(c, "") for c in columns]]),
+            content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.opts.model_name}-example.csv"')
+        return response
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

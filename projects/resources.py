@@ -9,7 +9,8 @@ from import_export import fields, widgets
 from common.admin_spreadsheets import SpreadsheetResource
 from members.models import MemberOrganisation
 
-from .models import Country, Funder, Partner, Programme, Project, Theme
+from .models import (Country, Funder, Partner, Programme, Project, Theme,
+                     propose_iati_identifier)
 
 
 class StrictManyToManyWidget(widgets.ManyToManyWidget):
@@ -65,6 +66,18 @@ class ProjectResource(SpreadsheetResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+    def example_row(self):
+        # A new project with the columns a project needs; countries only if there is one
+        # to name (the column may be empty).
+        country = Country.objects.order_by("iso_code").values_list("iso_code", flat=True).first()
+        return {"iati_identifier": propose_iati_identifier(), "slug": "exempelprojekt",
+                "title_sv": "Exempelprojekt", "title_en": "Example project",
+                "countries": country or "", "status": Project.Status.PLANNED,
+                "start_date": "2026-01-01", "end_date": "2027-12-31", "budget_sek": "250000",
+                "visibility": Project.Visibility.PUBLIC, "published": "0",
+                "summary_sv": "En eller två meningar om projektet.",
+                "summary_en": "A sentence or two about the project."}
 
     def filter_export(self, queryset, **kwargs):
         # The many-to-many columns of a page of projects in one query each, not per row.

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from projects.models import Project
 from projects.resources import ProjectResource
-from tests.admin_personas import carl
+from tests.admin_personas import carl, nina
 from tests.factories import CountryFactory, ProjectFactory
 from tests.spreadsheets import content_of, csv_rows, export_form, xlsx_rows
 
@@ -311,3 +311,31 @@ def test_a_control_character_stored_in_a_text_does_not_stop_the_xlsx_export(clie
     Project.objects.filter(pk=hostile.pk).update(body_sv="Före\x02 efter")
     (row,) = xlsx_rows(export(client, XLSX))
     assert row["body_sv"].value == "Före efter"
+
+
+# --- The example file -------------------------------------------------------------------------
+
+def test_the_import_page_offers_an_example_file_that_imports_cleanly(client, editor,
+                                                                   palestine):
+    page = client.get(reverse(IMPORT))
+    example_url = reverse("admin:projects_project_import_example")
+    assert f'href="{example_url}"' in text_of(page)
+
+    response = client.get(example_url)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    content = content_of(response)
+    rows = csv_rows(content)
+    assert list(rows[0]) == [field.column_name
+                             for field in ProjectResource().get_import_fields()]
+    assert rows[0]["countries"] == "PS"
+
+    result = preview(client, content, IMPORT_CSV, "exempel.csv").context["result"]
+    assert not result.has_errors() and not result.has_validation_errors(), (
+        [row.error_dict for row in result.invalid_rows], result.row_errors())
+    assert [row.import_type for row in result.valid_rows()] == ["new"]
+
+
+def test_the_example_file_is_for_staff_who_may_import(client):
+    client.force_login(nina())  # the newsletter manager cannot import projects
+    assert client.get(reverse("admin:projects_project_import_example")).status_code == 403
