@@ -22,10 +22,15 @@ SETTLE = """() => document.getAnimations().forEach((a) => {
   if (a.effect && a.effect.getComputedTiming().endTime !== Infinity) a.finish(); })"""
 
 
+def settle(page):
+    """Take the page's colour transitions to their end, as a visitor sees it a moment later."""
+    page.evaluate(SETTLE)
+
+
 def axe_violations(page):
     """Every WCAG A/AA violation axe finds on the page once its transitions have settled,
     of any impact."""
-    page.evaluate(SETTLE)
+    settle(page)
     return _axe.run(page, options=AXE_OPTIONS).response["violations"]
 
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tests.browser.accessibility import assert_accessible
+from tests.browser.accessibility import assert_accessible, settle
 
 WIDTHS = [390, 1366]
 PAGES = ["/", "/en/", "/projekt/", "/projekt/kvinnors-rattigheter-i-arbetslivet-zimbabwe/",
@@ -67,6 +67,7 @@ def test_form_controls_and_buttons_stand_out_by_3_to_1(page, width):
         if width < 992:  # open the menu and the filters, so their fields are measured too
             for toggle in page.locator(".menu-toggle, .filters-toggle").all():
                 toggle.click()
+        settle(page)
         measured += [(path, c) for c in page.evaluate(CONTROL_CONTRASTS)]
 
     kinds = " ".join(c["control"] for _, c in measured)
