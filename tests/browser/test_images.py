@@ -71,3 +71,13 @@ def test_a_project_without_an_image_shows_its_country_on_the_region_colour(page)
     colour = fallback.evaluate("e => getComputedStyle(e).backgroundColor")
     assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
     assert fallback.locator("svg path").count() == 1
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_member_logos_credit_reads_in_whole_lines(page, viewport):
+    # Under a 10 rem logo the credit wrapped into four lines of two or three words.
+    page.set_viewport_size(viewport)
+    page.goto("/medlemmar/lo/")
+    credit = page.locator("figure.media--logo .media-credit")
+    line = float(credit.evaluate("c => parseFloat(getComputedStyle(c).lineHeight)"))
+    assert credit.bounding_box()["height"] <= 2 * line + 1, credit.inner_text()
