@@ -3,6 +3,7 @@ so, in the field's help text and in a short guide to the marks beside the text a
 
 from django import forms
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +22,10 @@ class MarkdownTextarea(forms.Textarea):
     <details>, so it takes one line until opened and needs no script."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        guide = render_to_string("admin/includes/markdown_guide.html")
-        return super().render(name, value, attrs, renderer) + guide
+        # One box for the two: the admin lays a field's label and widget out side by side.
+        return format_html('<div class="markdown-field">{}{}</div>',
+                           super().render(name, value, attrs, renderer),
+                           render_to_string("admin/includes/markdown_guide.html"))
 
 
 class MarkdownAdminMixin:

@@ -1,5 +1,6 @@
 """Admin for member organisations and networks."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -36,10 +37,18 @@ class MemberOrganisationAdmin(ContentAdmin):
     readonly_fields = ["image_preview"]
 
 
+class NetworkMemberForm(forms.ModelForm):
+    class Meta:
+        # The link table's own field is named after the model, in English: the column
+        # header says it in words.
+        labels = {"memberorganisation": _("member organisation")}
+
+
 class NetworkMemberInline(admin.TabularInline):
     """A network's member organisations, each picked with autocomplete."""
 
     model = Network.members.through
+    form = NetworkMemberForm
     autocomplete_fields = ["memberorganisation"]
     extra = 1
     verbose_name = _("member organisation")
