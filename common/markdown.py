@@ -27,8 +27,10 @@ def normalise(text):
 def sanitised_html(text, **nh3_options):
     """The HTML for a Markdown text: raw HTML in it is sanitised (scripts removed with
     their content, event attributes and javascript: links dropped) and links get
-    rel="noopener noreferrer". `nh3_options` add to nh3.clean's (a mail's link style)."""
-    html = markdown_lib.markdown(normalise(text), extensions=["sane_lists"],
+    rel="noopener noreferrer". `nh3_options` add to nh3.clean's (a mail's link style).
+    A single line break stays one (nl2br): texts written before they were Markdown, and
+    by staff who press Enter for a new line, read as they were typed."""
+    html = markdown_lib.markdown(normalise(text), extensions=["sane_lists", "nl2br"],
                                  output_format="html")
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer", **nh3_options)

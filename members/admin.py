@@ -1,5 +1,6 @@
 """Admin for member organisations and networks."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -7,12 +8,15 @@ from modeltranslation.admin import TranslationAdmin
 
 from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
 from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
+from common.admin_markdown import MarkdownAdminMixin
 
 from .models import MemberOrganisation, Network
 
 
-class ContentAdmin(ImageAdminMixin, PublishingAdminMixin, HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
-    """Publishing actions, version history, Swedish and English side by side."""
+class ContentAdmin(ImageAdminMixin, PublishingAdminMixin, MarkdownAdminMixin, HttpsUrlsMixin,
+                   HistoryAdmin, TranslationAdmin):
+    """Publishing actions, version history, Swedish and English side by side, the
+    Markdown descriptions explained."""
 
 
 @admin.register(MemberOrganisation)
@@ -33,14 +37,29 @@ class MemberOrganisationAdmin(ContentAdmin):
     readonly_fields = ["image_preview"]
 
 
+class NetworkMemberForm(forms.ModelForm):
+    class Meta:
+        # The link table's own field is named after the model, in English: the column
+        # header says it in words.
+        labels = {"memberorganisation": _("member organisation")}
+
+
 class NetworkMemberInline(admin.TabularInline):
     """A network's member organisations, each picked with autocomplete."""
 
     model = Network.members.through
+    form = NetworkMemberForm
     autocomplete_fields = ["memberorganisation"]
     extra = 1
     verbose_name = _("member organisation")
     verbose_name_plural = _("member organisations in the network")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The link table is made by the many-to-many field: its help text is the field's.
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "memberorganisation":
+            formfield.help_text = Network._meta.get_field("members").help_text
+        return formfield
 
 
 @admin.register(Network)

@@ -12,6 +12,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
 from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
+from common.admin_markdown import MarkdownAdminMixin
 from common.admin_spreadsheets import SpreadsheetExportMixin
 
 # Mailings and their deliveries (compose, preview, test, send) live in their own module.
@@ -145,7 +146,8 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(ImageAdminMixin, PublishingAdminMixin, HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
+class SeminarAdmin(ImageAdminMixin, PublishingAdminMixin, MarkdownAdminMixin, HttpsUrlsMixin,
+                   HistoryAdmin, TranslationAdmin):
     list_display = ["title", "starts_at", "place", "capacity", "registered_count",
                     "unconfirmed_count", "published"]
     list_filter = ["published", "language"]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 
 from common.admin_base import HistoryAdmin
-
+from common.admin_markdown import MarkdownAdminMixin
 from common.admin_spreadsheets import SpreadsheetExportMixin
 
 from . import emails, sending
@@ -46,7 +46,7 @@ class MailingForm(forms.ModelForm):
 
 
 @admin.register(Mailing)
-class MailingAdmin(HistoryAdmin, TranslationAdmin):
+class MailingAdmin(MarkdownAdminMixin, HistoryAdmin, TranslationAdmin):
     form = MailingForm
     list_display = ["subject", "status", "progress", "failed", "list_names", "queued_at",
                     "finished_at"]

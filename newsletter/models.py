@@ -22,11 +22,26 @@ def email_hash(email):
 
 
 class MailingList(models.Model):
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    is_public = models.BooleanField(_("offered on the signup form"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    name = models.CharField(
+        _("name"), max_length=100,
+        help_text=_("The list's name, e.g. Newsletter. Shown on the signup form, in "
+                    "subscribers' preferences and in confirmation mails."))
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True,
+        help_text=_("The list's key in exports and code: lower-case letters, digits and "
+                    "hyphens. Filled in from the Swedish name; keep it once in use."))
+    description = models.TextField(
+        _("description"), blank=True,
+        help_text=_("One sentence on what subscribers get and how often. Shown under the "
+                    "name on the signup form."))
+    is_public = models.BooleanField(
+        _("offered on the signup form"), default=True,
+        help_text=_("Untick for a list staff fill themselves (e.g. invited guests): "
+                    "visitors then cannot sign up for it."))
+    sort_order = models.PositiveSmallIntegerField(
+        _("sort order"), default=0,
+        help_text=_("Lists are shown from the lowest number up; equal numbers "
+                    "alphabetically."))
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -38,10 +53,18 @@ class MailingList(models.Model):
 
 
 class Subscriber(models.Model):
-    email = models.EmailField(_("e-mail address"), max_length=254)
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
-                                default="sv")
+    email = models.EmailField(
+        _("e-mail address"), max_length=254,
+        help_text=_("Where the mailings go, e.g. namn@example.org. Correct it only at "
+                    "the subscriber's request. Never shown to visitors."))
+    name = models.CharField(
+        _("name"), max_length=200, blank=True,
+        help_text=_("As the subscriber gave it; may be empty. Never shown to "
+                    "visitors."))
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="sv",
+        help_text=_("The language of the mails the subscriber gets: the English version "
+                    "of a mailing when there is one."))
     created = models.DateTimeField(_("created"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
@@ -66,15 +89,25 @@ class Subscription(models.Model):
         ACTIVE = "active", _("active")
         UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
 
-    subscriber = models.ForeignKey(Subscriber, verbose_name=_("subscriber"),
-                                   on_delete=models.CASCADE, related_name="subscriptions")
-    mailing_list = models.ForeignKey(MailingList, verbose_name=_("mailing list"),
-                                     on_delete=models.PROTECT, related_name="subscriptions")
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.PENDING)
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE,
+        related_name="subscriptions",
+        help_text=_("Whose subscription it is: search by e-mail address."))
+    mailing_list = models.ForeignKey(
+        MailingList, verbose_name=_("mailing list"), on_delete=models.PROTECT,
+        related_name="subscriptions",
+        help_text=_("The list the subscriber receives."))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING,
+        help_text=_("Only active subscriptions receive mailings. Set a subscription to "
+                    "active only with the person's consent."))
     created = models.DateTimeField(_("created"), auto_now_add=True)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        _("confirmed"), null=True, blank=True,
+        help_text=_("When the subscriber confirmed; set by the confirmation link."))
+    unsubscribed_at = models.DateTimeField(
+        _("unsubscribed"), null=True, blank=True,
+        help_text=_("When the subscriber left the list; set by the unsubscribe link."))
 
     class Meta:
         ordering = ["mailing_list", "-created"]
@@ -138,20 +171,48 @@ class SeminarQuerySet(models.QuerySet):
 
 
 class Seminar(ImageMixin, Searchable):
-    title = models.CharField(_("title"), max_length=250)
-    slug = models.SlugField(_("slug"), max_length=250, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
-    place = models.CharField(_("place"), max_length=250, blank=True)
-    online_url = models.URLField(_("online link"), blank=True)
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
-                                default="sv")
+    title = models.CharField(
+        _("title"), max_length=250,
+        help_text=_("The seminar's name, short and plain. Shown on its page, the seminar "
+                    "list, in invitations and in search."))
+    slug = models.SlugField(
+        _("slug"), max_length=250, unique=True,
+        help_text=_("The last part of the page's web address: lower-case letters, digits "
+                    "and hyphens. Filled in from the Swedish title; keep it once the page "
+                    "is public, links to it would break."))
+    description = models.TextField(
+        _("description"), blank=True,
+        help_text=_("What the seminar is about, who speaks, who it is for. Shown on its "
+                    "page and found by search."))
+    starts_at = models.DateTimeField(
+        _("starts"),
+        help_text=_("Date and time in Swedish time, e.g. 2027-03-14 18:00. Shown on the "
+                    "page, in invitations and in the calendar file."))
+    ends_at = models.DateTimeField(
+        _("ends"),
+        help_text=_("Date and time it ends, not before it starts. The seminar counts as "
+                    "past from then."))
+    place = models.CharField(
+        _("place"), max_length=250, blank=True,
+        help_text=_("Address or room, e.g. Palmecentret, Sveavägen 68, Stockholm. Empty "
+                    "for an online-only seminar. Shown on its page and in invitations."))
+    online_url = models.URLField(
+        _("online link"), blank=True,
+        help_text=_("The link to join online, starting with https://. Sent only to those "
+                    "who register; the page says only that there is one."))
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="sv",
+        help_text=_("The language spoken at the seminar. Shown on its page."))
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True,
                                            help_text=_("Empty for no limit."))
-    registration_deadline = models.DateTimeField(_("registration deadline"), null=True,
-                                                 blank=True)
-    published = models.BooleanField(_("published"), default=False)
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"), null=True, blank=True,
+        help_text=_("The last moment to register, before the seminar ends; empty to "
+                    "allow registration until it ends. Shown on its page."))
+    published = models.BooleanField(
+        _("published"), default=False,
+        help_text=_("Visitors see the seminar and can register only when it is "
+                    "published; until then it is a draft."))
     is_demo = models.BooleanField(
         _("example content"), default=False,
         help_text=_("Made up to show the portal (manage.py load_demo): pages mark it "
@@ -163,6 +224,9 @@ class Seminar(ImageMixin, Searchable):
 
     SEARCH_FIELDS = (("A", ("title_{lang}",)), ("B", ("description_{lang}",)),
                      ("C", ("place_{lang}",)))
+
+    # Written in Markdown, shown as HTML (common.markdown); the admin says so.
+    MARKDOWN_FIELDS = ("description",)
 
     class Meta:
         ordering = ["-starts_at"]
@@ -228,22 +292,41 @@ class Registration(models.Model):
         WAITLISTED = "waitlisted", _("on the waiting list")
         CANCELLED = "cancelled", _("cancelled")
 
-    seminar = models.ForeignKey(Seminar, verbose_name=_("seminar"), on_delete=models.CASCADE,
-                                related_name="registrations")
-    name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("e-mail address"), max_length=254)
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
-                                default="sv")
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.CONFIRMED)
+    seminar = models.ForeignKey(
+        Seminar, verbose_name=_("seminar"), on_delete=models.CASCADE,
+        related_name="registrations",
+        help_text=_("The seminar the person comes to: search by title."))
+    name = models.CharField(
+        _("name"), max_length=200,
+        help_text=_("As the person gave it. On the attendee list; never shown to "
+                    "visitors."))
+    email = models.EmailField(
+        _("e-mail address"), max_length=254,
+        help_text=_("Where the confirmation, the online link and the reminder go."))
+    organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True,
+        help_text=_("Where the person comes from, if they said. On the attendee list."))
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="sv",
+        help_text=_("The language of the mails the person gets."))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED,
+        help_text=_("To cancel a registration so the waiting list moves up, use the "
+                    "action on the list of registrations rather than this field."))
     created = models.DateTimeField(_("registered"), auto_now_add=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        _("cancelled"), null=True, blank=True,
+        help_text=_("When the registration was cancelled; set when it is."))
     # Set when a place on the waiting list opens up and this person moves up.
-    promoted_at = models.DateTimeField(_("moved up from the waiting list"), null=True,
-                                       blank=True)
+    promoted_at = models.DateTimeField(
+        _("moved up from the waiting list"), null=True, blank=True,
+        help_text=_("When the person got a place from the waiting list; set when they "
+                    "do."))
     # Set when the reminder the day before has gone out, so it goes out once.
-    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    reminded_at = models.DateTimeField(
+        _("reminder sent"), null=True, blank=True,
+        help_text=_("When the reminder the day before went out; empty until then. Clear "
+                    "it to send the reminder again."))
     # Set when the registrant confirms from the mail. Empty only for a registration from
     # the public form not yet confirmed: it holds its place (or its place in the queue)
     # for SEMINAR_REGISTRATION_HOLD_HOURS, then newsletter.registrations releases it.
@@ -300,12 +383,18 @@ class Mailing(models.Model):
         SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
 
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("body (Markdown)"), help_text=_(
-        "Markdown: **bold**, *italic*, [link text](https://...), lines starting with - "
-        "for lists."))
-    mailing_lists = models.ManyToManyField(MailingList, verbose_name=_("mailing lists"),
-                                           related_name="mailings")
+    subject = models.CharField(
+        _("subject"), max_length=200,
+        help_text=_("The mail's subject line, short and concrete. Subscribers who chose "
+                    "English get the English one when it is written."))
+    body = models.TextField(
+        _("body (Markdown)"),
+        help_text=_("The mail's text. Subscribers who chose English get the English one "
+                    "when it is written."))
+    mailing_lists = models.ManyToManyField(
+        MailingList, verbose_name=_("mailing lists"), related_name="mailings",
+        help_text=_("Who gets the mailing: the active subscribers of these lists, each "
+                    "once."))
     seminar = models.ForeignKey(Seminar, verbose_name=_("seminar"), on_delete=models.SET_NULL,
                                 null=True, blank=True, related_name="invitations",
                                 help_text=_("For an invitation: the seminar's details and "
@@ -318,6 +407,9 @@ class Mailing(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    # Written in Markdown, sent as HTML and as plain text (newsletter.markdown).
+    MARKDOWN_FIELDS = ("body",)
 
     class Meta:
         ordering = ["-created"]

@@ -10,6 +10,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from common import spreadsheets
 from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
 from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
+from common.admin_markdown import MarkdownAdminMixin
 from common.admin_spreadsheets import SpreadsheetImportExportMixin
 
 from .models import (Country, Funder, Partner, Programme, Project, Region, Theme,
@@ -18,20 +19,9 @@ from .models import (Country, Funder, Partner, Programme, Project, Region, Theme
 from .resources import ProjectResource
 
 
-class ContentAdmin(HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
-    """Version history with restore, and Swedish and English fields side by side."""
-
-
-class MarkdownBodyMixin:
-    """The body is Markdown (rendered by common.markdown on the page): the form says so."""
-
-    BODY_HELP = _("Markdown: **bold**, *italic*, [link text](https://...), lines starting "
-                  "with - for lists, an empty line between paragraphs.")
-
-    def get_form(self, request, obj=None, **kwargs):
-        help_texts = {"body_sv": self.BODY_HELP, "body_en": self.BODY_HELP,
-                      **kwargs.pop("help_texts", {})}
-        return super().get_form(request, obj, help_texts=help_texts, **kwargs)
+class ContentAdmin(MarkdownAdminMixin, HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
+    """Version history with restore, Swedish and English fields side by side, and the
+    Markdown texts explained."""
 
 
 @admin.register(Region)
@@ -110,7 +100,7 @@ class ProgrammeProjectInline(TranslationTabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ImageAdminMixin, MarkdownBodyMixin, PublishingAdminMixin, ContentAdmin):
+class ProgrammeAdmin(ImageAdminMixin, PublishingAdminMixin, ContentAdmin):
     list_display = ["name", "region", "funding_framework", "start_date", "end_date",
                     "published"]
     list_filter = ["published", "funding_framework", "region"]
@@ -170,7 +160,7 @@ class ProjectAdminForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(ImageAdminMixin, MarkdownBodyMixin, PublishingAdminMixin, SpreadsheetImportExportMixin,
+class ProjectAdmin(ImageAdminMixin, PublishingAdminMixin, SpreadsheetImportExportMixin,
                    ContentAdmin):
     form = ProjectAdminForm
     resource_classes = [ProjectResource]

@@ -104,13 +104,28 @@ class RegionQuerySet(models.QuerySet):
 
 
 class Region(models.Model):
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    focus = models.TextField(_("focus"), blank=True,
-                             help_text=_("What the work in the region is about."))
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    name = models.CharField(
+        _("name"), max_length=100,
+        help_text=_("The region's name, e.g. Middle East. Shown on the region page, the "
+                    "regions page and the map, and as a filter on the project list."))
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True,
+        help_text=_("The last part of the page's web address: lower-case letters, digits "
+                    "and hyphens. Filled in from the Swedish name; keep it once the page "
+                    "is public, links to it would break."))
+    focus = models.TextField(
+        _("focus"), blank=True,
+        help_text=_("What the work in the region is about, a paragraph or two. Shown at "
+                    "the top of the region page and, shortened, on the regions page."))
+    sort_order = models.PositiveSmallIntegerField(
+        _("sort order"), default=0,
+        help_text=_("Regions are listed from the lowest number up; equal numbers "
+                    "alphabetically."))
 
     objects = RegionQuerySet.as_manager()
+
+    # Written in Markdown, shown as HTML (common.markdown); the admin says so.
+    MARKDOWN_FIELDS = ("focus",)
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -125,19 +140,38 @@ class Region(models.Model):
 
 
 class Country(ImageMixin, Searchable):
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100,
+        help_text=_("The country's everyday name, e.g. Palestine. Shown on the country "
+                    "page, on project pages and cards, on the map and in search."))
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True,
+        help_text=_("The last part of the page's web address: lower-case letters, digits "
+                    "and hyphens. Filled in from the Swedish name; keep it once the page "
+                    "is public, links to it would break."))
     iso_code = models.CharField(
         _("ISO 3166-1 alpha-2 code"), max_length=2, unique=True,
         validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, e.g. PS."))],
+        help_text=_("The country's two capital letters in ISO 3166-1, e.g. PS for "
+                    "Palestine. Places it on the map and in the IATI file."),
     )
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="countries")
-    focus = models.TextField(_("focus"), blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT,
+        related_name="countries",
+        help_text=_("The region the country belongs to. It is listed on that region's "
+                    "page, and its projects count there."))
+    focus = models.TextField(
+        _("focus"), blank=True,
+        help_text=_("What Palmecentret and its partners work on in the country, a "
+                    "paragraph or two. Shown at the top of the country page and found "
+                    "by search."))
 
     objects = SearchableManager()
 
     SEARCH_FIELDS = (("A", ("name_{lang}",)), ("B", ("focus_{lang}",)))
+
+    # Written in Markdown, shown as HTML (common.markdown); the admin says so.
+    MARKDOWN_FIELDS = ("focus",)
 
     class Meta:
         ordering = ["name"]
@@ -156,9 +190,19 @@ class Country(ImageMixin, Searchable):
 
 
 class Theme(models.Model):
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(
+        _("name"), max_length=100,
+        help_text=_("The theme's name, e.g. Democracy. Shown on project pages and as a "
+                    "filter on the project list."))
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True,
+        help_text=_("The theme's key in web addresses and the project spreadsheet: "
+                    "lower-case letters, digits and hyphens. Filled in from the Swedish "
+                    "name; keep it once in use, links and spreadsheets would break."))
+    description = models.TextField(
+        _("description"), blank=True,
+        help_text=_("What the theme covers, for staff choosing it. Not shown to "
+                    "visitors."))
     dac_purpose_code = models.CharField(
         _("OECD DAC purpose code"), max_length=5, blank=True,
         validators=[RegexValidator(r"^[0-9]{5}$", _("Five digits, e.g. 15150."))],
@@ -182,15 +226,29 @@ class Theme(models.Model):
 
 
 class Funder(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name"), max_length=200,
+        help_text=_("The funder's full name, e.g. Swedish International Development "
+                    "Cooperation Agency. Shown on project and programme pages and in the "
+                    "IATI file."))
     # The funder's key in the project spreadsheet (the short name may be empty).
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True,
+        help_text=_("The funder's key in the project spreadsheet: lower-case letters, "
+                    "digits and hyphens. Filled in from the Swedish name; keep it once "
+                    "in use, spreadsheets would break."))
+    short_name = models.CharField(
+        _("short name"), max_length=40, blank=True,
+        help_text=_("What visitors know it as, e.g. Sida. Shown instead of the name in the "
+                    "project list's filter; search finds projects by it."))
     iati_identifier = models.CharField(
         _("IATI organisation identifier"), max_length=100, blank=True,
         help_text=_("For example SE-0 for Sida."),
     )
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(
+        _("website"), blank=True,
+        help_text=_("The full address, starting with https://. For staff; not shown "
+                    "to visitors."))
 
     class Meta:
         ordering = ["name"]
@@ -214,28 +272,59 @@ class Programme(ImageMixin, Searchable):
         SOLIDARITY_FUND = "solidarity_fund", _("solidarity fund")
         OTHER = "other", _("other")
 
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="programmes")
-    countries = models.ManyToManyField(Country, verbose_name=_("countries"),
-                                       related_name="programmes")
-    funding_framework = models.CharField(_("funding framework"), max_length=32,
-                                         choices=FundingFramework.choices)
-    funder = models.ForeignKey(Funder, verbose_name=_("funder"), on_delete=models.PROTECT,
-                               null=True, blank=True, related_name="programmes")
+    name = models.CharField(
+        _("name"), max_length=200,
+        help_text=_("The programme's name, short and plain. Shown on the programme page, "
+                    "the region and country pages, as a filter on the project list and "
+                    "in search."))
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True,
+        help_text=_("The last part of the page's web address: lower-case letters, digits "
+                    "and hyphens. Filled in from the Swedish name; keep it once the page "
+                    "is public, links to it would break."))
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT,
+        related_name="programmes",
+        help_text=_("The region the programme works in. Listed on that region's page."))
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), related_name="programmes",
+        help_text=_("The countries the programme works in; at least one. Shown on the "
+                    "programme page and listed on the country pages."))
+    funding_framework = models.CharField(
+        _("funding framework"), max_length=32, choices=FundingFramework.choices,
+        help_text=_("The kind of funding the programme runs under. Shown on the "
+                    "programme page."))
+    funder = models.ForeignKey(
+        Funder, verbose_name=_("funder"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="programmes",
+        help_text=_("Who pays for the programme, e.g. Sida. Shown on the programme "
+                    "page."))
     funder_contribution_identifier = models.CharField(
         _("funder's contribution identifier"), max_length=150, blank=True,
         help_text=_("The IATI identifier of the funder's contribution (e.g. Sida's frame "
                     "agreement) that this programme belongs to."),
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True)
-    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True,
-                                    related_name="programmes")
-    published = models.BooleanField(_("published"), default=False)
+    start_date = models.DateField(
+        _("start date"),
+        help_text=_("The day the programme starts. Shown on the programme page; "
+                    "programmes are listed newest first."))
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True,
+        help_text=_("Leave empty while it is not known. Shown on the programme page."))
+    summary = models.TextField(
+        _("summary"), blank=True,
+        help_text=_("One or two sentences. Shown at the top of the programme page and in "
+                    "search results."))
+    body = models.TextField(
+        _("body"), blank=True,
+        help_text=_("The full description. Shown on the programme page."))
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="programmes",
+        help_text=_("What the programme is about. Shown on the programme page."))
+    published = models.BooleanField(
+        _("published"), default=False,
+        help_text=_("Visitors see the programme only when it is published; until then "
+                    "it is a draft."))
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -243,6 +332,9 @@ class Programme(ImageMixin, Searchable):
 
     SEARCH_FIELDS = (("A", ("name_{lang}",)), ("B", ("summary_{lang}",)),
                      ("C", ("body_{lang}",)))
+
+    # Written in Markdown, shown as HTML (common.markdown); the admin says so.
+    MARKDOWN_FIELDS = ("body",)
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -273,13 +365,26 @@ class Partner(models.Model):
 
     # Names are not unique (two towns may each have a "Women's Centre"): the slug is the
     # partner's key in the project spreadsheet.
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT,
-                                related_name="partners")
+    name = models.CharField(
+        _("name"), max_length=200,
+        help_text=_("The organisation's own name. Shown on the pages of its projects and "
+                    "in the open data, unless a project hides its partners."))
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True,
+        help_text=_("The partner's key in the project spreadsheet: lower-case letters, "
+                    "digits and hyphens. Filled in from the name; keep it once in use, "
+                    "spreadsheets would break."))
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT,
+        related_name="partners",
+        help_text=_("Where the organisation works. Shown with its name, unless a project "
+                    "hides its partners."))
     place = models.CharField(_("place"), max_length=100, blank=True,
                              help_text=_("Town or district, below country level."))
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(
+        _("website"), blank=True,
+        help_text=_("The full address, starting with https://. For staff; not shown to "
+                    "visitors."))
 
     class Meta:
         ordering = ["name"]
@@ -433,6 +538,9 @@ class Project(ImageMixin, Searchable):
     # their names or places.
     SEARCH_FIELDS = (("A", ("title_{lang}",)), ("B", ("summary_{lang}",)),
                      ("C", ("body_{lang}",)))
+
+    # Written in Markdown, shown as HTML (common.markdown); the admin says so.
+    MARKDOWN_FIELDS = ("body",)
     # It is found by the names its page shows of what it is linked to too (short names:
     # visitors type "Sida" and "LO"), below its own texts: a project whose title names
     # a country ranks above one that only works there.
