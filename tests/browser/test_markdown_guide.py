@@ -26,10 +26,20 @@ def test_the_guide_opens_from_the_keyboard_and_the_marks_reach_the_page(page, tr
     assert guide.locator("table").is_visible()
     assert guide.locator("tbody tr").count() == 7
     assert "**viktigt**" in guide.inner_text()
-    guide.screenshot(path="/tmp/markdown_guide.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
 
     page.click("input[name=_save]")
     page.goto("/lander/palestina/")
     assert page.locator("main strong", has_text="fria fackföreningar").is_visible()
     assert page.locator("main li", has_text="studiecirklar").is_visible()
+
+
+def test_the_staff_guide_numbers_steps_and_bullets_notes(page, transactional_db):
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    log_in(page, carl())
+    page.goto("/admin/guide/")
+    style = "li => getComputedStyle(li).listStyleType"
+    assert page.locator(".guide ol > li").first.evaluate(style) == "decimal"
+    # The Markdown section's notes are a list, not steps: numbered, they read as an order.
+    assert page.locator("#markdown ~ ul > li").first.evaluate(style) == "disc"
+    assert page.locator(".guide nav li").first.evaluate(style) == "none"
