@@ -1,5 +1,7 @@
 """Markdown written by staff, as sanitised HTML: the one set of rules for mailings and pages."""
 
+import re
+
 import markdown as markdown_lib
 import nh3
 
@@ -34,3 +36,21 @@ def sanitised_html(text, **nh3_options):
                                  output_format="html")
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer", **nh3_options)
+
+
+# The marks of the few things staff write (the admin's guide), for plain_words().
+_MARKS = [
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)?"), r"\1"),  # a link or image: its text
+    (re.compile(r"\]\([^)\s]*\)?"), ""),  # the end of one whose start was cut off
+    (re.compile(r"^[ \t]{0,3}(?:#{1,6}|>|[-*+]|\d{1,9}[.)])[ \t]+", re.MULTILINE), ""),
+    (re.compile(r"\*\*|__|`"), ""),
+    (re.compile(r"(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])"), ""),  # *italic*, _italic_
+]
+
+
+def plain_words(text):
+    """A Markdown text or a piece of one (a search headline may end inside a link) with
+    its marks taken out and its words left, for a plain-text preview."""
+    for pattern, replacement in _MARKS:
+        text = pattern.sub(replacement, text or "")
+    return text

@@ -26,6 +26,7 @@ from members.models import MemberOrganisation, Network
 from newsletter.models import Seminar
 from projects.models import Country, Programme, Project, year_span
 
+from common.markdown import plain_words
 from common.search_documents import (
     CONFIGS,
     DOCUMENT_FIELDS,
@@ -77,7 +78,7 @@ def highlight(text, words, whole_words=False):
 
 def excerpt(text, words, size=35):
     """About `size` words of `text` around the first matching word, matches marked."""
-    text = " ".join(_MARKERS.sub("", text or "").split())
+    text = " ".join(_MARKERS.sub("", plain_words(text)).split())
     if not text:
         return ""
     tokens = text.split(" ")
@@ -359,7 +360,7 @@ def _ranked(kind, matching, query, languages, **extra):
     return ranked, lambda obj: (
         highlight(getattr(obj, kind.title_field), _MARKED.findall(obj.search_title or ""),
                   whole_words=True),
-        mark_up(obj.search_snippet or ""))
+        mark_up(plain_words(obj.search_snippet)))
 
 
 def _display(name, languages):

@@ -569,3 +569,17 @@ def test_highlights_mark_whole_words(client, content):
     assert "<mark>Kvinnors</mark> röst" in projects
     assert "<mark>Kvinnors</mark> och flickors" in projects
     assert "<mark>Kvinnor</mark>s" not in projects
+
+
+@pytest.mark.parametrize("q", ["fackföreningar", "studiecirklar"])
+def test_the_snippet_shows_a_markdown_texts_words_without_its_marks(client, content, q):
+    project = ProjectFactory(
+        slug="fria-fack", title_sv="Fria fack", summary_sv="Om organisering.",
+        body_sv="## Arbetet\n\nVi stöder **fria fackföreningar** och _unga_ medlemmar.\n\n"
+                "- [studiecirklar](https://abf.se/) för `alla`\n1. utbildning",
+        countries=[content["country"]])
+    hit = hit_part(results_part(search(client, q)), project)
+    snippet = hit[hit.find("</a>"):]
+    assert f"<mark>{q}</mark>" in snippet
+    for mark in ("**", "##", "](", "abf.se", "_unga_", "`", "- "):
+        assert mark not in snippet, (mark, snippet)
