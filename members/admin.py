@@ -5,7 +5,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from common.admin_base import (HistoryAdmin, HttpsUrlsMixin, LabelledTableInlineMixin,
+                               PublishingAdminMixin)
 from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
 
 from .models import MemberOrganisation, Network
@@ -33,7 +34,7 @@ class MemberOrganisationAdmin(ContentAdmin):
     readonly_fields = ["image_preview"]
 
 
-class NetworkMemberInline(admin.TabularInline):
+class NetworkMemberInline(LabelledTableInlineMixin, admin.TabularInline):
     """A network's member organisations, each picked with autocomplete."""
 
     model = Network.members.through

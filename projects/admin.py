@@ -8,7 +8,8 @@ from import_export.formats import base_formats
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from common import spreadsheets
-from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from common.admin_base import (HistoryAdmin, HttpsUrlsMixin, LabelledTableInlineMixin,
+                               PublishingAdminMixin)
 from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
 from common.admin_spreadsheets import SpreadsheetImportExportMixin
 
@@ -93,7 +94,7 @@ class PartnerAdmin(HttpsUrlsMixin, HistoryAdmin):
     fields = ["name", "slug", "country", "place", "website"]
 
 
-class ProgrammeProjectInline(TranslationTabularInline):
+class ProgrammeProjectInline(LabelledTableInlineMixin, TranslationTabularInline):
     """A programme's projects, to check status and publishing at a glance."""
 
     model = Project
