@@ -56,8 +56,38 @@
       });
   }
 
+  // An open chooser: the combobox says which list it controls (ARIA 1.2 asks for
+  // aria-controls; Select2 4.0 writes only aria-owns, and removes it on closing), and the
+  // search box in the dropdown, which Select2 puts at the end of the page, is labelled
+  // by the field's label too. Select2 ties it to its chooser by the results' id,
+  // "select2-<select's id>-results".
+  function nameOpenChooser() {
+    document.querySelectorAll("[role=combobox][aria-owns], [role=combobox][aria-controls]")
+      .forEach(function (combobox) {
+        if (!combobox.classList.contains("select2-selection")) {
+          return;
+        }
+        const owns = combobox.getAttribute("aria-owns");
+        if (owns) {
+          set(combobox, "aria-controls", owns);
+        } else {
+          combobox.removeAttribute("aria-controls");
+        }
+      });
+    document.querySelectorAll(".select2-dropdown .select2-search__field[aria-controls]")
+      .forEach(function (search) {
+        const match = /^select2-(.+)-results$/.exec(search.getAttribute("aria-controls"));
+        const select = match && document.getElementById(match[1]);
+        const label = select && labelId(select);
+        if (label) {
+          set(search, "aria-labelledby", label);
+        }
+      });
+  }
+
   function nameAll() {
     document.querySelectorAll("select + .select2-container").forEach(nameChooser);
+    nameOpenChooser();
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -107,6 +107,12 @@ def test_the_content_editors_pages_pass_axe(wide, demo, tmp_path):
     audit.visit("saved project", f"/admin/projects/project/{project.pk}/change/")
     assert help_text_beside(wide, "budget_sek")
     wide.screenshot(path="/tmp/axe_project_change.png", full_page=True)
+    # A search chooser open, its search box and options showing.
+    wide.locator("#id_programme + .select2-container [role=combobox]").click()
+    wide.locator(".select2-dropdown .select2-search__field").wait_for()
+    wide.locator(".select2-results__option").first.wait_for()
+    audit.check("saved project, the programme chooser open")
+    wide.keyboard.press("Escape")
     audit.visit("project history", f"/admin/projects/project/{project.pk}/history/")
 
     audit.visit("import", "/admin/projects/project/import/")
