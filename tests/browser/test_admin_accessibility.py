@@ -3,7 +3,8 @@ roles see them: the login page; for Carl, the content editor, the dashboard, the
 list searched and filtered, the project form (new and saved, its help texts beside their
 fields, at 390 px too), the import page and its preview with failing rows, the export
 page, a history page and the staff guide; for Nina, the newsletter manager, a seminar
-with its registrations, the mailing form and the subscriber list.
+with its registrations, the mailing form and the subscriber list; and a few pages in the
+admin's dark theme.
 
 Each test visits its pages in turn and fails once, naming every page and violation, so a
 run shows all there is to fix."""
@@ -161,4 +162,18 @@ def test_the_project_form_passes_axe_on_a_phone(page, transactional_db):
     audit.visit("new project at 390 px", "/admin/projects/project/add/")
     assert help_text_beside(page, "iati_identifier")
     page.screenshot(path="/tmp/axe_project_add_phone.png", full_page=True)
+    audit.assert_clean()
+
+
+def test_the_admin_in_its_dark_theme_passes_axe(wide, demo):
+    # Django's admin follows the system's dark mode (and its theme button).
+    wide.emulate_media(color_scheme="dark")
+    project = Project.objects.order_by("pk").first()
+    audit = Audit(wide)
+    log_in(wide, carl())
+    audit.check("dashboard, dark")
+    audit.visit("project list, dark", "/admin/projects/project/?q=a")
+    audit.visit("saved project, dark", f"/admin/projects/project/{project.pk}/change/")
+    wide.screenshot(path="/tmp/axe_project_change_dark.png", full_page=True)
+    audit.visit("staff guide, dark", "/admin/guide/")
     audit.assert_clean()
