@@ -23,8 +23,8 @@ from tests.factories import MailingFactory, RegistrationFactory, SubscriberFacto
 WIDTH = 1366
 PHONE = 390
 
-# A file whose rows fail in three ways: a number in words, a month 13, an unknown country
-# and another organisation's IATI identifier.
+# Three failing rows: a number in words; a month 13; an unknown country and another
+# organisation's IATI identifier.
 FAILING_IMPORT = (
     "iati_identifier,slug,title_sv,countries,status,start_date,budget_sek\n"
     "SE-ON-DEMO-AXE-1,axe-1,Axe 1,PS,ongoing,2025-01-01,mycket\n"
@@ -67,15 +67,14 @@ def wide(page):
 
 
 def help_text_beside(page, field):
-    """The visible help text of the form row that holds `field`, and whether it sits
-    within that row beside or under the field."""
+    """The text of `field`'s help text, after checking that it is visible and sits just
+    under the field."""
     row = page.locator(f".form-row:has(#id_{field}), .fieldBox:has(#id_{field})").last
     help_text = row.locator(".help").first
     assert help_text.is_visible(), f"{field}'s help text is not visible"
     field_box = page.locator(f"#id_{field}").bounding_box()
     help_box = help_text.bounding_box()
-    # Within the field's row: starts no further left than the page's margin and lies
-    # under the field, not a screen away.
+    # Under the field, not a screen away.
     assert 0 <= help_box["y"] - (field_box["y"] + field_box["height"]) < 80, (field,
                                                                               help_box)
     return help_text.inner_text()
@@ -124,6 +123,8 @@ def test_the_content_editors_pages_pass_axe(wide, demo, tmp_path):
     wide.click("input[type=submit]")
     wide.wait_for_selector("table.import-preview")
     assert wide.locator("table.import-preview tbody tr").count() == 3
+    assert "IATI-identifieraren måste börja med" in wide.locator(
+        "table.import-preview tbody tr").nth(2).inner_text()
     audit.check("import preview with failing rows")
     wide.screenshot(path="/tmp/axe_import_preview.png", full_page=True)
     audit.visit("export", "/admin/projects/project/export/")
