@@ -160,3 +160,21 @@ class HttpsUrlsMixin:
     """A website typed without a scheme ("abf.se") is taken as https, not http."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class LabelledTableInlineMixin:
+    """For a tabular inline: each row's boxes named by their column's heading for screen
+    readers (aria-label). Django's table heads the columns but labels no box, so a screen
+    reader announced "edit text" with no name (axe: label, select-name)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class Labelled(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for field in form.fields.values():
+                    if field.label and not field.widget.is_hidden:
+                        field.widget.attrs.setdefault("aria-label", str(field.label))
+
+        return Labelled

@@ -6,7 +6,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from common.admin_base import (HistoryAdmin, HttpsUrlsMixin, LabelledTableInlineMixin,
+                               PublishingAdminMixin)
 from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
 from common.admin_markdown import MarkdownAdminMixin
 
@@ -44,7 +45,7 @@ class NetworkMemberForm(forms.ModelForm):
         labels = {"memberorganisation": _("member organisation")}
 
 
-class NetworkMemberInline(admin.TabularInline):
+class NetworkMemberInline(LabelledTableInlineMixin, admin.TabularInline):
     """A network's member organisations, each picked with autocomplete."""
 
     model = Network.members.through

@@ -10,7 +10,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from common.admin_base import (HistoryAdmin, HttpsUrlsMixin, LabelledTableInlineMixin,
+                               PublishingAdminMixin)
 from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
 from common.admin_markdown import MarkdownAdminMixin
 from common.admin_spreadsheets import SpreadsheetExportMixin
@@ -49,7 +50,7 @@ class MailingListAdmin(HistoryAdmin, TranslationAdmin):
         return obj.active_count
 
 
-class SubscriptionInline(admin.TabularInline):
+class SubscriptionInline(LabelledTableInlineMixin, admin.TabularInline):
     model = Subscription
     fields = ["mailing_list", "status", "created", "confirmed_at", "unsubscribed_at"]
     readonly_fields = ["created", "confirmed_at", "unsubscribed_at"]
@@ -134,7 +135,7 @@ class ConfirmedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(LabelledTableInlineMixin, admin.TabularInline):
     model = Registration
     fields = ["name", "email", "organisation", "status", confirmation, "created"]
     readonly_fields = [confirmation, "created"]

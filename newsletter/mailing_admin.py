@@ -30,6 +30,14 @@ DRAFT = Mailing.Status.DRAFT
 
 
 class MailingForm(forms.ModelForm):
+    class Meta:
+        model = Mailing
+        fields = "__all__"
+        # A box per list: there are a handful, each named on its label, which a screen
+        # reader reads (filter_horizontal's two-box chooser gave its search icons an
+        # aria-label that axe refuses, aria-prohibited-attr).
+        widgets = {"mailing_lists": forms.CheckboxSelectMultiple}
+
     def clean(self):
         cleaned = super().clean()
         subject_en = (cleaned.get("subject_en") or "").strip()
@@ -53,7 +61,6 @@ class MailingAdmin(MarkdownAdminMixin, HistoryAdmin, TranslationAdmin):
     list_filter = ["status", "mailing_lists"]
     search_fields = ["subject_sv", "subject_en"]
     date_hierarchy = "created"
-    filter_horizontal = ["mailing_lists"]
     autocomplete_fields = ["seminar"]
     readonly_fields = ["status", "progress", "failed", "created_by", "created", "queued_at",
                        "finished_at"]

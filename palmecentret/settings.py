@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Form widgets' templates found through TEMPLATES (FORM_RENDERER below).
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -133,6 +135,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render with the templates above, so the project's templates/ can replace
+# one: admin/widgets/split_datetime.html labels the date and time boxes of a date-time.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------
 # A slow or stuck database must not hold every web worker for ever. PostgreSQL cancels

@@ -8,14 +8,14 @@ from import_export.formats import base_formats
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from common import spreadsheets
-from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
+from common.admin_base import (HistoryAdmin, HttpsUrlsMixin, LabelledTableInlineMixin,
+                               PublishingAdminMixin)
 from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
 from common.admin_markdown import MarkdownAdminMixin
 from common.admin_spreadsheets import SpreadsheetImportExportMixin
 
 from .models import (Country, Funder, Partner, Programme, Project, Region, Theme,
-                     check_iati_prefix, iati_identifier_validator,
-                     propose_iati_identifier)
+                     check_iati_identifier, propose_iati_identifier)
 from .resources import ProjectResource
 
 
@@ -84,7 +84,7 @@ class PartnerAdmin(HttpsUrlsMixin, HistoryAdmin):
     fields = ["name", "slug", "country", "place", "website"]
 
 
-class ProgrammeProjectInline(TranslationTabularInline):
+class ProgrammeProjectInline(LabelledTableInlineMixin, TranslationTabularInline):
     """A programme's projects, to check status and publishing at a glance."""
 
     model = Project
@@ -142,13 +142,12 @@ class ProjectAdminForm(forms.ModelForm):
             self.data = data
 
     def clean_iati_identifier(self):
-        """A new identifier, or a changed one, starts with the reporting organisation's
-        (check_iati_prefix); one already saved under another prefix may stay, so the
-        project's other fields can still be edited."""
+        """A new identifier, or a changed one, starts with the reporting organisation's;
+        one already saved under another prefix may stay (check_iati_identifier, the rule
+        the spreadsheet import applies too)."""
         value = self.cleaned_data["iati_identifier"]
-        if self.instance.pk is None or "iati_identifier" in self.changed_data:
-            iati_identifier_validator(value)  # the format first: its message says more
-            check_iati_prefix(value)
+        check_iati_identifier(value, saved=self.instance.iati_identifier
+                              if self.instance.pk is not None else None)
         return value
 
     @staticmethod

@@ -41,6 +41,18 @@ def check_iati_prefix(value):
             params={"prefix": iati_prefix(), "example": f"{iati_prefix()}123"})
 
 
+def check_iati_identifier(value, saved=None):
+    """The rule for an IATI identifier staff write, in the project form and in the
+    spreadsheet import alike: a new or changed one has the format
+    (iati_identifier_validator, whose message says more, first) and the organisation's
+    prefix (check_iati_prefix). The identifier a project was saved with (`saved`) may stay
+    as it is, whatever its prefix, so that its other fields can still be edited."""
+    if saved is not None and value == saved:
+        return
+    iati_identifier_validator(value)
+    check_iati_prefix(value)
+
+
 def propose_iati_identifier(programme=None):
     """An unused identifier for a new project: the organisation's prefix, the programme's
     slug if it has one, and the next number after the highest already used there

@@ -10,7 +10,7 @@ from common.admin_spreadsheets import SpreadsheetResource
 from members.models import MemberOrganisation
 
 from .models import (Country, Funder, Partner, Programme, Project, Theme,
-                     propose_iati_identifier)
+                     check_iati_identifier, propose_iati_identifier)
 
 
 class StrictManyToManyWidget(widgets.ManyToManyWidget):
@@ -85,10 +85,18 @@ class ProjectResource(SpreadsheetResource):
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
+        # Rows are matched by their identifier, so a row for a saved project keeps it; a
+        # new project's is checked as the project form checks it (check_iati_identifier).
+        saved = instance.iati_identifier if instance.pk is not None else None
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if instance.iati_identifier and "iati_identifier" not in errors:
+            try:
+                check_iati_identifier(instance.iati_identifier, saved=saved)
+            except ValidationError as error:
+                errors.setdefault("iati_identifier", []).extend(error.messages)
         # Many-to-many columns are only read when saving, after validation: check them
         # here so their errors show in the preview with the rest of the row's.
         for name in self.M2M_COLUMNS:

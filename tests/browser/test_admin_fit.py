@@ -48,9 +48,9 @@ def test_the_import_preview_shows_each_failing_rows_errors_and_fits(wide, transa
                                                                     tmp_path):
     CountryFactory(iso_code="PS", slug="palestina")
     long_text = "Ett långt stycke om projektets mål och arbete " * 12
-    rows = [f"SE-ON-IMP-1,import-1,Import 1,PS,ongoing,2025-01-01,mycket,{long_text}",
-            f"SE-ON-IMP-2,import-2,Import 2,PS,ongoing,2025-13-01,1000,{long_text}",
-            f"SE-ON-IMP-3,import-3,Import 3,XX,ongoing,2025-01-01,2.5,{long_text}"]
+    rows = [f"SE-ON-DEMO-IMP-1,import-1,Import 1,PS,ongoing,2025-01-01,mycket,{long_text}",
+            f"SE-ON-DEMO-IMP-2,import-2,Import 2,PS,ongoing,2025-13-01,1000,{long_text}",
+            f"SE-ON-DEMO-IMP-3,import-3,Import 3,XX,ongoing,2025-01-01,2.5,{long_text}"]
     upload = tmp_path / "projekt.csv"
     upload.write_text(HEADER + "\n".join(rows) + "\n")
     log_in(wide, carl())

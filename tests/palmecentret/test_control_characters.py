@@ -50,7 +50,7 @@ def test_an_editor_saves_a_project_without_control_characters(client, palestine)
 def test_an_import_stores_text_without_control_characters(client, palestine):
     client.force_login(carl())
     text = ("iati_identifier,slug,title_sv,countries,status,start_date,body_sv\n"
-            'SE-ON-IMP-1,import-1,Import\x02 ett,PS,ongoing,2025-01-01,"' + BODY + '"\n')
+            'SE-ON-DEMO-IMP-1,import-1,Import\x02 ett,PS,ongoing,2025-01-01,"' + BODY + '"\n')
     upload = io.BytesIO(text.encode())
     upload.name = "projekt.csv"
     preview = client.post(reverse("admin:projects_project_import"),
@@ -58,19 +58,19 @@ def test_an_import_stores_text_without_control_characters(client, palestine):
     response = client.post(reverse("admin:projects_project_process_import"),
                            preview.context["confirm_form"].initial)
     assert response.status_code == 302
-    project = Project.objects.get(iati_identifier="SE-ON-IMP-1")
+    project = Project.objects.get(iati_identifier="SE-ON-DEMO-IMP-1")
     assert project.title_sv == "Import ett"
     assert project.body_sv == CLEAN_BODY
 
 
 def test_a_file_that_differs_only_in_control_characters_changes_nothing(client, palestine):
-    project = ProjectFactory(iati_identifier="SE-ON-IMP-1", slug="import-1",
+    project = ProjectFactory(iati_identifier="SE-ON-DEMO-IMP-1", slug="import-1",
                              title_sv="Import ett", body_sv="Rad ett\nRad två",
                              countries=[palestine])
     client.force_login(carl())
     # A spreadsheet's line break (CR LF) and a stray control character.
     text = ("iati_identifier,slug,title_sv,countries,body_sv\n"
-            'SE-ON-IMP-1,import-1,Import ett\x02,PS,"Rad ett\r\nRad två"\n')
+            'SE-ON-DEMO-IMP-1,import-1,Import ett\x02,PS,"Rad ett\r\nRad två"\n')
     upload = io.BytesIO(text.encode())
     upload.name = "projekt.csv"
     preview = client.post(reverse("admin:projects_project_import"),

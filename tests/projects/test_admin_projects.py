@@ -165,11 +165,11 @@ def import_csv(client, text):
 def test_import_previews_row_errors_and_changes_nothing(client, editor, countries):
     before = Project.objects.count()
     response = import_csv(client, CSV_HEADER
-                          + "SE-ON-IMP-1,imp-1,Import ett,,PS,ongoing,2025-01-01,2026-12-31,"
+                          + "SE-ON-TEST-IMP-1,imp-1,Import ett,,PS,ongoing,2025-01-01,2026-12-31,"
                             "1000,public,0\n"
-                          + "SE-ON-IMP-2,imp-2,Import två,,XX,ongoing,2026-01-01,2025-01-01,"
+                          + "SE-ON-TEST-IMP-2,imp-2,Import två,,XX,ongoing,2026-01-01,2025-01-01,"
                             "-5,public,0\n"
-                          + "SE-ON-IMP-3,imp-3,Import tre,,,ongoing,2025-01-01,,,public,0\n")
+                          + "SE-ON-TEST-IMP-3,imp-3,Import tre,,,ongoing,2025-01-01,,,public,0\n")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Slutdatum kan inte ligga före startdatum." in html
@@ -185,12 +185,12 @@ def test_import_previews_row_errors_and_changes_nothing(client, editor, countrie
 
 def test_import_confirms_after_a_clean_preview(client, editor, countries):
     response = import_csv(client, CSV_HEADER
-                          + "SE-ON-IMP-1,imp-1,Import ett,,\"PS,ZA\",ongoing,2025-01-01,"
+                          + "SE-ON-TEST-IMP-1,imp-1,Import ett,,\"PS,ZA\",ongoing,2025-01-01,"
                             "2026-12-31,1000,public,0\n")
     confirm = response.context["confirm_form"].initial
     response = client.post(reverse("admin:projects_project_process_import"), confirm)
     assert response.status_code == 302
-    project = Project.objects.get(iati_identifier="SE-ON-IMP-1")
+    project = Project.objects.get(iati_identifier="SE-ON-TEST-IMP-1")
     assert {c.iso_code for c in project.countries.all()} == {"PS", "ZA"}
 
 

@@ -104,7 +104,7 @@ HEADER = "iati_identifier,slug,title_sv,countries,status,start_date,budget_sek\n
 
 
 def row(number, **changes):
-    cells = {"iati_identifier": f"SE-ON-IMP-{number}", "slug": f"import-{number}",
+    cells = {"iati_identifier": f"SE-ON-DEMO-IMP-{number}", "slug": f"import-{number}",
              "title_sv": f"Import {number}", "countries": "PS", "status": "ongoing",
              "start_date": "2025-01-01", "budget_sek": "1000", **changes}
     return ",".join(cells.values()) + "\n"
@@ -123,7 +123,7 @@ def preview_csv(client, text, prefix=""):
 
 
 def imported():
-    return Project.objects.filter(iati_identifier__startswith="SE-ON-IMP-")
+    return Project.objects.filter(iati_identifier__startswith="SE-ON-DEMO-IMP-")
 
 
 def text_of(response):
@@ -206,6 +206,38 @@ def test_a_file_the_import_did_not_write_is_neither_read_nor_removed(client, edi
         assert not imported().exists()
     finally:
         secret.unlink(missing_ok=True)
+
+
+# --- The IATI identifier's prefix, as in the project form -------------------------------------
+
+PREFIX_ERROR = ("IATI-identifieraren måste börja med Palmecentrets organisationsidentifierare "
+                "och ett bindestreck, SE-ON-DEMO-, t.ex. SE-ON-DEMO-123 (IATI-regel 1.1.21).")
+
+
+def test_a_new_project_under_another_organisations_prefix_is_refused_in_words(client, editor,
+                                                                               palestine):
+    response = preview_csv(client, HEADER + row(1, iati_identifier="SE-ON-999999-0000-1")
+                           + row(2))
+    errors = {row.number: row.error_dict for row in response.context["result"].invalid_rows}
+    assert list(errors) == [1]
+    assert errors[1]["iati_identifier"] == [PREFIX_ERROR]
+    assert PREFIX_ERROR in text_of(response)  # next to the row in the preview
+    assert response.context.get("confirm_form") is None
+    assert not Project.objects.filter(iati_identifier="SE-ON-999999-0000-1").exists()
+
+
+def test_an_existing_project_under_an_old_prefix_still_imports(client, editor, palestine):
+    # Saved before the organisation's identifier was set: the row still updates it, as the
+    # project form still saves it.
+    project = ProjectFactory(iati_identifier="SE-ON-OLD-1", slug="import-1",
+                             countries=[palestine])
+    response = preview_csv(client, HEADER + row(1, iati_identifier="SE-ON-OLD-1",
+                                                title_sv="Nytt namn",
+                                                start_date="2020-01-01"))
+    assert not response.context["result"].invalid_rows
+    assert confirm(client, response).status_code == 302
+    project.refresh_from_db()
+    assert project.title_sv == "Nytt namn"
 
 
 # --- Errors in sentences -------------------------------------------------------------------
