@@ -251,3 +251,19 @@ def test_history_names_the_changed_fields_in_the_readers_language(client, conten
     history = client.get(url(language, "admin:projects_project_history", project.pk))
     assert_speaks(history, language, "the history")
     assert_shows(history, EXPECTED[language]["history"])
+
+
+def test_saving_in_the_english_admin_leaves_an_unwritten_english_text_empty(client, content):
+    # The text cleaning on save read a translated field by its own name ("body"), which
+    # in English gives the Swedish text as a fallback, and wrote it back to body_en.
+    client.force_login(content)
+    project = Project.objects.exclude(body_sv="").order_by("pk").first()
+    Project.objects.filter(pk=project.pk).update(body_en=None, summary_en=None)
+    change = url("en", "admin:projects_project_change", project.pk)
+    with translation.override("en"):
+        response = submit(client, client.get(change), people_reached="1234")
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.people_reached == 1234
+    assert project.body_sv and project.body_en in (None, "")
+    assert project.summary_en in (None, "")
