@@ -94,7 +94,7 @@ ENGLISH = [
     "Confirmed At", "Address Confirmed At", "Sent At",
     "iati_identifier", "budget_sek", "title_sv", "start_date", "people_reached",
     # history entries naming a translated field by its English label
-    "Summary [sv]", "Title [sv]", "Changed", "Added",
+    "Summary [sv]", "Title [sv]", "Changed", "Added", "Unpublished", "Restored",
 ]
 
 # What the English admin must not show: Swedish from the project's catalogue, Django's
@@ -106,7 +106,7 @@ SWEDISH = [
     "Överhoppad", "Uppdatera", "Bekräfta importen", "Importen är klar", "Inget importerades",
     "Sammanfattning", "Titel", "Budget (kr)", "IATI-aktivitetsidentitet", "Inloggningsspärr",
     "Inloggningsförsök", "Autentiseringsappar", "Uppgiftskö", "Uppgifter",
-    "Publicerad",
+    "Publicerad", "Avpublicerad",
 ]
 
 EXPECTED = {
@@ -114,11 +114,11 @@ EXPECTED = {
     "sv": {"index": ["Inloggningsspärr", "Autentiseringsappar", "Uppgiftskö"],
            "import": ["Fil att importera", "Skicka"],
            "export": ["Markera alla", "Budget (kr)", "IATI-aktivitetsidentitet"],
-           "history": ["Ändrade Sammanfattning [sv]"]},
+           "history": ["Ändrade Sammanfattning [sv]", "Avpublicerad", "Publicerad"]},
     "en": {"index": ["Login lockout", "Authenticator apps", "Task queue"],
            "import": ["File to import", "Submit"],
            "export": ["Select all", "Budget (SEK)", "IATI activity identifier"],
-           "history": ["Changed Summary [sv]"]},
+           "history": ["Changed Summary [sv]", "Unpublished", "Published"]},
 }
 
 # The other language's texts, by the admin's language.
@@ -243,11 +243,17 @@ def test_history_names_the_changed_fields_in_the_readers_language(client, conten
                                                                   language):
     client.force_login(content)
     project = Project.objects.order_by("pk").first()
+    Project.objects.filter(pk=project.pk).update(published=True)
     # A colleague edits in the Swedish admin; anyone reads the history in their own.
     change = url("sv", "admin:projects_project_change", project.pk)
     response = submit(client, client.get(change), summary_sv="En ny sammanfattning.")
     assert response.status_code == 302
     client.get(response.url)  # and reads the message saying it was saved
+    # and takes it off the site and back (a bulk action: an entry of our own).
+    changelist = url("sv", "admin:projects_project_changelist")
+    for action in ("unpublish", "publish"):
+        client.post(changelist, {"action": action, "_selected_action": [project.pk]},
+                    follow=True)
     history = client.get(url(language, "admin:projects_project_history", project.pk))
     assert_speaks(history, language, "the history")
     assert_shows(history, EXPECTED[language]["history"])
