@@ -1,9 +1,16 @@
-"""The authenticator apps' admin screens in the staff's language: django-otp names its
-TOTP devices, their fields, help texts and fieldsets in fixed English strings, which no
-catalogue can translate. (The other libraries mark theirs for translation: their Swedish
-is in locale_libraries/, see settings.LOCALE_PATHS.)"""
+"""Admin screens of Django and the libraries in the staff's language where no catalogue
+can do it: django-otp names its TOTP devices, their fields, help texts and fieldsets in
+fixed English strings; Django stores permission names in English in the database
+("Can add project"), which the user and group forms list. (The libraries that mark their
+texts for translation have their Swedish in locale_libraries/, see
+settings.LOCALE_PATHS.)"""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -78,3 +85,52 @@ class AuthenticatorAdmin(TOTPDeviceAdmin):
 
 admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, AuthenticatorAdmin)
+
+
+# --- Permissions by name, in the staff member's language ----------------------------------
+
+# Django's default permissions, by the codename's action ("add_project").
+PERMISSION_TEXTS = {"add": _("Can add %(name)s"), "change": _("Can change %(name)s"),
+                    "delete": _("Can delete %(name)s"), "view": _("Can view %(name)s")}
+
+
+def permission_label(permission):
+    """A permission as Django lists it ("section | model | permission"), in the active
+    language: its stored name is English, written when the table was migrated."""
+    model = permission.content_type.model_class()
+    if model is None:  # the model is gone: only the stored name is left
+        return str(permission)
+    opts = model._meta
+    action = permission.codename.split("_", 1)[0]
+    if action in PERMISSION_TEXTS and permission.codename == f"{action}_{opts.model_name}":
+        text = PERMISSION_TEXTS[action] % {"name": opts.verbose_name}
+    else:
+        text = gettext(permission.name)
+    return f"{capfirst(opts.app_config.verbose_name)} | {opts.verbose_name} | {text}"
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+class PermissionNamesMixin:
+    """The permission chooser of the user and group forms with translated names."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = PermissionsField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PortalGroupAdmin(PermissionNamesMixin, GroupAdmin):
+    pass
+
+
+class PortalUserAdmin(PermissionNamesMixin, UserAdmin):
+    pass
+
+
+for model, model_admin in ((Group, PortalGroupAdmin), (User, PortalUserAdmin)):
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

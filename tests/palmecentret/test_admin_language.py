@@ -95,6 +95,8 @@ ENGLISH = [
     "iati_identifier", "budget_sek", "title_sv", "start_date", "people_reached",
     # history entries naming a translated field by its English label
     "Summary [sv]", "Title [sv]", "Changed", "Added", "Unpublished", "Restored",
+    # permissions in the user and group forms (stored in English by Django)
+    "Can add", "Can change", "Can delete", "Can view",
 ]
 
 # What the English admin must not show: Swedish from the project's catalogue, Django's
@@ -106,7 +108,7 @@ SWEDISH = [
     "Överhoppad", "Uppdatera", "Bekräfta importen", "Importen är klar", "Inget importerades",
     "Sammanfattning", "Titel", "Budget (kr)", "IATI-aktivitetsidentitet", "Inloggningsspärr",
     "Inloggningsförsök", "Autentiseringsappar", "Uppgiftskö", "Uppgifter",
-    "Publicerad", "Avpublicerad",
+    "Publicerad", "Avpublicerad", "Kan lägga till", "Kan visa",
 ]
 
 EXPECTED = {
