@@ -1,6 +1,6 @@
 """Admin screens of Django and the libraries in the staff's language where no catalogue
 can do it: django-otp names its TOTP devices, their fields, help texts and fieldsets in
-fixed English strings; Django stores permission names in English in the database
+fixed English strings, django-tasks-db some of its task list's columns; Django stores permission names in English in the database
 ("Can add project"), which the user and group forms list. (The libraries that mark their
 texts for translation have their Swedish in locale_libraries/, see
 settings.LOCALE_PATHS.)"""
@@ -14,6 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 # The names staff read in lists, filters, forms and the delete page. Only the display
 # names: a field's verbose_name is not part of its migration state (Django deconstructs
@@ -40,6 +42,8 @@ HELP_TEXTS = {
     "tolerance": _("How many time steps before or after the current one a code may "
                    "come from."),
     "drift": _("How many time steps the app's clock is known to be off."),
+    "throttling_failure_timestamp": _("When the last wrong code was given; empty if the "
+                                      "last code was right."),
     "throttling_failure_count": _("Wrong codes given in a row; each one makes the "
                                   "next try wait longer."),
 }
@@ -85,6 +89,30 @@ class AuthenticatorAdmin(TOTPDeviceAdmin):
 
 admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, AuthenticatorAdmin)
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    """django-tasks-db's list of tasks, its columns of its own named in the staff's
+    language (the library's fields' names are translated: locale_libraries/)."""
+
+    list_display = ["task", *(name for name in DBTaskResultAdmin.list_display
+                              if name not in ("id", "task_name"))]
+
+    @admin.display(description=_("task"))
+    def task(self, result):
+        return result.task_name
+
+    @admin.display(description=DBTaskResult._meta.get_field("traceback").verbose_name)
+    def formatted_traceback(self, result):
+        return super().formatted_traceback(result)
+
+    @admin.display(description=DBTaskResult._meta.get_field("run_after").verbose_name)
+    def display_run_after(self, result):
+        return super().display_run_after(result)
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)
 
 
 # --- Permissions by name, in the staff member's language ----------------------------------

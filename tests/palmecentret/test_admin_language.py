@@ -78,9 +78,12 @@ ENGLISH = [
     "Throttling", "Search by user's", "The user that this device belongs to.",
     "The human-readable name of this device.", "Is this device ready for use?",
     "created at", "last used at", "confirmed",
+    "A timestamp of the last failed verification attempt.",
     # django-tasks, the task queue
     "Tasks Database Backend", "Task Results", "Task Result", "Ready", "Running",
-    "Successful", "queue name", "priority", "enqueued at",
+    "Successful", "queue name", "priority", "enqueued at", "Task name", "run after",
+    # Django's own, untranslated: the search box's magnifier
+    "Search",
     # django-import-export
     "This importer will import the following fields:",
     "This exporter will export the following fields:", "Select all", "Submit",
