@@ -278,3 +278,23 @@ def test_saving_in_the_english_admin_leaves_an_unwritten_english_text_empty(clie
     assert project.people_reached == 1234
     assert project.body_sv and project.body_en in (None, "")
     assert project.summary_en in (None, "")
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("sv", "Ändrade Påminnelse skickad."), ("en", "Changed Reminder sent.")])
+def test_djangos_own_history_names_the_changed_fields_in_the_readers_language(
+        client, content, language, expected):
+    # The lists without version history (registrations) show Django's log entries, whose
+    # field labels Django stores in English ("Reminder sent") and gettext() does not
+    # find (the msgid is "reminder sent").
+    client.force_login(content)
+    registration = RegistrationFactory()
+    change = url("sv", "admin:newsletter_registration_change", registration.pk)
+    response = submit(client, client.get(change), reminded_at_0="2026-01-05",
+                      reminded_at_1="10:00:00")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.get(response.url)
+    history = client.get(url(language, "admin:newsletter_registration_history",
+                             registration.pk))
+    assert_speaks(history, language, "the history")
+    assert_shows(history, [expected])
