@@ -1,9 +1,9 @@
 """Admin screens of Django and the libraries in the staff's language where no catalogue
 can do it: django-otp names its TOTP devices, their fields, help texts and fieldsets in
-fixed English strings, django-tasks-db some of its task list's columns; Django stores permission names in English in the database
-("Can add project"), which the user and group forms list. (The libraries that mark their
-texts for translation have their Swedish in locale_libraries/, see
-settings.LOCALE_PATHS.)"""
+fixed English strings, django-tasks-db some of its task list's columns; Django stores
+permission names in English in the database ("Can add project"), which the user and
+group forms list. (The libraries that mark their texts for translation have their
+Swedish in locale_libraries/, see settings.LOCALE_PATHS.)"""
 
 from django import forms
 from django.contrib import admin
