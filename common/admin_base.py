@@ -1,6 +1,7 @@
 """What the apps' admins share: version history whose restore touches only the object
-itself, bulk publish and unpublish (saved one object at a time so each change is kept in
-its version history) and https as the assumed URL scheme."""
+itself and whose entries read in the reader's language, bulk publish and unpublish
+(saved one object at a time so each change is kept in its version history) and https as
+the assumed URL scheme."""
 
 import reversion
 from django.contrib import admin, messages
@@ -16,6 +17,7 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
+from . import history
 from .search_documents import DOCUMENT_FIELDS, Searchable
 
 
@@ -42,9 +44,26 @@ class HistoryAdmin(VersionAdmin):
     object's own form: saving it is an edit, with the edit's permission, validation and
     history entry, and nothing else is read from the revision or written. Versions keep
     the object's own fields only, so no inline's rows (registrants' personal data) are
-    copied into them."""
+    copied into them.
+
+    A revision's comment is the change message as Django stores it (JSON, in no
+    language; django-reversion keeps the text rendered in the editor's language), which
+    the history page shows in the reader's (common.history,
+    templates/reversion/object_history.html)."""
 
     restore_form_template = "admin/restore_form.html"
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.change_message)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.change_message)
+        return entry
 
     def reversion_register(self, model, **kwargs):
         # Called for the admin's model and for each inline's model, with the inlines to
@@ -89,9 +108,9 @@ class HistoryAdmin(VersionAdmin):
         with self.create_revision(request):
             response = self.changeform_view(request, object_id, request.path, context)
             if request.method == "POST" and response.status_code == 302:
-                reversion.set_comment(" ".join([
-                    _("Restored the version saved on %(date)s.") % {"date": saved_on},
-                    reversion.get_comment()]).strip())
+                reversion.set_comment(history.dumps([
+                    history.restored(version.revision.date_created),
+                    *history.loads(reversion.get_comment())]))
         if getattr(response, "is_rendered", True) is False:
             response.template_name = self.restore_form_template
         return response
@@ -132,7 +151,7 @@ class PublishingAdminMixin:
         changed = 0
         with reversion.create_revision():
             reversion.set_user(request.user)
-            reversion.set_comment(_("Published") if published else _("Unpublished"))
+            reversion.set_comment(history.dumps([history.published(published)]))
             for obj in queryset.filter(published=not published):
                 obj.published = published
                 obj.save()

@@ -1,7 +1,8 @@
 """The admin's spreadsheet imports and exports (django-import-export), as every app uses
 them: a resource base whose exported file imports back unchanged and whose errors are
-sentences, an import whose confirm step saves every row or none, and exports that no
-spreadsheet runs as formulas, CSV streamed."""
+sentences, columns titled in the staff member's language, an import whose confirm step
+saves every row or none, and exports that no spreadsheet runs as formulas, CSV
+streamed."""
 
 import datetime
 import logging
@@ -9,17 +10,19 @@ import re
 from decimal import Decimal
 from uuid import uuid4
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import IntegrityError
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.formats import sanitize_separators
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, override
 from django.views.decorators.http import require_POST
 from import_export import forms, resources, results, widgets
 from import_export.admin import ExportMixin, ImportMixin
@@ -103,7 +106,15 @@ class ImportProblem(results.Error):
 class SpreadsheetResource(resources.ModelResource):
     """A ModelResource whose exported file imports back as it was (every row of an
     unchanged file is skipped and nothing in the database changes), and whose errors are
-    sentences."""
+    sentences.
+
+    Its columns are titled in the staff member's language, by the verbose names of the
+    model fields they hold ("Budget (kr)", a translation's with its language:
+    "Sammanfattning [sv]"): in the exported file, the example file, the export form and
+    the import's preview. Internally a column is still known by its field's name
+    (column_name), and the import reads a column under that name or under its title in
+    any of the site's languages: a file exported from the Swedish admin imports in the
+    English one, and files written with the field names still import."""
 
     WIDGETS_MAP = {**resources.ModelResource.WIDGETS_MAP, "DateField": DateWidget,
                    **dict.fromkeys(INTEGER_FIELDS, IntegerWidget)}
@@ -115,11 +126,55 @@ class SpreadsheetResource(resources.ModelResource):
         """The example file's row, by column name: values that import as they are."""
         return {}
 
+    # --- Column titles ---
+
+    def column_title(self, field):
+        """The title of a resource field's column in the active language."""
+        try:
+            model_field = self._meta.model._meta.get_field(field.column_name)
+        except FieldDoesNotExist:
+            return field.column_name
+        return str(capfirst(model_field.verbose_name))
+
+    def column_titles(self):
+        """Title by column name (and by attribute, as row errors name a column), for the
+        resource's columns and the model's other fields (a row's errors may name one)."""
+        titles = {field.name: str(capfirst(field.verbose_name))
+                  for field in self._meta.model._meta.get_fields()
+                  if getattr(field, "verbose_name", None) is not None}
+        for field in self.fields.values():
+            titles[field.column_name] = titles[field.attribute or field.column_name] = \
+                self.column_title(field)
+        return titles
+
+    def get_export_headers(self, selected_fields=None):
+        return [self.column_title(field) for field in self.get_export_fields(selected_fields)]
+
+    def column_names_by_header(self):
+        """The column name a file's header stands for, by the header as the file may
+        write it: the column name, or its title in one of the site's languages (any
+        case, spaces around ignored)."""
+        names = {}
+        for field in self.get_import_fields():
+            names[field.column_name.casefold()] = field.column_name
+            for language, _name in settings.LANGUAGES:
+                with override(language):
+                    names.setdefault(self.column_title(field).casefold(), field.column_name)
+        return names
+
     def import_data(self, dataset, *args, **kwargs):
+        # The file's headers as column names. (The preview keeps the names too, as
+        # import-export reads a failing row's cells by them: the page shows the titles,
+        # from the admin's column_titles.)
+        names = self.column_names_by_header()
+        if dataset.headers:
+            dataset.headers = [names.get(str(header or "").strip().casefold(), header)
+                               for header in dataset.headers]
         # Rows are matched by the import id columns: without them every row would fail
         # on its own, with a KeyError each.
-        wanted = [self.fields[name].column_name for name in self.get_import_id_fields()]
-        missing = [column for column in wanted if column not in (dataset.headers or ())]
+        wanted = [self.fields[name] for name in self.get_import_id_fields()]
+        missing = [self.column_title(field) for field in wanted
+                   if field.column_name not in (dataset.headers or ())]
         if missing:
             result = self.get_result_class()()
             result.append_base_error(ImportProblem(ImportFileError(ngettext(
@@ -209,16 +264,38 @@ class SpreadsheetImportMixin(ImportMixin):
                 "example_url": reverse("admin:%s_%s_import_example" % self.get_model_info(),
                                        current_app=self.admin_site.name)}
 
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        if getattr(response, "context_data", None) is not None:
+            response.context_data.update(self.columns_context(request))
+        return response
+
+    def columns_context(self, request):
+        """The import page's columns by their titles: the list of the columns the import
+        reads (import-export lists their names), and the titles for the names a row's
+        errors give."""
+        resource_kwargs = self.get_import_resource_kwargs(request)
+        resources = [resource_class(**resource_kwargs)
+                     for resource_class in self.get_import_resource_classes(request)]
+        return {
+            "fields_list": [
+                (resource.get_display_name(),
+                 [resource.column_title(field) for field in resource.get_user_visible_fields()])
+                for resource in resources],
+            "column_titles": resources[0].column_titles(),
+        }
+
     def import_example(self, request):
         """A CSV file with the columns the import reads and the resource's example row, which
         imports as it is with a clean preview."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         resource = self.get_import_resource_classes(request)[0]()
-        columns = [field.column_name for field in resource.get_import_fields()]
+        fields = resource.get_import_fields()
         example = resource.example_row()
         response = StreamingHttpResponse(
-            spreadsheets.csv_pieces([columns, [example.get(c, "") for c in columns]]),
+            spreadsheets.csv_pieces([[resource.column_title(field) for field in fields],
+                                     [example.get(field.column_name, "") for field in fields]]),
             content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{self.opts.model_name}-example.csv"')
@@ -292,23 +369,32 @@ class SpreadsheetImportMixin(ImportMixin):
                                   "and upload the file again."))
         import_form = self.get_import_form_class(request)(
             self.get_import_formats(), self.get_import_resource_classes(request))
-        resource_kwargs = self.get_import_resource_kwargs(request)
         context = {
             **self.get_import_context_data(), **self.admin_site.each_context(request),
             "title": _("Import"), "form": import_form, "opts": self.model._meta,
             "media": self.media + import_form.media, "result": result,
             "import_error_display": self.import_error_display,
-            "fields_list": [
-                (resource.get_display_name(),
-                 [field.column_name for field in resource(**resource_kwargs)
-                  .get_user_visible_fields()])
-                for resource in self.get_import_resource_classes(request)],
+            **self.columns_context(request),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
 
 
 # --- The admin export -----------------------------------------------------------------------
+
+class ExportForm(forms.SelectableFieldsExportForm):
+    """import-export's export form, its column boxes labelled with the columns' titles
+    (import-export makes "Budget Sek" of "budget_sek")."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        for resource_class in resources:
+            resource = resource_class()
+            for name in resource.get_export_order():
+                box = self.fields.get(self.create_boolean_field_name(resource_class, name))
+                if box is not None and name in resource.fields:
+                    box.label = resource.column_title(resource.fields[name])
+
 
 class SpreadsheetExportMixin(ExportMixin):
     """django-import-export's export page (format, columns, the list's filters and search
@@ -317,6 +403,7 @@ class SpreadsheetExportMixin(ExportMixin):
     there are; XLSX (a zip file) is built whole."""
 
     export_formats = [spreadsheets.CSV, spreadsheets.XLSX]
+    export_form_class = ExportForm
 
     def export_action(self, request):
         # An export from the page's form (not from a list action) in CSV is streamed.

@@ -16,6 +16,7 @@ import re
 
 from django.db import models
 from django.db.models.signals import pre_save
+from modeltranslation.fields import TranslationFieldDescriptor
 
 # The C0 and C1 control characters but tab and line feed (CR is handled first), and DEL.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -33,6 +34,13 @@ def clean_text_fields(instance):
     translations) of a model instance in place."""
     for field in instance._meta.concrete_fields:
         if isinstance(field, (models.CharField, models.TextField)):
+            if isinstance(getattr(type(instance), field.attname, None),
+                          TranslationFieldDescriptor):
+                # A translated field's own name ("body" beside body_sv and body_en, each
+                # cleaned as a field of its own): read, it gives the active language's
+                # text or the fallback's; written, it sets the active language's. In
+                # English that copied the Swedish text into an empty English one.
+                continue
             value = getattr(instance, field.attname)
             if isinstance(value, str):
                 setattr(instance, field.attname, clean_text(value))

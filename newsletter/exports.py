@@ -9,8 +9,9 @@ merged as they go, so no query runs per subscriber and nothing is collected in m
 """
 
 from django.utils import timezone
+from django.utils.text import capfirst
 
-from .models import MailingList, Subscription
+from .models import MailingList, Subscriber, Subscription
 
 # Rows fetched per round trip.
 CHUNK_SIZE = 2000
@@ -50,10 +51,17 @@ def _active_lists(subscribers):
         yield current, lists
 
 
+def header(fields):
+    """The columns' titles in the staff member's language, as the other spreadsheets'
+    (common.admin_spreadsheets): the fields' verbose names, then "Mailing lists"."""
+    return [*(str(capfirst(Subscriber._meta.get_field(name).verbose_name)) for name in fields),
+            str(capfirst(MailingList._meta.verbose_name_plural))]
+
+
 def subscriber_rows(subscribers, fields=FIELDS):
     """The header, then one row per subscriber (in id order): `fields`, then the names of
     the lists they receive."""
-    yield [*fields, LISTS]
+    yield header(fields)
     lists = _active_lists(subscribers)
     next_lists = next(lists, None)
     for pk, *values in (subscribers.order_by("pk").values_list("pk", *fields)

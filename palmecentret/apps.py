@@ -1,11 +1,15 @@
-"""App configs: the portal's own, and Django's admin with our two-factor site as default."""
+"""App configs: the portal's own, Django's admin with our two-factor site as default, and
+the libraries whose section in the admin needs a name in the staff's language."""
 
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_migrate, pre_migrate
 from django.contrib.admin import apps as admin_apps
 from django.utils.autoreload import file_changed
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp import apps as otp_totp_apps
+from django_tasks_db import apps as tasks_db_apps
 
 
 class PalmecentretConfig(AppConfig):
@@ -53,3 +57,30 @@ class PortalAdminConfig(admin_apps.AdminConfig):
     # reason: Django picks an app's config among the classes named in its apps.py.)
     default = False
     default_site = "palmecentret.admin_site.PortalAdminSite"
+
+
+# The libraries' own configs, with the name of their section on the admin index (and in
+# its permissions) translated: theirs is a fixed English string ("Axes", "Otp_Totp",
+# "Tasks Database Backend"). Listed in INSTALLED_APPS instead of the library's name;
+# the app label, and so tables, migrations and permissions, stay the library's.
+# default = False for the same reason as PortalAdminConfig's.
+
+class LoginLockoutConfig(axes_apps.AppConfig):
+    """django-axes: failed logins and the lockout after too many."""
+
+    default = False
+    verbose_name = _("Login lockout")
+
+
+class AuthenticatorsConfig(otp_totp_apps.DefaultConfig):
+    """django-otp's authenticator apps (TOTP), the second step of the staff's login."""
+
+    default = False
+    verbose_name = _("Two-step login")
+
+
+class TaskQueueConfig(tasks_db_apps.TasksAppConfig):
+    """django-tasks' database queue: mails and other work done in the background."""
+
+    default = False
+    verbose_name = _("Task queue")

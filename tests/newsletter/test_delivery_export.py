@@ -45,19 +45,19 @@ def test_the_failed_deliveries_of_a_mailing_as_csv(client, mailing):
     client.force_login(nina())
     (row,) = csv_rows(export(client, f"?mailing__id__exact={mailing.pk}&status__exact=failed",
                              CSV))
-    assert row["mailing"] == "Vårens nyhetsbrev"
-    assert row["subscriber"] == "bertil@example.org"
-    assert row["status"] == "misslyckades"
-    assert row["attempts"] == "3"
-    assert row["error"].startswith("'-ERR =cmd")
+    assert row["Utskick"] == "Vårens nyhetsbrev"
+    assert row["Prenumerant"] == "bertil@example.org"
+    assert row["Status"] == "misslyckades"
+    assert row["Försök"] == "3"
+    assert row["Fel"].startswith("'-ERR =cmd")
 
 
 def test_the_deliveries_as_xlsx_hold_texts_as_text(client, mailing):
     client.force_login(nina())
     rows = xlsx_rows(export(client, f"?mailing__id__exact={mailing.pk}", XLSX))
-    assert [row["subscriber"].value for row in rows] == ["anna@example.org",
+    assert [row["Prenumerant"].value for row in rows] == ["anna@example.org",
                                                          "bertil@example.org"]
-    error = rows[1]["error"]
+    error = rows[1]["Fel"]
     assert error.data_type == "s"
     # The control character XLSX cannot carry is left out; the rest is as stored.
     assert error.value == "-ERR =cmd|' /C calc'!A0 refused"

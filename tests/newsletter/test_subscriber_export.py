@@ -64,14 +64,14 @@ def test_the_export_streams_every_subscriber_with_their_lists(client, lists):
     assert not response.has_header("Content-Length")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    exported = {row["email"]: row for row in rows(response)}
+    exported = {row["E-postadress"]: row for row in rows(response)}
     assert set(exported) == {"bada@example.org", "en@example.org", "vantar@example.org"}
     # The lists each one receives now, in the lists' order; not those left or unconfirmed.
-    assert exported["bada@example.org"]["lists"] == "Nyhetsbrevet, Seminarier"
-    assert exported["en@example.org"]["lists"] == "Nyhetsbrevet"
-    assert exported["vantar@example.org"]["lists"] == ""
-    assert exported["bada@example.org"]["name"] == "Båda Listorna"
-    assert exported["bada@example.org"]["created"][:4].isdigit()
+    assert exported["bada@example.org"]["Utskickslistor"] == "Nyhetsbrevet, Seminarier"
+    assert exported["en@example.org"]["Utskickslistor"] == "Nyhetsbrevet"
+    assert exported["vantar@example.org"]["Utskickslistor"] == ""
+    assert exported["bada@example.org"]["Namn"] == "Båda Listorna"
+    assert exported["bada@example.org"]["Skapad"][:4].isdigit()
 
 
 def test_the_export_follows_the_lists_search_and_chosen_fields(client, lists):
@@ -81,11 +81,12 @@ def test_the_export_follows_the_lists_search_and_chosen_fields(client, lists):
     client.force_login(nina())
 
     found = rows(export(client, query="anna"))
-    assert sorted(row["email"] for row in found) == [f"anna{n}@example.org" for n in range(3)]
+    assert sorted(row["E-postadress"] for row in found) == [
+        f"anna{n}@example.org" for n in range(3)]
 
     only_email = rows(export(client, data={"format": "0", "resource": "0",
                                           "subscriberresource_email": "on"}))
-    assert set(only_email[0]) == {"email", "lists"}
+    assert set(only_email[0]) == {"E-postadress", "Utskickslistor"}
     assert len(only_email) == 4
 
 
@@ -93,7 +94,7 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_defused(client, lists):
     SubscriberFactory(email="x@example.org", name='=HYPERLINK("http://evil.example","klicka")')
     client.force_login(nina())
     (row,) = rows(export(client))
-    assert row["name"] == '\'=HYPERLINK("http://evil.example","klicka")'
+    assert row["Namn"] == '\'=HYPERLINK("http://evil.example","klicka")'
 
 
 def test_the_export_runs_the_same_queries_for_few_and_many_subscribers(client, lists):
@@ -128,9 +129,9 @@ def test_the_xlsx_export_holds_a_formula_like_name_as_text(client, lists):
     SubscriberFactory(email="x@example.org", name=HOSTILE)
     client.force_login(nina())
     (row,) = xlsx_rows(export(client, data={**EVERY_FIELD, "format": "1"}))
-    assert row["name"].data_type == "s"
-    assert row["name"].value == HOSTILE
-    assert row["email"].value == "x@example.org"
+    assert row["Namn"].data_type == "s"
+    assert row["Namn"].value == HOSTILE
+    assert row["E-postadress"].value == "x@example.org"
 
 
 def test_a_control_character_stored_in_a_name_does_not_stop_the_xlsx_export(client, lists):
@@ -139,4 +140,4 @@ def test_a_control_character_stored_in_a_name_does_not_stop_the_xlsx_export(clie
     Subscriber.objects.filter(pk=subscriber.pk).update(name="Anna\x02 Svensson")
     client.force_login(nina())
     (row,) = xlsx_rows(export(client, data={**EVERY_FIELD, "format": "1"}))
-    assert row["name"].value == "Anna Svensson"
+    assert row["Namn"].value == "Anna Svensson"

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from common.history import change_message
 from newsletter import registrations
 from newsletter.models import Registration, Seminar
 from projects.models import Programme, Project
@@ -201,7 +202,9 @@ def test_a_restore_brings_back_the_objects_own_fields_translations_and_links(cli
     # The restore is itself a version, with who did it.
     latest = Version.objects.get_for_object(project).order_by("pk").last()
     assert latest.revision.user.username == "carl"
-    assert "Återställde" in latest.revision.get_comment()
+    # Its entry says so, and names the fields in the reader's language.
+    entry = change_message(latest.revision.comment, Project)
+    assert entry.startswith("Återställde") and "Titel [sv]" in entry, entry
 
 
 def test_a_restore_needs_the_permission_to_edit(client):

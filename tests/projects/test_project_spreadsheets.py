@@ -10,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError
 from django.urls import reverse
+from django.utils import translation
+from lxml import html as lxml_html
 
 from projects.models import Project
 from projects.resources import ProjectResource
@@ -253,7 +255,8 @@ def test_a_file_without_the_identifier_column_is_told_in_a_sentence(client, edit
     response = preview_csv(client, "slug,title_sv,countries\nimport-1,Import 1,PS\n")
     page = text_of(response)
     assert_no_traceback(page)
-    assert "Filen saknar kolumnen iati_identifier" in page
+    # The column named by its title, as the exported file and the example file name it.
+    assert "Filen saknar kolumnen IATI-aktivitetsidentitet" in page
     assert response.context.get("confirm_form") is None
 
 
@@ -316,10 +319,10 @@ def hostile(palestine):
 def test_the_csv_export_writes_formulas_as_text_and_reads_them_back(client, editor, hostile):
     content = export(client, CSV)
     (row,) = csv_rows(content)
-    assert row["title_sv"] == "'" + HOSTILE
-    assert row["title_en"] == "'@SUM(A1)"
-    assert row["summary_sv"] == "'-5 % i år"
-    assert row["body_sv"] == "'citat'"  # no formula: as it is
+    assert row["Titel [sv]"] == "'" + HOSTILE
+    assert row["Titel [en]"] == "'@SUM(A1)"
+    assert row["Sammanfattning [sv]"] == "'-5 % i år"
+    assert row["Brödtext [sv]"] == "'citat'"  # no formula: as it is
     # The same file imports back unchanged.
     response = preview(client, content, IMPORT_CSV, "projekt.csv")
     assert [r.import_type for r in response.context["result"].valid_rows()] == ["skip"]
@@ -328,11 +331,11 @@ def test_the_csv_export_writes_formulas_as_text_and_reads_them_back(client, edit
 def test_the_xlsx_export_holds_formulas_as_text_cells(client, editor, hostile):
     content = export(client, XLSX)
     (row,) = xlsx_rows(content)
-    assert row["title_sv"].data_type == "s"
-    assert row["title_sv"].value == HOSTILE
-    assert row["title_en"].value == "@SUM(A1)"
-    assert row["summary_sv"].value == "-5 % i år"
-    assert row["budget_sek"].value == 1_000_000  # numbers stay numbers
+    assert row["Titel [sv]"].data_type == "s"
+    assert row["Titel [sv]"].value == HOSTILE
+    assert row["Titel [en]"].value == "@SUM(A1)"
+    assert row["Sammanfattning [sv]"].value == "-5 % i år"
+    assert row["Budget (kr)"].value == 1_000_000  # numbers stay numbers
     response = preview(client, content, IMPORT_XLSX, "projekt.xlsx")
     assert [r.import_type for r in response.context["result"].valid_rows()] == ["skip"]
 
@@ -342,7 +345,7 @@ def test_a_control_character_stored_in_a_text_does_not_stop_the_xlsx_export(clie
     # Stored before control characters were stripped on save (an update() saves nothing).
     Project.objects.filter(pk=hostile.pk).update(body_sv="Före\x02 efter")
     (row,) = xlsx_rows(export(client, XLSX))
-    assert row["body_sv"].value == "Före efter"
+    assert row["Brödtext [sv]"].value == "Före efter"
 
 
 # --- The example file -------------------------------------------------------------------------
@@ -358,9 +361,11 @@ def test_the_import_page_offers_an_example_file_that_imports_cleanly(client, edi
     assert "attachment" in response["Content-Disposition"]
     content = content_of(response)
     rows = csv_rows(content)
-    assert list(rows[0]) == [field.column_name
-                             for field in ProjectResource().get_import_fields()]
-    assert rows[0]["countries"] == "PS"
+    # The columns by their titles in the staff member's language, in the import's order.
+    assert list(rows[0])[:5] == ["IATI-aktivitetsidentitet", "Adressnamn (slug)", "Titel [sv]",
+                                 "Titel [en]", "Program"]
+    assert len(rows[0]) == len(ProjectResource().get_import_fields())
+    assert rows[0]["Länder"] == "PS"
 
     result = preview(client, content, IMPORT_CSV, "exempel.csv").context["result"]
     assert not result.has_errors() and not result.has_validation_errors(), (
@@ -371,3 +376,54 @@ def test_the_import_page_offers_an_example_file_that_imports_cleanly(client, edi
 def test_the_example_file_is_for_staff_who_may_import(client):
     client.force_login(nina())  # the newsletter manager cannot import projects
     assert client.get(reverse("admin:projects_project_import_example")).status_code == 403
+
+
+# --- Columns in the staff member's language ---------------------------------------------------
+
+def test_the_exported_columns_are_titled_in_the_staff_members_language(client, editor,
+                                                                       hostile):
+    swedish = csv_rows(export(client, CSV))
+    assert list(swedish[0])[:3] == ["IATI-aktivitetsidentitet", "Adressnamn (slug)",
+                                    "Titel [sv]"]
+    assert {"Budget (kr)", "Antal nådda personer", "Sammanfattning [sv]"} <= set(swedish[0])
+    # The export page's boxes for choosing columns say the same.
+    page = text_of(client.get(reverse(EXPORT)))
+    assert "Budget (kr)" in page and "Budget Sek" not in page
+    with translation.override("en"):
+        english = csv_rows(client.post(reverse(EXPORT), export_form(
+            ProjectResource, ProjectResource.Meta.fields, CSV)))
+    assert list(english[0])[:3] == ["IATI activity identifier", "Slug", "Title [sv]"]
+    assert {"Budget (SEK)", "People reached", "Summary [sv]"} <= set(english[0])
+
+
+def test_a_file_exported_in_one_language_imports_in_the_other(client, editor, hostile):
+    swedish = export(client, CSV)
+    response = preview(client, swedish, IMPORT_CSV, "projekt.csv")
+    assert [r.import_type for r in response.context["result"].valid_rows()] == ["skip"]
+    with translation.override("en"):
+        response = preview(client, swedish, IMPORT_CSV, "projekt.csv")
+    assert "Budget (SEK):" in text_of(response)
+    assert [r.import_type for r in response.context["result"].valid_rows()] == ["skip"]
+    # Titles in any case and with spaces around them are the same columns.
+    text = ("iati identifier , adressnamn (SLUG),Titel [SV],Länder,STATUS,Startdatum\n"
+            "SE-ON-IMP-9,import-9,Import 9,PS,ongoing,2025-01-01\n")
+    response = preview_csv(client, text.replace("iati identifier", "IATI activity identifier"))
+    assert [r.import_type for r in response.context["result"].valid_rows()] == ["new"]
+
+
+def test_a_failing_row_shows_its_cells_and_errors_under_the_columns_titles(client, editor,
+                                                                          palestine):
+    # Columns in another order than the export's: each value beside its own column, each
+    # error under the column's title.
+    text = ("Budget (kr),Startdatum,IATI-aktivitetsidentitet,Adressnamn (slug),Titel [sv],"
+            "Länder\nmycket,2025-13-01,SE-ON-IMP-1,import-1,Import 1,PS\n")
+    response = preview_csv(client, text)
+    page = lxml_html.fromstring(text_of(response))
+    (row,) = page.xpath("//table[contains(@class, 'import-errors')]/tbody/tr")
+    cells = dict(zip([dt.text_content().rstrip(":") for dt in row.xpath(".//dt")],
+                     [dd.text_content() for dd in row.xpath(".//dd")]))
+    assert cells["Budget (kr)"] == "mycket"
+    assert cells["Startdatum"] == "2025-13-01"
+    assert cells["IATI-aktivitetsidentitet"] == "SE-ON-IMP-1"
+    errors = [strong.text_content() for strong in row.xpath(".//td[@class='errors']//strong")]
+    assert set(errors) == {"Budget (kr)", "Startdatum"}
