@@ -406,7 +406,7 @@ def test_a_file_exported_in_one_language_imports_in_the_other(client, editor, ho
     assert [r.import_type for r in response.context["result"].valid_rows()] == ["skip"]
     # Titles in any case and with spaces around them are the same columns.
     text = ("iati identifier , adressnamn (SLUG),Titel [SV],Länder,STATUS,Startdatum\n"
-            "SE-ON-IMP-9,import-9,Import 9,PS,ongoing,2025-01-01\n")
+            "SE-ON-DEMO-IMP-9,import-9,Import 9,PS,ongoing,2025-01-01\n")
     response = preview_csv(client, text.replace("iati identifier", "IATI activity identifier"))
     assert [r.import_type for r in response.context["result"].valid_rows()] == ["new"]
 
@@ -416,7 +416,7 @@ def test_a_failing_row_shows_its_cells_and_errors_under_the_columns_titles(clien
     # Columns in another order than the export's: each value beside its own column, each
     # error under the column's title.
     text = ("Budget (kr),Startdatum,IATI-aktivitetsidentitet,Adressnamn (slug),Titel [sv],"
-            "Länder\nmycket,2025-13-01,SE-ON-IMP-1,import-1,Import 1,PS\n")
+            "Länder\nmycket,2025-13-01,SE-ON-DEMO-IMP-1,import-1,Import 1,PS\n")
     response = preview_csv(client, text)
     page = lxml_html.fromstring(text_of(response))
     (row,) = page.xpath("//table[contains(@class, 'import-errors')]/tbody/tr")
@@ -424,6 +424,6 @@ def test_a_failing_row_shows_its_cells_and_errors_under_the_columns_titles(clien
                      [dd.text_content() for dd in row.xpath(".//dd")]))
     assert cells["Budget (kr)"] == "mycket"
     assert cells["Startdatum"] == "2025-13-01"
-    assert cells["IATI-aktivitetsidentitet"] == "SE-ON-IMP-1"
+    assert cells["IATI-aktivitetsidentitet"] == "SE-ON-DEMO-IMP-1"
     errors = [strong.text_content() for strong in row.xpath(".//td[@class='errors']//strong")]
     assert set(errors) == {"Budget (kr)", "Startdatum"}
