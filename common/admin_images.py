@@ -2,6 +2,7 @@
 text in both languages, credit and licence, and a preview made from a rendition."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,13 @@ IMAGE_FIELDSET = (_("Image"), {"fields": [
 PREVIEW_WIDTH = 240
 
 
+class KeptImageWidget(AdminFileWidget):
+    """Django's file box, naming the stored original without linking it: originals are
+    kept, never served (deploy/nginx.conf), and the preview beside shows the image."""
+
+    template_name = "admin/widgets/kept_image_input.html"
+
+
 class ImageAdminMixin:
     """For the admin of a model with common.images.ImageMixin: add IMAGE_FIELDSET to the
     fieldsets and "image_preview" to readonly_fields."""
@@ -22,7 +30,7 @@ class ImageAdminMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Beside, not instead of, the other mixins' formfield_overrides.
         if isinstance(db_field, models.ImageField):
-            kwargs["form_class"] = CleanedImageField
+            kwargs.update(form_class=CleanedImageField, widget=KeptImageWidget)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("preview"))

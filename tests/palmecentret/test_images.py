@@ -162,6 +162,16 @@ class TestUpload:
         assert f'src="{project.image_w480_jpeg.url}"' in page
         assert f'src="/media/{project.image.name}"' not in page
 
+    def test_the_form_names_the_stored_image_without_a_link_nothing_serves(self, editor):
+        # Originals are kept, never served (deploy/nginx.conf): a link to one is a 404.
+        project = ProjectFactory()
+        post_image(editor, project, upload(jpeg_with_gps()))
+        project.refresh_from_db()
+        page = editor.get(f"/admin/projects/project/{project.pk}/change/").content.decode()
+        assert "/media/originals/" not in page
+        assert "Nuvarande:" in page and project.image.name.rsplit("/", 1)[-1] in page
+        assert 'name="image-clear"' in page  # the image can still be removed
+
 
 def png_bomb():
     """A tiny PNG whose header claims 100,000 × 100,000 pixels."""
