@@ -23,6 +23,7 @@ ROLES = {
         "projects.partner": ALL,
         "projects.project": ALL,
         "newsletter.seminar": ALL,
+        "stories.story": ALL,
     },
     # Lists, subscribers, consents, seminars, registrations; no project editing.
     NEWSLETTER_MANAGERS: {

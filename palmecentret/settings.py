@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "members",
     "projects",
     "newsletter",
+    "stories",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ from newsletter.models import (
     email_hash,
 )
 from projects.models import Country, Funder, Partner, Programme, Project, Region, Theme
+from stories.models import Story
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -221,3 +222,39 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
 
     mailing = factory.SubFactory(MailingFactory)
     subscriber = factory.SubFactory(SubscriberFactory)
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Story
+        skip_postgeneration_save = True
+
+    title_sv = factory.Sequence(lambda n: f"Berättelse {n}")
+    title_en = factory.Sequence(lambda n: f"Story {n}")
+    slug = factory.Sequence(lambda n: f"berattelse-{n}")
+    lead_sv = "Ingress."
+    lead_en = "Lead."
+    body_sv = "Brödtext."
+    body_en = "Body."
+    published_on = datetime.date(2026, 11, 1)
+    published = True
+
+    @factory.post_generation
+    def projects(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.projects.set(extracted)
+
+    @factory.post_generation
+    def countries(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.countries.set(extracted)
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+    @factory.post_generation
+    def member_organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.member_organisations.set(extracted)
