@@ -67,6 +67,8 @@ CONTENT_MODELS = (
     # The footer form lists the public mailing lists; a seminar's page shows the places
     # left, which every registration and cancellation changes.
     "newsletter.MailingList", "newsletter.Seminar", "newsletter.Registration",
+    # Its many-to-many tables too: a story linked to a country shows on the country's page.
+    "stories.Story",
 )
 # Cache-Control words that forbid a shared cache from storing the answer.
 UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache"}

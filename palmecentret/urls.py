@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("", include("members.urls")),
     path("", include("newsletter.urls")),
+    path("", include("stories.urls")),
     prefix_default_language=False,
 )
 
