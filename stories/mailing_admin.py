@@ -9,7 +9,7 @@ staff who may add mailings and view stories (newsletter managers, palmecentret.r
 
 import reversion
 from django import forms
-from django.conf import settings
+from django.contrib.admin import helpers, widgets
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -60,6 +60,15 @@ class StoryChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+# The page's layout, as the mailing form's: each language's field side by side.
+FIELDSETS = [
+    (pgettext_lazy("story mailing", "Stories"), {"fields": ["stories"]}),
+    (gettext_lazy("Subject and introduction"), {"fields": [
+        ("subject_sv", "subject_en"), ("introduction_sv", "introduction_en")]}),
+    (gettext_lazy("Recipients"), {"fields": ["mailing_lists"]}),
+]
+
+
 class ComposeForm(forms.Form):
     stories = StoryChoiceField(
         queryset=Story.objects.none(), widget=forms.CheckboxSelectMultiple,
@@ -67,16 +76,17 @@ class ComposeForm(forms.Form):
         help_text=gettext_lazy("The newest published stories. Each is shown with its "
                                "image, title, lead and a link to read more, newest "
                                "first."))
-    subject_sv = forms.CharField(label=gettext_lazy("Subject (Swedish)"), max_length=200)
+    subject_sv = forms.CharField(label=gettext_lazy("Subject (Swedish)"), max_length=200,
+                                 widget=widgets.AdminTextInputWidget)
     introduction_sv = forms.CharField(
-        label=gettext_lazy("Introduction (Swedish)"), widget=forms.Textarea(attrs={"rows": 5}),
+        label=gettext_lazy("Introduction (Swedish)"), widget=widgets.AdminTextareaWidget,
         help_text=gettext_lazy("A few lines before the stories, in Markdown as in any "
                                "mailing."))
     subject_en = forms.CharField(label=gettext_lazy("Subject (English)"), max_length=200,
-                                 required=False)
+                                 required=False, widget=widgets.AdminTextInputWidget)
     introduction_en = forms.CharField(
         label=gettext_lazy("Introduction (English)"), required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=widgets.AdminTextareaWidget,
         help_text=gettext_lazy("Subscribers who chose English get the English version. "
                                "A story without English text is shown in Swedish with a "
                                "note."))
@@ -142,7 +152,7 @@ def compose_mailing_view(request, admin_site):
         "title": _("New mailing from stories"),
         "opts": Mailing._meta,
         "form": form,
-        "languages": dict(settings.LANGUAGES),
+        "adminform": helpers.AdminForm(form, FIELDSETS, {}),
     }
     return TemplateResponse(request, "admin/stories/compose_mailing.html", context)
 

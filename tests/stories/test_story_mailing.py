@@ -1,22 +1,24 @@
 """A newsletter made from stories: the draft it makes, the mail that goes out (absolute
 images and links, alt text, plain text with links), drafts refused, who may compose."""
 
-import io
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import NoReverseMatch, reverse
-from PIL import Image
+from django.urls import reverse
 
-from common.images import clean_image
 from newsletter.models import Mailing, Subscription
 from stories import mailing as story_mailing
 from tests.admin_personas import carl, nina, root
-from tests.factories import MailingListFactory, StoryFactory, SubscriberFactory, SubscriptionFactory
+from tests.factories import (
+    MailingListFactory,
+    StoryFactory,
+    SubscriberFactory,
+    SubscriptionFactory,
+)
+from tests.stories.story_pages import stand_in_story_urls, with_image
 
 pytestmark = pytest.mark.django_db
 
@@ -31,34 +33,7 @@ def site_url(settings):
 
 @pytest.fixture(autouse=True)
 def story_urls(monkeypatch):
-    """Until the public story pages land (stories.urls), a story's address is its path
-    as DESIGN.md fixes it."""
-    try:
-        reverse("stories:story-detail", kwargs={"slug": "x"})
-    except NoReverseMatch:
-        from django.utils import translation
-
-        from stories.models import Story
-
-        def get_absolute_url(story):
-            prefix = "/en/stories/" if translation.get_language() == "en" else "/berattelser/"
-            return f"{prefix}{story.slug}/"
-
-        monkeypatch.setattr(Story, "get_absolute_url", get_absolute_url)
-
-
-def jpeg(size=(1200, 800)):
-    output = io.BytesIO()
-    Image.new("RGB", size, (30, 120, 60)).save(output, "JPEG")
-    return SimpleUploadedFile("foto.jpg", output.getvalue(), content_type="image/jpeg")
-
-
-def with_image(story, size=(1200, 800)):
-    story.image = clean_image(jpeg(size))
-    story.image_alt_sv = "Kvinnor vid en brunn"
-    story.image_alt_en = "Women at a well"
-    story.save()
-    return story
+    stand_in_story_urls(monkeypatch)
 
 
 @pytest.fixture
@@ -251,3 +226,15 @@ class TestWhoMay:
     def test_the_superuser_may(self, client, stories, news):
         client.force_login(root())
         assert compose(client, stories, news).status_code == 302
+
+
+class TestGuide:
+    def test_the_guide_tells_newsletter_managers_how(self, client):
+        client.force_login(nina())
+        page = client.get(reverse("admin:guide")).content.decode()
+        assert "Ett nyhetsbrev av berättelser" in page and f'href="{COMPOSE}"' in page
+
+    def test_content_editors_are_not_told_of_a_page_they_cannot_open(self, client):
+        client.force_login(carl())
+        page = client.get(reverse("admin:guide")).content.decode()
+        assert f'href="{COMPOSE}"' not in page
