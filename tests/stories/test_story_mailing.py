@@ -187,6 +187,15 @@ class TestRefusals:
         offered = client.get(COMPOSE).content.decode()
         assert "Ännu inte klar" not in offered and "Vatten i byn" in offered
 
+    def test_a_draft_in_the_link_is_named_and_not_ticked(self, client, stories):
+        draft = StoryFactory(title_sv="Ännu inte klar", published=False)
+        client.force_login(nina())
+        response = client.get(f"{COMPOSE}?stories={stories[0].pk},{draft.pk}")
+        page = response.content.decode()
+        assert "”Ännu inte klar” är ett utkast" in page
+        assert f'value="{stories[0].pk}" id="id_stories_0" checked' in page
+        assert f'value="{draft.pk}"' not in page
+
     def test_english_readers_on_the_lists_need_an_english_version(self, client, stories, news):
         client.force_login(nina())
         response = compose(client, stories, news, subject_en="", introduction_en="")
