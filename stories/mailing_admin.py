@@ -60,6 +60,10 @@ class StoryChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+# A box per choice, one under another, each label as wide as it needs (the admin's
+# "radiolist" style; without it a label wraps at the admin's 160 px label width).
+CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "radiolist"})
+
 # The page's layout, as the mailing form's: each language's field side by side.
 FIELDSETS = [
     (pgettext_lazy("story mailing", "Stories"), {"fields": ["stories"]}),
@@ -71,7 +75,7 @@ FIELDSETS = [
 
 class ComposeForm(forms.Form):
     stories = StoryChoiceField(
-        queryset=Story.objects.none(), widget=forms.CheckboxSelectMultiple,
+        queryset=Story.objects.none(), widget=CHECKBOXES,
         label=pgettext_lazy("story mailing", "Stories"),
         help_text=gettext_lazy("The newest published stories. Each is shown with its "
                                "image, title, lead and a link to read more, newest "
@@ -91,7 +95,7 @@ class ComposeForm(forms.Form):
                                "A story without English text is shown in Swedish with a "
                                "note."))
     mailing_lists = forms.ModelMultipleChoiceField(
-        queryset=MailingList.objects.all(), widget=forms.CheckboxSelectMultiple,
+        queryset=MailingList.objects.all(), widget=CHECKBOXES,
         label=gettext_lazy("Mailing lists"),
         help_text=gettext_lazy("Who gets the mailing: the active subscribers of these "
                                "lists, each once."))
