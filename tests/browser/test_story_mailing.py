@@ -17,7 +17,7 @@ from tests.factories import (
     SubscriberFactory,
     SubscriptionFactory,
 )
-from tests.stories.story_pages import stand_in_story_urls, with_image
+from tests.stories.story_pages import with_image
 
 # SCREENSHOT_DIR=/some/folder keeps pictures of the pages for a person to look at.
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")
@@ -29,10 +29,9 @@ def screenshot(page, name):
 
 
 @pytest.fixture(autouse=True)
-def content(transactional_db, monkeypatch, settings, live_server):
+def content(transactional_db, settings, live_server):
     # The mail's absolute addresses lead to the test's own server, so the images load.
     settings.SITE_URL = live_server.url
-    stand_in_story_urls(monkeypatch)
     with_image(StoryFactory(title_sv="Vatten i byn", title_en="Water in the village",
                             published_on="2026-11-20"))
     StoryFactory(title_sv="Facket växer", title_en="", lead_en="",

@@ -18,7 +18,7 @@ from tests.factories import (
     SubscriberFactory,
     SubscriptionFactory,
 )
-from tests.stories.story_pages import stand_in_story_urls, with_image
+from tests.stories.story_pages import with_image
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +29,6 @@ COMPOSE = "/admin/stories/compose-mailing/"
 @pytest.fixture(autouse=True)
 def site_url(settings):
     settings.SITE_URL = SITE
-
-
-@pytest.fixture(autouse=True)
-def story_urls(monkeypatch):
-    stand_in_story_urls(monkeypatch)
 
 
 @pytest.fixture
@@ -142,6 +137,13 @@ class TestComposing:
             urls = srcs_and_hrefs(html)
             assert any(url.endswith(".jpg") for url in urls)
             assert urls and all(url.startswith(SITE + "/") or url == SITE for url in urls), urls
+        # Every story link opens the story's page in the mail's language.
+        story_links = {url for message in sent for url in srcs_and_hrefs(
+            message.alternatives[0][0]) if "/berattelser/" in url or "/stories/" in url}
+        assert len(story_links) == 4, story_links
+        for url in story_links:
+            response = client.get(url.removeprefix(SITE))
+            assert response.status_code == 200, url
         english = next(m for m in sent if m.subject == "News from the field")
         text = english.body
         # Plain text: the image as its alt text, the links written out.
