@@ -47,8 +47,8 @@ class StoryChoiceField(forms.ModelMultipleChoiceField):
         return f"{story.title_sv} ({date}, {_('Swedish only')})"
 
     def clean(self, value):
-        drafts = Story.objects.filter(pk__in=ids_from(",".join(map(str, value or []))),
-                                      published=False)
+        ids = [int(pk) for pk in value or [] if str(pk).isdigit()]
+        drafts = Story.objects.filter(pk__in=ids, published=False)
         if drafts:
             raise forms.ValidationError(ngettext(
                 "This story is a draft: %(titles)s. Publish it first, or leave it out: "
@@ -139,7 +139,7 @@ def compose_mailing_view(request, admin_site):
         raise PermissionDenied
     preselected = ids_from(request.GET.get("stories"))
     if request.method == "POST":
-        form = ComposeForm(request.POST)
+        form = ComposeForm(request.POST, preselected=preselected)
         if form.is_valid():
             return _create(request, admin_site, form)
     else:

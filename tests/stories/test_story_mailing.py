@@ -165,6 +165,23 @@ class TestComposing:
         rendered = to_html(html)
         assert "Kvinnor [och] *män* &lt;b&gt;" in rendered
 
+    def test_the_newest_forty_are_offered_and_an_older_one_given_in_the_link_too(
+            self, client, news):
+        from stories.mailing_admin import CHOICES
+
+        old = StoryFactory(title_sv="Gammal berättelse", published_on="2020-01-01")
+        StoryFactory.create_batch(CHOICES)
+        client.force_login(nina())
+        assert "Gammal berättelse" not in client.get(COMPOSE).content.decode()
+        link = f"{COMPOSE}?stories={old.pk}"
+        assert "Gammal berättelse" in client.get(link).content.decode()
+        response = client.post(link, {
+            "stories": [old.pk], "mailing_lists": [news.pk], "subject_sv": "Ur arkivet",
+            "introduction_sv": "Hej!", "subject_en": "From the archive",
+            "introduction_en": "Hello!"})
+        assert response.status_code == 302
+        assert "Gammal berättelse" in Mailing.objects.get().body_sv
+
     def test_without_english_subscribers_the_english_version_may_be_left_out(
             self, client, stories):
         only_swedish = MailingListFactory()
