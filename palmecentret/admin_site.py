@@ -88,10 +88,15 @@ class PortalAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
     def get_urls(self):
+        from stories.mailing_admin import compose_mailing_view
+
         # First, so no app label can shadow it.
         return [
             path("two-factor/", self.staff_view(self.two_factor_enrolment), name="two-factor"),
             path("guide/", self.admin_view(self.guide), name="guide"),
+            # The newsletter links here by name; it may not import stories.
+            path("stories/compose-mailing/", self.admin_view(compose_mailing_view),
+                 {"admin_site": self}, name="stories_compose_mailing"),
             *super().get_urls(),
         ]
 

@@ -36,6 +36,9 @@ ROLES = {
         "newsletter.mailing": ALL,
         # Made by sending, never edited by hand; deleted with an erased subscriber.
         "newsletter.delivery": ("view", "delete"),
+        # To choose stories for a mailing (stories.mailing_admin); writing them stays
+        # with the content editors.
+        "stories.story": ("view",),
     },
 }
 
