@@ -7,6 +7,7 @@ from common.sitemaps import PortalSitemap
 from members.sitemaps import MemberSitemap, NetworkSitemap
 from newsletter.sitemaps import SeminarSitemap
 from projects.sitemaps import CountrySitemap, ProgrammeSitemap, ProjectSitemap, RegionSitemap
+from stories.sitemaps import StorySitemap
 
 
 class StaticPagesSitemap(PortalSitemap):
@@ -14,8 +15,8 @@ class StaticPagesSitemap(PortalSitemap):
 
     def items(self):
         return ["home", "about", "support", "projects:region-list", "projects:project-list",
-                "members:member-list", "members:network-list", "newsletter:seminar-list",
-                "newsletter:signup", "projects:open-data"]
+                "stories:story-list", "members:member-list", "members:network-list",
+                "newsletter:seminar-list", "newsletter:signup", "projects:open-data"]
 
     def location(self, item):
         return reverse(item)
@@ -29,6 +30,7 @@ SITEMAPS = {
     "countries": CountrySitemap,
     "programmes": ProgrammeSitemap,
     "projects": ProjectSitemap,
+    "stories": StorySitemap,
     "members": MemberSitemap,
     "networks": NetworkSitemap,
     "seminars": SeminarSitemap,

@@ -5,6 +5,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
@@ -12,6 +13,7 @@ register = template.Library()
 MAIN_MENU = [
     ("projects:region-list", _("Regions")),
     ("projects:project-list", _("Projects")),
+    ("stories:story-list", pgettext_lazy("public pages", "Stories")),
     ("members:member-list", _("Member organisations")),
     ("members:network-list", _("Networks")),
     ("newsletter:seminar-list", _("Seminars")),

@@ -55,7 +55,7 @@ def test_menu_button_controls_the_menu_which_holds_search_language_and_main_menu
     # In the markup the menu is open; only the stylesheet folds it when script runs.
     assert "is-open" not in menu.get("class") and menu.get("hidden") is None
     assert select(menu, "form", role="search") and select(menu, "nav", "language-switch")[0].xpath(".//a")
-    assert len(select(menu, "nav", "main-nav")[0].xpath(".//a")) == 7
+    assert len(select(menu, "nav", "main-nav")[0].xpath(".//a")) == 8
 
 
 @pytest.mark.parametrize(("path", "name"), [

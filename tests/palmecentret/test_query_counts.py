@@ -1,5 +1,6 @@
 """Every public page runs the same number of database queries with 10 and with 500
-projects: lists are prefetched, annotated and paginated, never a query per row."""
+projects (and 15 and 150 stories): lists are prefetched, annotated and paginated, never a
+query per row."""
 
 import io
 
@@ -9,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from members.models import MemberOrganisation
-from projects.models import Country, Programme, Project
+from projects.models import Country, Programme, Project, Theme
+from stories.models import Story
+from tests.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 BUDGET = 25
@@ -21,6 +24,7 @@ def page_urls():
     busiest_member = max(MemberOrganisation.objects.public(), key=lambda m: m.projects.count())
     busiest_programme = max(Programme.objects.public(), key=lambda p: p.projects.count())
     project = Project.objects.public().order_by("pk").first()
+    story = Story.objects.public().order_by("pk").first()
     urls = {
         "home": "/", "about": "/om-oss/", "support": "/stod-oss/",
         "regions": "/regioner/", "open data": "/oppna-data/",
@@ -43,8 +47,30 @@ def page_urls():
         "english projects": "/en/projects/",
         "search": "/sok/?q=exempelprojekt",
         "english search": "/en/search/?q=example",
+        "stories": "/berattelser/",
+        "stories filtered": f"/berattelser/?region={busiest_country.region.slug}&theme=unga",
+        "stories page 2": "/berattelser/?page=2",
+        "story": story.get_absolute_url(),
+        "english story": story.get_absolute_url().replace("/berattelser/", "/en/stories/"),
+        "story feed": "/berattelser/flode.atom",
+        "sitemap stories": "/sitemap-stories.xml",
     }
     return urls
+
+
+def add_stories(count):
+    """`count` published stories, each about a few of the public projects, countries,
+    themes and member organisations, so that every page that lists stories has many."""
+    projects = list(Project.objects.public().order_by("pk"))
+    countries = list(Country.objects.order_by("pk"))
+    themes = list(Theme.objects.order_by("pk"))
+    members = list(MemberOrganisation.objects.public().order_by("pk"))
+    start = Story.objects.count()
+    for n in range(start, start + count):
+        StoryFactory(projects=[projects[n % len(projects)], projects[(3 * n) % len(projects)]],
+                     countries=[countries[n % len(countries)], countries[0]],
+                     themes=[themes[n % len(themes)]],
+                     member_organisations=[members[n % len(members)], members[0]])
 
 
 def count_queries(client, urls):
@@ -67,11 +93,13 @@ def count_queries(client, urls):
 def test_query_counts_do_not_grow_with_the_number_of_projects(client, settings):
     settings.DEBUG = True  # load_demo refuses to run on what looks like production
     call_command("load_demo", projects=10, stdout=io.StringIO())
+    add_stories(15)
     urls = page_urls()
     small = count_queries(client, urls)
 
     call_command("load_demo", projects=500, stdout=io.StringIO())
     assert Project.objects.public().count() > 400
+    add_stories(135)
     large = count_queries(client, urls)
 
     assert large == small

@@ -24,6 +24,7 @@ from tests.factories import (
     ProgrammeFactory,
     ProjectFactory,
     RegionFactory,
+    StoryFactory,
     ThemeFactory,
 )
 
@@ -143,15 +144,17 @@ def test_a_project_page_reads_its_links_in_a_fixed_number_of_queries(client, lin
                                                                    django_assert_num_queries):
     austria = linked_project.countries.get(name_sv="Österrike")
     ProjectFactory(countries=[austria])
+    StoryFactory(projects=[linked_project], countries=[austria])
     # The project with its programme and funder; its countries, themes, member
     # organisations and partners (the facts and the locator map); its first country with
-    # the region (the trail); the related projects and their cards' countries; and the
-    # footer's mailing lists.
-    with django_assert_num_queries(9):
+    # the region (the trail); its latest stories and their cards' countries; the related
+    # projects and their cards' countries; and the footer's mailing lists.
+    with django_assert_num_queries(11):
         page(client, "/projekt/fackliga-rattigheter/")
     linked_project.partners.add(*PartnerFactory.create_batch(5))
     ProjectFactory.create_batch(5, countries=[austria])
-    with django_assert_num_queries(9):
+    StoryFactory.create_batch(5, projects=[linked_project], countries=[austria])
+    with django_assert_num_queries(11):
         html = page(client, "/projekt/fackliga-rattigheter/")
     assert html.count("Partnerorganisation") == 5
     # With its fragments kept, the page reads only the project itself.

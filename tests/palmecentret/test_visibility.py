@@ -16,13 +16,15 @@ from tests.factories import (
     ProjectFactory,
     RegionFactory,
     SeminarFactory,
+    StoryFactory,
     ThemeFactory,
 )
 from tests.sitemaps import sitemap_pages, sitemap_xml
 
 pytestmark = pytest.mark.django_db
 
-HIDDEN = ["Hemliga Fackföreningen", "Hemligstad", "Utkastprojektet", "Interna projektet"]
+HIDDEN = ["Hemliga Fackföreningen", "Hemligstad", "Utkastprojektet", "Interna projektet",
+          "Utkastberättelsen"]
 
 
 @pytest.fixture
@@ -49,6 +51,11 @@ def content():
                               themes=[theme], member_organisations=[member],
                               programme=programme, partners=[secret],
                               visibility=Project.Visibility.INTERNAL)
+    # A story about all of them names only the public ones; a draft story nothing at all.
+    StoryFactory(slug="berattelsen", projects=[at_risk, open_project, draft, internal],
+                 countries=[country], themes=[theme], member_organisations=[member])
+    StoryFactory(slug="utkastberattelsen", title_sv="Utkastberättelsen", published=False,
+                 countries=[country], projects=[open_project])
     return {"at_risk": at_risk, "open": open_project, "draft": draft, "internal": internal,
             "country": country}
 
@@ -68,6 +75,10 @@ def public_urls(client):
                  f"{base}?region=mena", f"{base}?programme=palestinaprogrammet",
                  f"{base}?q=Hemliga", f"{base}?q=Utkast", f"{base}?q=Interna",
                  f"{base}?sort=title"}
+    for base in ("/berattelser/", "/en/stories/"):
+        urls |= {f"{base}?country=palestina", f"{base}?theme=unga", f"{base}?region=mena"}
+    urls |= {"/berattelser/flode.atom", "/en/stories/feed.atom",
+             "/berattelser/flode.atom?country=palestina"}
     return sorted(urls)
 
 
@@ -76,7 +87,8 @@ def test_the_sitemap_covers_every_page_type(client, content):
     for expected in ["/", "/en/", "/projekt/skyddat/", "/en/projects/skyddat/",
                      "/lander/palestina/", "/en/countries/palestina/", "/regioner/mena/",
                      "/program/palestinaprogrammet/", "/medlemmar/abf/", "/natverk/folkkraft/",
-                     "/seminarier/seminariet/", "/en/seminars/seminariet/", "/stod-oss/"]:
+                     "/seminarier/seminariet/", "/en/seminars/seminariet/", "/stod-oss/",
+                     "/berattelser/", "/berattelser/berattelsen/", "/en/stories/berattelsen/"]:
         assert expected in urls
 
 
