@@ -85,10 +85,22 @@ class StoryAdmin(ImageAdminMixin, PublishingAdminMixin, MarkdownAdminMixin, Http
         (_("Record"), {"fields": ["created", "updated"], "classes": ["collapse"]}),
     ]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A story saved before a linked project came to hide its partners (or gained
+        # one) may name them now: whoever opens it is told, not only whoever saves it.
+        if request.method == "GET":
+            story = self.get_object(request, object_id)
+            if story is not None and self.has_view_or_change_permission(request, story):
+                for mention in mentions_in_story(story):
+                    self.message_user(request, describe(mention), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_related(self, request, form, formsets, change):
         # The links are saved now: a draft (or a story whose place names only need a
         # second look) is checked as it is stored, and the editor told.
         super().save_related(request, form, formsets, change)
+        if "_continue" in request.POST:
+            return  # the form opens again, and change_view() warns there
         for mention in mentions_in_story(form.instance):
             self.message_user(request, describe(mention, form), messages.WARNING)
 

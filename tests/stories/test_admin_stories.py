@@ -212,3 +212,23 @@ def test_unpublishing_and_restoring_an_earlier_version_work_as_for_projects(edit
     assert submit(editor, editor.get(restore)).status_code == 302
     story.refresh_from_db()
     assert story.body_sv == "Andra versionen." and story.published
+
+
+def test_opening_a_story_whose_project_came_to_hide_its_partners_warns(editor, world):
+    story = StoryFactory(projects=[world["open"]], body_sv="Hos Öppna Fackförbundet.")
+    change = reverse("admin:stories_story_change", args=[story.pk])
+    assert not [m for m in messages_of(editor.get(change)) if "partner" in m]
+    Project.objects.filter(pk=world["open"].pk).update(
+        visibility=Project.Visibility.HIDE_PARTNERS)
+    shown = messages_of(editor.get(change))
+    assert any("”Öppna Fackförbundet” är partner i projektet ”Öppet projekt”" in m
+               for m in shown), shown
+
+
+def test_save_and_continue_warns_once(editor, world):
+    story = StoryFactory(published=False, projects=[world["at_risk"]], body_sv="Inget.")
+    change = reverse("admin:stories_story_change", args=[story.pk])
+    response = submit(editor, editor.get(change), body_sv="Hemliga Kvinnoförbundet.",
+                      _continue="1")
+    shown = messages_of(editor.get(response.url))
+    assert sum("Hemliga Kvinnoförbundet" in m for m in shown) == 1, shown
