@@ -75,10 +75,18 @@ def test_a_content_editor_writes_a_draft_linked_to_projects_countries_themes_and
     assert Version.objects.get_for_object(story).count() == 1
 
 
-def test_a_newsletter_manager_may_not_open_the_stories(client):
+def test_a_newsletter_manager_may_read_stories_but_not_write_or_publish_them(client):
+    # Newsletter managers view stories to choose them for a mailing (palmecentret/roles.py).
+    story = StoryFactory(published=False, body_sv="Utkast.")
     client.force_login(nina())
-    assert client.get(LIST).status_code == 403
+    assert client.get(LIST).status_code == 200
     assert client.get(ADD).status_code == 403
+    change = reverse("admin:stories_story_change", args=[story.pk])
+    assert 'name="_save"' not in client.get(change).content.decode()  # read-only
+    assert client.post(change, story_data(published="on", body_sv="Ändrat.")).status_code == 403
+    client.post(LIST, {"action": "publish", "_selected_action": [story.pk]})
+    story.refresh_from_db()
+    assert not story.published and story.body_sv == "Utkast."
 
 
 def test_the_form_speaks_swedish_with_choosers_markdown_guide_and_slug_from_title(editor):
