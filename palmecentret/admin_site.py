@@ -107,6 +107,7 @@ class PortalAdminSite(admin.AdminSite):
             **self.each_context(request),
             "title": _("Guide for staff"),
             "can_publish": user.has_perm("projects.change_project"),
+            "can_write_stories": user.has_perm("stories.change_story"),
             "can_mail": user.has_perm("newsletter.change_mailing"),
             "can_seminar": user.has_perm("newsletter.change_seminar"),
             "can_register": user.has_perm("newsletter.change_registration"),

@@ -1,5 +1,5 @@
-"""The site search: projects, countries, programmes, members, networks and seminars, ranked
-and marked."""
+"""The site search: projects, stories, countries, programmes, members, networks and
+seminars, ranked and marked."""
 
 import operator
 import re
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from members.models import MemberOrganisation, Network
 from newsletter.models import Seminar
 from projects.models import Country, Programme, Project, year_span
+from stories.models import Story
 
 from common.markdown import plain_words
 from common.search_documents import (
@@ -101,6 +102,11 @@ def _when(seminar):
     return formats.date_format(timezone.localtime(seminar.starts_at), "l j F Y, H:i")
 
 
+def _published_on(story):
+    """The story's date, as its page shows it."""
+    return formats.date_format(story.published_on, "j F Y")
+
+
 def _country_names(languages):
     """The names of a project's countries A-Z, as the page shows them, as an array in the
     hits' own query: a query less than a prefetch, and no Country objects to build."""
@@ -129,7 +135,8 @@ class Kind:
     # attributes.
     related: object = None
     prefetch: tuple = ()
-    # A few dozen objects: asked first whether it has any hit at all (_kinds_with_hits()).
+    # A few dozen objects (or a few hundred, stories, that most searches do not find):
+    # asked first whether it has any hit at all (_kinds_with_hits()).
     few: bool = False
     # A counted kind with a list page whose words filter (?q=) finds what its search
     # finds: when there are more hits than shown, the section links to that list, with
@@ -166,6 +173,21 @@ KINDS = (
         all_text=ngettext_lazy("%(count)s project that matches, in the project list",
                                "All %(count)s projects that match, in the project list",
                                "count"),
+    ),
+    Kind(
+        key="stories",
+        heading=gettext_lazy("Stories"),
+        model=Story,
+        queryset=lambda: Story.objects.public(),
+        fields=("slug", "title", "published_on"),
+        title_field="title",
+        # The lead says what the story is about; the body where only it has the words.
+        text_fields=("lead", "body"),
+        order=("-published_on", "-pk"),
+        details=lambda s: [_published_on(s)],
+        # A few a week, so hundreds in some years: asking first whether any matches (in
+        # the same statement as the small kinds) spares most searches a ranking query.
+        few=True,
     ),
     Kind(
         key="countries",

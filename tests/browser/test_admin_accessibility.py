@@ -2,7 +2,8 @@
 roles see them: the login page; for Carl, the content editor, the dashboard, the project
 list searched and filtered, the project form (new and saved, its help texts beside their
 fields, at 390 px too), the import page and its preview with failing rows, the export
-page, a history page and the staff guide; for Nina, the newsletter manager, a seminar
+page, a history page and the staff guide, and the story list and form (new, saved, and
+refused for naming a hidden partner); for Nina, the newsletter manager, a seminar
 with its registrations, the mailing form and the subscriber list; and a few pages in the
 admin's dark theme.
 
@@ -16,6 +17,7 @@ from django.core.management import call_command
 
 from newsletter.models import Seminar
 from projects.models import Project
+from stories.models import Story
 from tests.admin_personas import carl, log_in, nina
 from tests.browser.accessibility import FAILING_IMPACTS, axe_violations, describe
 from tests.factories import MailingFactory, RegistrationFactory, SubscriberFactory
@@ -131,6 +133,40 @@ def test_the_content_editors_pages_pass_axe(wide, demo, tmp_path):
 
     audit.visit("staff guide", "/admin/guide/")
     wide.screenshot(path="/tmp/axe_guide.png", full_page=True)
+    audit.assert_clean()
+
+
+def test_the_story_pages_pass_axe_and_refuse_to_publish_a_hidden_partners_name(wide, demo):
+    story = Story.objects.get(slug="unga-kvinnor-tar-plats")  # its project hides partners
+    audit = Audit(wide)
+    log_in(wide, carl())
+    audit.visit("story list", "/admin/stories/story/?q=unga")
+    assert wide.locator("#result_list tbody tr").count() > 0
+    # The list fits beside the filters: nothing scrolls sideways.
+    assert wide.evaluate("document.querySelector('#changelist .results').scrollWidth <= "
+                         "document.querySelector('#changelist .results').clientWidth")
+    wide.screenshot(path="/tmp/storyadmin_list.png", full_page=True)
+    audit.visit("new story", "/admin/stories/story/add/")
+    wide.screenshot(path="/tmp/storyadmin_add.png", full_page=True)
+    assert "Filled in from the Swedish title" not in help_text_beside(wide, "slug")
+    assert "Vem som skrev den" in help_text_beside(wide, "author")
+    change = f"/admin/stories/story/{story.pk}/change/"
+    audit.visit("saved story", change)
+    wide.locator("#id_projects + .select2-container .select2-search__field").click()
+    wide.locator(".select2-results__option").first.wait_for()
+    audit.check("saved story, the project chooser open")
+    wide.keyboard.press("Escape")
+    # The editor names the partner in the body of the published story and saves.
+    wide.fill("#id_body_sv", "Vi besökte Demo-partnerorganisation Yangon i våras.")
+    wide.click("input[name=_save]")
+    error = wide.locator(".errornote, .errorlist").first
+    error.wait_for()
+    assert "Demo-partnerorganisation Yangon" in wide.locator(".errorlist").first.inner_text()
+    audit.check("saved story, refused: it names a hidden partner")
+    wide.screenshot(path="/tmp/storyadmin_refused.png", full_page=True)
+    story.refresh_from_db()
+    assert "Yangon" not in story.body_sv
+    audit.visit("story history", f"/admin/stories/story/{story.pk}/history/")
     audit.assert_clean()
 
 

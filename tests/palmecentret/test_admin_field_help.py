@@ -28,6 +28,7 @@ ADD_FORMS = {
     "projects.partner": "name",
     "projects.programme": "name_sv",
     "projects.project": "title_sv",
+    "stories.story": "title_sv",
     "newsletter.mailinglist": "name_sv",
     "newsletter.seminar": "title_sv",
     "newsletter.subscriber": None,
@@ -66,7 +67,7 @@ def fields_staff_fill_in(response):
 
 def test_every_admin_with_an_add_form_of_the_portal_is_covered():
     ours = {f"{model._meta.app_label}.{model._meta.model_name}"
-            for label in ("members", "projects", "newsletter")
+            for label in ("members", "projects", "newsletter", "stories")
             for model in apps.get_app_config(label).get_models()
             if django_admin.site.is_registered(model)}
     no_add_form = {"newsletter.consentrecord", "newsletter.delivery"}  # records, read-only

@@ -61,3 +61,20 @@ def test_the_guide_is_english_under_en(client):
     assert "<h1>Guide for staff</h1>" in html
     assert "Publishing a project" in html and "Publicera ett projekt" not in html
     assert '<a href="/en/admin/guide/">Help</a>' in html
+
+
+def test_a_content_editor_reads_how_to_write_a_story_and_the_safety_rule(client):
+    client.force_login(carl())
+    html = client.get(GUIDE).content.decode()
+    assert 'href="#berattelse"' in html
+    assert '<h2 id="berattelse">Skriva och publicera en berättelse</h2>' in html
+    assert "får inte nämna dem" in html
+    assert 'href="/admin/stories/story/add/"' in html
+    english = client.get("/en/admin/guide/").content.decode()
+    assert '<h2 id="berattelse">Writing and publishing a story</h2>' in english
+    assert "may not name them" in english
+
+
+def test_a_newsletter_manager_gets_no_story_section(client):
+    client.force_login(nina())
+    assert 'id="berattelse"' not in client.get(GUIDE).content.decode()

@@ -24,6 +24,8 @@ from projects.models import (
     Theme,
     iati_identifier_validator,
 )
+from stories.models import Story
+from stories.safety import mentions_in_story
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,7 @@ def row_counts():
     """Rows of every model of the three apps, many-to-many tables included."""
     return {
         model._meta.label: model._default_manager.count()
-        for label in ("members", "projects", "newsletter")
+        for label in ("members", "projects", "newsletter", "stories")
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
     }
 
@@ -212,9 +214,37 @@ class TestFacts:
                     assert getattr(obj, f"{name}_sv"), (obj, name)
                     assert getattr(obj, f"{name}_en"), (obj, name)
 
+    def test_a_handful_of_demo_stories_linked_to_the_demo_projects(self):
+        stories = list(Story.objects.public().newest_first())
+        assert 5 <= len(stories) <= 6
+        assert all(story.is_demo for story in stories)
+        for story in stories:
+            assert story.projects.filter(is_demo=True).exists(), story
+            assert story.countries.exists() and story.themes.exists(), story
+            assert story.member_organisations.exists(), story
+            assert story.lead_sv and story.body_sv, story
+        # Spread over recent weeks, the newest within a week of the run.
+        today = timezone.localdate()
+        days = [(today - story.published_on).days for story in stories]
+        assert days[0] <= 7 and days[-1] >= 28 and len(set(days)) == len(days)
+        # One left in Swedish only, to show the English pages' fallback; the others both.
+        assert sum(1 for story in stories if not story.title_en) == 1
+        assert sum(1 for story in stories if story.title_en and story.lead_en
+                   and story.body_en) == len(stories) - 1
+        # One shows what Markdown gives: a list and a link.
+        assert any("\n- " in story.body_sv and "](https://" in story.body_sv
+                   for story in stories)
+
+    def test_no_demo_story_names_a_hidden_partner_or_its_place(self):
+        linked_to_hiding = Story.objects.filter(
+            projects__visibility=Project.Visibility.HIDE_PARTNERS)
+        assert linked_to_hiding.exists()  # the rule is shown, not just avoided
+        for story in Story.objects.all():
+            assert mentions_in_story(story) == [], story
+
     def test_every_object_passes_model_validation(self):
         for model in (Region, Country, Theme, Funder, MemberOrganisation, Network, MailingList,
-                      Programme, Partner, Project, Seminar):
+                      Programme, Partner, Project, Seminar, Story):
             for obj in model.objects.all():
                 obj.full_clean()
 
@@ -419,7 +449,8 @@ def test_the_written_content_gets_drawn_images_marked_as_demo_once():
     load_demo("--projects", "2")
     with_images = [*Country.objects.all(), *Programme.objects.all(),
                    *MemberOrganisation.objects.all(), *Network.objects.all(),
-                   *Seminar.objects.all(), *Project.objects.exclude(slug__startswith="exempel")]
+                   *Seminar.objects.all(), *Story.objects.all(),
+                   *Project.objects.exclude(slug__startswith="exempel")]
     for obj in with_images:
         assert obj.image, obj
         assert obj.image_credit == "Demobild, genererad av load_demo" and obj.image_licence
@@ -429,6 +460,8 @@ def test_the_written_content_gets_drawn_images_marked_as_demo_once():
     media = Path(django_settings.MEDIA_ROOT)
     before = sorted(media.rglob("*"))
     names = {obj.pk: obj.image.name for obj in Project.objects.all()}
+    story_images = {obj.pk: obj.image.name for obj in Story.objects.all()}
     load_demo()
     assert sorted(media.rglob("*")) == before  # nothing drawn twice
     assert {obj.pk: obj.image.name for obj in Project.objects.all()} == names
+    assert {obj.pk: obj.image.name for obj in Story.objects.all()} == story_images

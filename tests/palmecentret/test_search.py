@@ -25,6 +25,7 @@ from tests.factories import (
     ProjectFactory,
     RegionFactory,
     SeminarFactory,
+    StoryFactory,
     ThemeFactory,
 )
 
@@ -396,14 +397,16 @@ def test_a_search_that_finds_every_kind_asks_one_query_more_per_kind(client, con
     MemberOrganisationFactory(description_sv="Allihop.")
     NetworkFactory(description_sv="Allihop.")
     SeminarFactory(description_sv="Allihop.")
+    StoryFactory(lead_sv="Allihop.")
     ProjectFactory.create_batch(3, summary_sv="Allihop.", countries=[content["country"]])
     client.get(url, {"q": "Allihop"})
     with CaptureQueriesContext(connection) as queries:
         html = client.get(url, {"q": "allihop"}).content.decode()
-    for key in ("projects", "countries", "programmes", "members", "networks", "seminars"):
+    for key in ("projects", "stories", "countries", "programmes", "members", "networks",
+                "seminars"):
         assert section_part(html, key)
     # The 2 of a search that finds projects only, and the best hits of each other kind.
-    assert len(queries) == (7 if connection.vendor == "postgresql" else 8)
+    assert len(queries) == (8 if connection.vendor == "postgresql" else 9)
 
 
 def test_a_change_to_a_country_member_or_network_shows_in_search_at_once(client, content):

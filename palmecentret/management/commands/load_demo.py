@@ -19,6 +19,7 @@ from members.models import MemberOrganisation, Network
 from newsletter.models import MailingList, Seminar, Subscriber, Subscription
 from palmecentret import demo_images
 from projects.models import Country, Funder, Partner, Programme, Project, Region, Theme
+from stories.models import Story
 
 # Seminars happen in Stockholm, so their times are Stockholm times whatever the server's
 # own TIME_ZONE is.
@@ -692,6 +693,110 @@ PROJECTS = [
 ]
 
 
+# Hand-written demo stories about the demo projects, in our own words from the facts. Dates
+# are days before the day of the run, so the newest stays recent (as the seminars' dates
+# move). The one about Serbia has no English: English pages show the Swedish text, as
+# they do for any story not yet translated. None names a partner of a project that hides
+# its partners, nor its place (stories/safety.py; a test holds it).
+STORIES = [
+    dict(slug="fackklubben-som-vaxte", days_ago=3,
+         projects=["fackliga-rattigheter-filippinerna"], countries=["PH"],
+         themes=["arbetares-rattigheter"], members=["lo", "if-metall"],
+         author="Palmecentrets kommunikatör (demo)",
+         title_sv="Fackklubben som växte sig stark i exportzonen",
+         title_en="The workplace union that grew strong in the export zone",
+         lead_sv="När arbetarna i en klädfabrik började träffas i studiecirkel var de fem. "
+                 "Ett år senare har fackklubben över hundra medlemmar.",
+         lead_en="When the workers at a garment factory started meeting in a study circle "
+                 "there were five of them. A year later their union has over a hundred "
+                 "members.",
+         body_sv="Studiecirkeln tog upp frågor som arbetarna själva valde:\n\n"
+                 "- rätten att organisera sig utan att bli straffad för det,\n"
+                 "- arbetstider och övertid,\n"
+                 "- säkerheten vid maskinerna.\n\n"
+                 "Förtroendevalda från svenska fackförbund delade sina erfarenheter av "
+                 "kollektivavtal och arbetsmiljöarbete. Hur det går till i Sverige "
+                 "berättar [LO på sin webbplats](https://www.lo.se/).",
+         body_en="The study circle took up questions the workers chose themselves:\n\n"
+                 "- the right to organise without being punished for it,\n"
+                 "- working hours and overtime,\n"
+                 "- safety at the machines.\n\n"
+                 "Elected representatives from Swedish unions shared their experience of "
+                 "collective agreements and workplace safety. Read more about "
+                 "[the project Trade union rights in the Philippines]"
+                 "(/en/projects/fackliga-rattigheter-filippinerna/)."),
+    dict(slug="unga-kvinnor-tar-plats", days_ago=10,
+         projects=["unga-kvinnor-burma"], countries=["MM"], themes=["jamstalldhet", "unga"],
+         members=["abf"], author="",
+         title_sv="Unga kvinnor tar plats i sina lokalsamhällen",
+         title_en="Young women take their place in their communities",
+         lead_sv="Utbildning i ledarskap och rättigheter ger unga kvinnor i Burma modet att "
+                 "tala på byns möten.",
+         lead_en="Training in leadership and rights gives young women in Burma the courage "
+                 "to speak at village meetings.",
+         body_sv="Deltagarna lär sig om sina rättigheter, hur ett möte leds och hur man "
+                 "organiserar sig tillsammans med andra. Av säkerhetsskäl nämner vi varken "
+                 "våra partnerorganisationer eller orterna där de arbetar.",
+         body_en="The participants learn about their rights, how to chair a meeting and how "
+                 "to organise together with others. For security reasons we name neither "
+                 "our partner organisations nor the places where they work."),
+    dict(slug="ungdomsledare-pa-vastbanken", days_ago=17,
+         projects=["unga-palestinier-kanner-sina-rattigheter"], countries=["PS"],
+         themes=["unga", "manskliga-rattigheter"], members=["unga-ornar", "abf"], author="",
+         title_sv="Ungdomsledarna som startade egna grupper",
+         title_en="The youth leaders who started groups of their own",
+         lead_sv="Unga palestinier som utbildats till ledare driver nu egna grupper där "
+                 "andra unga lär sig om sina rättigheter och skyldigheter.",
+         lead_en="Young Palestinians trained as leaders now run groups of their own, where "
+                 "other young people learn about their rights and duties.",
+         body_sv="Tusentals unga på Västbanken och i Gaza har nåtts av arbetet. Många säger "
+                 "att det viktigaste var att få ta ansvar och bli lyssnade på.",
+         body_en="Thousands of young people on the West Bank and in Gaza have been reached "
+                 "by the work. Many say the most important thing was to take responsibility "
+                 "and be listened to."),
+    dict(slug="facket-nar-de-otrygga", days_ago=26,
+         projects=["fackligt-organiserande-sydafrika"], countries=["ZA"],
+         themes=["arbetares-rattigheter"], members=["lo", "byggnads"], author="",
+         title_sv="Facket når dem med otrygga anställningar",
+         title_en="Unions reach workers in insecure jobs",
+         lead_sv="I Sydafrika prövar fackförbund nya sätt att organisera arbetsplatser där "
+                 "facket saknas.",
+         lead_en="In South Africa, unions try new ways of organising workplaces without a "
+                 "union.",
+         body_sv="Svenska förbund och sydafrikanska partner jämför metoder: hembesök, "
+                 "möten efter skiftet och medlemsvärvare som själva har haft tillfälliga "
+                 "jobb.",
+         body_en="Swedish unions and South African partners compare methods: home visits, "
+                 "meetings after the shift, and recruiters who have had temporary jobs "
+                 "themselves."),
+    dict(slug="oppenhet-i-serbien", days_ago=38,
+         projects=["starkare-fackforbund-serbien"], countries=["RS"],
+         themes=["transparens", "arbetares-rattigheter"], members=["kommunal", "seko"],
+         author="",
+         title_sv="Fackförbund granskar hur offentliga medel används",
+         title_en="",
+         lead_sv="Fackförbunden i Serbien har lärt sig att följa pengarna i den offentliga "
+                 "sektorn, och kräver öppenhet.",
+         lead_en="",
+         body_sv="Förtroendevalda utbildades i förhandling och medlemsvärvning, och förbunden "
+                 "började granska budgetar och upphandlingar.",
+         body_en=""),
+    dict(slug="unga-i-handeln-tunisien", days_ago=52,
+         projects=["unga-arbetares-rattigheter-tunisien"], countries=["TN"],
+         themes=["arbetares-rattigheter", "unga"], members=["handels"], author="",
+         title_sv="Unga i handeln möts över Medelhavet",
+         title_en="Young retail workers meet across the Mediterranean",
+         lead_sv="Unga fackligt aktiva från Tunisien och Sverige jämförde sina villkor och "
+                 "sina sätt att organisera sig.",
+         lead_en="Young trade union activists from Tunisia and Sweden compared their "
+                 "conditions and their ways of organising.",
+         body_sv="Utbytet visade att frågorna är desamma: scheman som ändras med kort "
+                 "varsel, låga löner och rätten att bilda en fackklubb.",
+         body_en="The exchange showed that the questions are the same: schedules changed "
+                 "at short notice, low pay and the right to form a workplace union."),
+]
+
+
 @dataclass
 class Pools:
     """What generated projects are spread over, read once before the bulk work."""
@@ -727,7 +832,8 @@ class Command(BaseCommand):
     help = (
         "Load the demo content built from the organisation's facts (regions, countries, "
         "themes, funders, member organisations, networks, mailing lists, programmes, "
-        "partners, demo projects, seminars), in Swedish and English. Safe to run again. "
+        "partners, demo projects, seminars, stories), in Swedish and English. Safe to run "
+        "again. "
         "--projects N and --subscribers N add generated projects and subscribers in bulk. "
         "Refuses to run with DEBUG off unless --allow-production is given."
     )
@@ -816,6 +922,7 @@ class Command(BaseCommand):
         self._mark_old_demo_projects()
         self._load_seminars()
         self._load_images(countries, members, programmes)
+        self._load_stories(countries, themes, members)
         if self.verbosity >= 2:
             self.stdout.write("Demo content from the facts loaded.")
 
@@ -1031,6 +1138,28 @@ class Command(BaseCommand):
                 "is_demo": True,
             },
         )
+
+    def _load_stories(self, countries, themes, members):
+        today = timezone.localdate(self.now, STOCKHOLM)
+        for data in STORIES:
+            data = dict(data)
+            slug = data.pop("slug")
+            relations = {
+                "projects": list(Project.objects.filter(slug__in=data.pop("projects"))),
+                "countries": [countries[c] for c in data.pop("countries")],
+                "themes": [themes[t] for t in data.pop("themes")],
+                "member_organisations": [members[m] for m in data.pop("members")],
+            }
+            published_on = today - datetime.timedelta(days=data.pop("days_ago"))
+            story, _ = Story.objects.update_or_create(
+                slug=slug,
+                defaults={**data, "published_on": published_on, "published": True,
+                          "is_demo": True},
+            )
+            for name, objects in relations.items():
+                getattr(story, name).set(objects)
+            countries_here = relations["countries"]
+            self._give_map(story, countries_here, countries_here[0].region.slug)
 
     # --- Images -------------------------------------------------------------------------
 
@@ -1330,7 +1459,7 @@ class Command(BaseCommand):
             (Funder, "funders"), (MemberOrganisation, "member organisations"),
             (Network, "networks"), (MailingList, "mailing lists"),
             (Programme, "programmes"), (Partner, "partners"), (Project, "projects"),
-            (Seminar, "seminars"), (Subscriber, "subscribers"),
+            (Seminar, "seminars"), (Story, "stories"), (Subscriber, "subscribers"),
         ]
         lines = ["Demo content loaded. The database now holds: " + ", ".join(
             f"{model.objects.count()} {label}" for model, label in counts
