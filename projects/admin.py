@@ -1,7 +1,7 @@
 """Admin for regions, countries, themes, funders, programmes, partners and projects."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
@@ -17,6 +17,7 @@ from common.admin_spreadsheets import SpreadsheetImportExportMixin
 from .models import (Country, Funder, Partner, Programme, Project, Region, Theme,
                      check_iati_identifier, propose_iati_identifier)
 from .resources import ProjectResource
+from .signals import hidden_partners_saved
 
 
 class ContentAdmin(MarkdownAdminMixin, HttpsUrlsMixin, HistoryAdmin, TranslationAdmin):
@@ -208,6 +209,16 @@ class ProjectAdmin(ImageAdminMixin, PublishingAdminMixin, SpreadsheetImportExpor
                      if programme_id.isdigit() else None)
         initial.setdefault("iati_identifier", propose_iati_identifier(programme))
         return initial
+
+    def save_related(self, request, form, formsets, change):
+        # A project that hides its partners (perhaps since this save) may still be named
+        # by what other apps published about it: the editor is told what to take down.
+        super().save_related(request, form, formsets, change)
+        if form.instance.hides_partners:
+            for _receiver, warnings in hidden_partners_saved.send(
+                    sender=Project, project=form.instance):
+                for warning in warnings or ():
+                    self.message_user(request, warning, messages.WARNING)
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)

@@ -11,10 +11,12 @@ from modeltranslation.admin import TranslationAdmin
 from common.admin_base import HistoryAdmin, HttpsUrlsMixin, PublishingAdminMixin
 from common.admin_images import IMAGE_FIELDSET, ImageAdminMixin
 from common.admin_markdown import MarkdownAdminMixin
+from projects.models import Project
+from projects.signals import hidden_partners_saved
 
 from .models import Story
 from .safety import (TEXT_FIELDS, hidden_partner_mentions, hiding_projects,
-                     mentions_in_story, with_hiding_projects)
+                     mentions_in_story, story_texts, with_hiding_projects)
 
 
 def describe(mention, form=None):
@@ -32,6 +34,25 @@ def describe(mention, form=None):
     return gettext("“%(place)s” is where “%(partner)s”, a hidden partner of the project "
                    "“%(project)s”, works: check that %(field)s does not point readers to "
                    "the organisation.") % values
+
+
+def published_stories_naming_partners(sender, project, **kwargs):
+    """hidden_partners_saved: a warning for each published story about `project` that
+    names one of its partners, which the project has just come to hide (or gained)."""
+    stories = project.stories.filter(published=True)
+    warnings = []
+    for story in stories:
+        for mention in hidden_partner_mentions(story_texts(story), [project]):
+            if mention.what == "name":
+                warnings.append(gettext(
+                    "The published story “%(story)s” names “%(partner)s”, a partner this "
+                    "project hides: take the name out of the story or unpublish it.") % {
+                    "story": story.title, "partner": mention.partner.name})
+    return warnings
+
+
+hidden_partners_saved.connect(published_stories_naming_partners, sender=Project,
+                              dispatch_uid="stories-published-naming-hidden-partners")
 
 
 class StoryAdminForm(forms.ModelForm):

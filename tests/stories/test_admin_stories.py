@@ -240,3 +240,27 @@ def test_save_and_continue_warns_once(editor, world):
                       _continue="1")
     shown = messages_of(editor.get(response.url))
     assert sum("Hemliga Kvinnoförbundet" in m for m in shown) == 1, shown
+
+
+def test_an_editor_who_hides_a_projects_partners_is_told_which_published_stories_name_them(
+        editor, world):
+    project = world["open"]  # its partners are "Öppna Fackförbundet" and the secret one
+    naming = StoryFactory(title_sv="Besök hos Hemliga Kvinnoförbundet", projects=[project])
+    StoryFactory(title_sv="Ett utkast om Hemliga Kvinnoförbundet", projects=[project],
+                 published=False)
+    StoryFactory(title_sv="Ett besök i Palestina", projects=[project])
+    url = f"/admin/projects/project/{project.pk}/change/"
+
+    response = submit(editor, editor.get(url), visibility=Project.Visibility.HIDE_PARTNERS)
+    assert response.status_code == 302
+    warnings = messages_of(editor.get(response["Location"]))
+    named = [w for w in warnings if "Hemliga Kvinnoförbundet" in w]
+    assert len(named) == 1 and naming.title_sv in named[0], warnings
+    assert "avpublicera" in named[0]
+
+    # Saving it again while it stays hidden says it again, until the story is mended.
+    naming.title_sv = "Ett besök"
+    naming.save()
+    response = submit(editor, editor.get(url))
+    assert not [w for w in messages_of(editor.get(response["Location"]))
+                if "Hemliga" in w]
