@@ -162,6 +162,12 @@ class _LinkedReceivers:
         # save(update_fields=...) may name a foreign key by its name or its attname.
         self.names = {*fields, *(f.name for f in linked._meta.concrete_fields
                                  if f.attname in fields)}
+        # What pre_save and pre_delete note on the instance, under names of this model's
+        # own: a theme is watched for projects and for stories alike, and each must read
+        # back its own note, not the other's.
+        label = model._meta.label_lower.replace(".", "_")
+        self.names_before = f"_search_names_before_{label}"
+        self.linked_before = f"_search_linked_before_{label}"
 
     def _linking(self, instance, using):
         condition = reduce(operator.or_, (Q(**{lookup: instance}) for lookup in self.lookups))
@@ -174,13 +180,13 @@ class _LinkedReceivers:
     def pre_save(self, sender, instance, using, update_fields=None, **kwargs):
         # The names as stored, to tell after the save whether any of them changed (most
         # saves change none, and rewriting thousands of documents costs).
-        instance._search_names_before = (
+        setattr(instance, self.names_before, (
             None if instance.pk is None or (update_fields is not None
                                             and not self.names & set(update_fields))
-            else self._stored(instance, using))
+            else self._stored(instance, using)))
 
     def post_save(self, sender, instance, using, created, **kwargs):
-        before = getattr(instance, "_search_names_before", None)
+        before = getattr(instance, self.names_before, None)
         if created or before is None:
             return  # nothing links to it yet, or none of its names was saved
         if before != tuple(getattr(instance, name) for name in self.fields):
@@ -188,11 +194,11 @@ class _LinkedReceivers:
 
     def pre_delete(self, sender, instance, using, **kwargs):
         # Its links go with it (the database cascades), so who had them is asked now.
-        instance._search_linked_before = list(
-            self._linking(instance, using).values_list("pk", flat=True).distinct())
+        setattr(instance, self.linked_before, list(
+            self._linking(instance, using).values_list("pk", flat=True).distinct()))
 
     def post_delete(self, sender, instance, using, **kwargs):
-        pks = getattr(instance, "_search_linked_before", None)
+        pks = getattr(instance, self.linked_before, None)
         if pks:
             update_search_documents(self.model._base_manager.using(using).filter(pk__in=pks))
 

@@ -13,6 +13,7 @@ from PIL import Image
 
 from common.images import clean_image
 from projects.models import Country, Project
+from stories.models import Story
 from tests.browser.accessibility import assert_accessible
 from tests.factories import StoryFactory
 
@@ -70,7 +71,10 @@ def test_on_a_phone_the_filters_fold_behind_one_button(page):
     page.get_by_role("button", name="Visa berättelser").click()
     page.wait_for_url(re.compile(r"/berattelser/\?region=balkan"))
     assert page.get_by_role("button", name="Filtrera (1)").is_visible()
-    assert page.get_by_role("status").inner_text() == "14 berättelser"
+    # The 14 above and the demo's own stories from the Balkans.
+    balkan = Story.objects.public().filter(countries__region__slug="balkan").distinct()
+    assert balkan.count() > 14
+    assert page.get_by_role("status").inner_text() == f"{balkan.count()} berättelser"
 
 
 def test_the_phone_menu_leads_to_the_stories(page):
