@@ -15,6 +15,8 @@ from common.images import ImageMixin
 from common.search_documents import Searchable, SearchableManager
 from members.models import MemberOrganisation
 
+from .codelists import CodelistChecked
+
 iati_identifier_validator = RegexValidator(
     # An IATI activity identifier: the reporting organisation's identifier (letters,
     # digits, hyphens), a hyphen, then the organisation's own code. No spaces, no slashes.
@@ -201,7 +203,7 @@ class Country(ImageMixin, Searchable):
         return reverse("projects:country-detail", kwargs={"slug": self.slug})
 
 
-class Theme(models.Model):
+class Theme(CodelistChecked):
     name = models.CharField(
         _("name"), max_length=100,
         help_text=_("The theme's name, e.g. Democracy. Shown on project pages and as a "
@@ -218,8 +220,14 @@ class Theme(models.Model):
     dac_purpose_code = models.CharField(
         _("OECD DAC purpose code"), max_length=5, blank=True,
         validators=[RegexValidator(r"^[0-9]{5}$", _("Five digits, e.g. 15150."))],
-        help_text=_("The 5-digit sector code used for this theme in the IATI file."),
+        help_text=_("The theme's sector in the IATI file: a 5-digit code from the OECD "
+                    "DAC purpose codes, e.g. 15150 for democratic participation and civil "
+                    "society. Codes that are not in IATI's sector list, or that IATI has "
+                    "withdrawn, are refused."),
     )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    CODELISTS = {"dac_purpose_code": "Sector"}
 
     class Meta:
         ordering = ["name"]
@@ -261,6 +269,7 @@ class Funder(models.Model):
         _("website"), blank=True,
         help_text=_("The full address, starting with https://. For staff; not shown "
                     "to visitors."))
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -272,12 +281,83 @@ class Funder(models.Model):
         return self.short_name or self.name
 
 
+# Short lists of the IATI codes that fit Palmecentret's work, with names staff read in
+# their own language. Each field also checks its code against IATI's codelist
+# (CodelistChecked), and a test checks every choice there.
+class AidType(models.TextChoices):
+    CORE_NGO = "B01", _("core support to civil society organisations (B01)")
+    SPECIFIC_PURPOSE = "B03", _("contributions to specific-purpose programmes (B03)")
+    PROJECT = "C01", _("project-type interventions (C01)")
+    TECHNICAL = "D02", _("other technical assistance (D02)")
+    AWARENESS = "H01", _("development awareness in Sweden (H01)")
+
+
+class FlowType(models.TextChoices):
+    ODA = "10", _("official development assistance, ODA (10)")
+    PRIVATE = "30", _("private development finance, e.g. members' collections (30)")
+
+
+class FinanceType(models.TextChoices):
+    GRANT = "110", _("standard grant (110)")
+
+
+class CollaborationType(models.TextChoices):
+    BILATERAL = "1", _("bilateral (1)")
+    NGO_CORE = "3", _("bilateral, core contributions to NGOs (3)")
+    NGO_EX_POST = "7", _("bilateral, ex-post reporting on NGOs' activities (7)")
+
+
+class TiedStatus(models.TextChoices):
+    PARTIALLY_TIED = "3", _("partially tied (3)")
+    TIED = "4", _("tied (4)")
+    UNTIED = "5", _("untied (5)")
+
+
+AID_CLASSIFICATIONS = ("default_aid_type", "default_flow_type", "default_finance_type",
+                       "default_collaboration_type", "default_tied_status")
+
+
+class AidClassification(CodelistChecked):
+    """The IATI classifications that data users filter on. A programme sets them for its
+    projects; a project's own value, where set, overrides its programme's
+    (Project.classification)."""
+
+    default_aid_type = models.CharField(
+        _("aid type"), max_length=4, blank=True, choices=AidType.choices,
+        help_text=_("How the money is given, in OECD DAC terms. Most of Palmecentret's "
+                    "projects are project-type interventions (C01)."))
+    default_flow_type = models.CharField(
+        _("flow type"), max_length=2, blank=True, choices=FlowType.choices,
+        help_text=_("Sida's money is official development assistance (ODA); money "
+                    "collected by the members is private development finance."))
+    default_finance_type = models.CharField(
+        _("finance type"), max_length=3, blank=True, choices=FinanceType.choices,
+        help_text=_("Palmecentret's support is given as grants."))
+    default_collaboration_type = models.CharField(
+        _("collaboration type"), max_length=1, blank=True,
+        choices=CollaborationType.choices,
+        help_text=_("Sida's support through Swedish civil society organisations is "
+                    "bilateral (1)."))
+    default_tied_status = models.CharField(
+        _("tied status"), max_length=1, blank=True, choices=TiedStatus.choices,
+        help_text=_("Whether the partners must buy from Swedish suppliers: Palmecentret's "
+                    "support is untied (5)."))
+
+    CODELISTS = {"default_aid_type": "AidType", "default_flow_type": "FlowType",
+                 "default_finance_type": "FinanceType",
+                 "default_collaboration_type": "CollaborationType",
+                 "default_tied_status": "TiedStatus"}
+
+    class Meta(CodelistChecked.Meta):
+        abstract = True
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def public(self):
         return self.filter(published=True)
 
 
-class Programme(ImageMixin, Searchable):
+class Programme(AidClassification, ImageMixin, Searchable):
     class FundingFramework(models.TextChoices):
         SIDA_CSO = "sida_cso", _("Sida CSO framework")
         SIDA_PAO = "sida_pao", _("Sida democracy support (PAO)")
@@ -397,6 +477,7 @@ class Partner(models.Model):
         _("website"), blank=True,
         help_text=_("The full address, starting with https://. For staff; not shown to "
                     "visitors."))
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -442,7 +523,7 @@ class ProjectQuerySet(models.QuerySet):
                 to_attr="card_countries"))
 
 
-class Project(ImageMixin, Searchable):
+class Project(AidClassification, ImageMixin, Searchable):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         ONGOING = "ongoing", _("ongoing")
@@ -518,6 +599,16 @@ class Project(ImageMixin, Searchable):
         _("people reached"), null=True, blank=True,
         help_text=_("How many people the project has reached, a whole number. Shown on the "
                     "project page and in the open data."))
+    humanitarian = models.BooleanField(
+        _("humanitarian"), default=False,
+        help_text=_("Tick when the project is humanitarian aid (relief in a crisis) "
+                    "rather than development cooperation. Stated in the IATI file."))
+    budget_not_provided = models.CharField(
+        _("why no budget is given"), max_length=1, blank=True,
+        choices=[("1", _("commercial restrictions")), ("2", _("legal restrictions")),
+                 ("3", _("rapid onset emergency"))],
+        help_text=_("Only for a project whose budget may not be published: the IATI file "
+                    "then states the reason instead of a budget."))
     iati_identifier = models.CharField(
         _("IATI activity identifier"), max_length=150, unique=True,
         validators=[iati_identifier_validator],
@@ -550,6 +641,8 @@ class Project(ImageMixin, Searchable):
     # their names or places.
     SEARCH_FIELDS = (("A", ("title_{lang}",)), ("B", ("summary_{lang}",)),
                      ("C", ("body_{lang}",)))
+
+    CODELISTS = {**AidClassification.CODELISTS, "budget_not_provided": "BudgetNotProvided"}
 
     # Written in Markdown, shown as HTML (common.markdown); the admin says so.
     MARKDOWN_FIELDS = ("body",)
@@ -637,7 +730,295 @@ class Project(ImageMixin, Searchable):
     def hides_partners(self):
         return self.visibility == self.Visibility.HIDE_PARTNERS
 
+    def classification(self, name):
+        """The project's value of an AidClassification field, else its programme's."""
+        own = getattr(self, name)
+        if own or self.programme is None:
+            return own
+        return getattr(self.programme, name)
+
     @property
     def is_public(self):
         return self.published and self.visibility != self.Visibility.INTERNAL
 
+
+
+# --- Money and results, as IATI reports them ---------------------------------------------
+
+class Transaction(CodelistChecked):
+    """Money that moved for a project: funds that came in, disbursements to a partner,
+    and what the project spent itself. Never in the future (a plan is a budget)."""
+
+    class Type(models.TextChoices):
+        # IATI TransactionType codes.
+        INCOMING_FUNDS = "1", _("incoming funds")
+        DISBURSEMENT = "3", _("disbursement to a partner")
+        EXPENDITURE = "4", _("expenditure")
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="transactions")
+    transaction_type = models.CharField(
+        _("type"), max_length=2, choices=Type.choices,
+        help_text=_("Incoming funds: money from a funder. Disbursement: money paid to a "
+                    "local partner. Expenditure: what the project paid for itself."))
+    date = models.DateField(
+        _("date"),
+        help_text=_("The day the money moved. Not in the future."))
+    value = models.DecimalField(
+        _("amount"), max_digits=15, decimal_places=2,
+        help_text=_("The amount, more than zero, e.g. 250000 or 1200.50."))
+    currency = models.CharField(
+        _("currency"), max_length=3, default="SEK",
+        help_text=_("Three capital letters, e.g. SEK, EUR or USD."))
+    value_date = models.DateField(
+        _("value date"), null=True, blank=True,
+        help_text=_("The day whose exchange rate converts the amount. Leave empty for the "
+                    "day the money moved."))
+    provider = models.ForeignKey(
+        Funder, verbose_name=_("from funder"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="transactions",
+        help_text=_("For incoming funds: who paid, e.g. Sida."))
+    provider_activity_id = models.CharField(
+        _("funder's activity identifier"), max_length=150, blank=True,
+        help_text=_("For incoming funds: the IATI identifier of the funder's own activity "
+                    "the money comes from, e.g. Sida's contribution to the programme. Left "
+                    "empty, the programme's contribution identifier is used."))
+    receiver = models.ForeignKey(
+        Partner, verbose_name=_("to local partner"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="transactions",
+        help_text=_("For a disbursement: the local partner paid. When the project hides "
+                    "its partners, the open data only says \"a local partner\"."))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    CODELISTS = {"currency": "Currency"}
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0),
+                                   name="projects_transaction_value_positive",
+                                   violation_error_message=_("The amount must be more than "
+                                                             "zero.")),
+            models.CheckConstraint(
+                condition=Q(provider__isnull=True) | Q(transaction_type="1"),
+                name="projects_transaction_provider_only_incoming",
+                violation_error_message=_("Only incoming funds come from a funder.")),
+            models.CheckConstraint(
+                condition=Q(receiver__isnull=True) | Q(transaction_type="3"),
+                name="projects_transaction_receiver_only_disbursement",
+                violation_error_message=_("Only a disbursement goes to a local partner.")),
+        ]
+
+    def __str__(self):
+        return f"{self.get_transaction_type_display()} {self.date}: {self.value} {self.currency}"
+
+    def clean(self):
+        super().clean()
+        today = timezone.localdate()
+        errors = {name: ValidationError(
+                      _("The date cannot be in the future: record a transaction once the "
+                        "money has moved."), code="future")
+                  for name in ("date", "value_date")
+                  if getattr(self, name) and getattr(self, name) > today}
+        if errors:
+            raise ValidationError(errors)
+
+
+class PolicyMarker(CodelistChecked):
+    """How much a programme, or a project, aims at a policy objective the OECD DAC tracks
+    (gender equality, good governance, ...). A project with markers of its own reports
+    those; otherwise its programme's."""
+
+    class Code(models.TextChoices):
+        # IATI PolicyMarker codes (vocabulary 1, OECD DAC CRS).
+        GENDER_EQUALITY = "1", _("gender equality")
+        ENVIRONMENT = "2", _("aid to environment")
+        GOOD_GOVERNANCE = "3", _("participatory development and good governance")
+        TRADE = "4", _("trade development")
+        BIODIVERSITY = "5", _("biological diversity")
+        CLIMATE_MITIGATION = "6", _("climate change mitigation")
+        CLIMATE_ADAPTATION = "7", _("climate change adaptation")
+        DESERTIFICATION = "8", _("desertification")
+        RMNCH = "9", _("reproductive, maternal, newborn and child health")
+        DISASTER_RISK = "10", _("disaster risk reduction")
+        DISABILITY = "11", _("disability")
+        NUTRITION = "12", _("nutrition")
+
+    class Significance(models.TextChoices):
+        # IATI PolicySignificance codes.
+        NOT_TARGETED = "0", _("not targeted")
+        SIGNIFICANT = "1", _("significant objective")
+        PRINCIPAL = "2", _("principal objective")
+
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), null=True,
+                                  blank=True, on_delete=models.CASCADE,
+                                  related_name="policy_markers")
+    project = models.ForeignKey(Project, verbose_name=_("project"), null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="policy_markers")
+    code = models.CharField(
+        _("policy objective"), max_length=2, choices=Code.choices,
+        help_text=_("The objective, as the OECD DAC names it."))
+    significance = models.CharField(
+        _("significance"), max_length=1, choices=Significance.choices,
+        help_text=_("Principal: the work would not be done without this objective. "
+                    "Significant: an important but secondary aim."))
+
+    CODELISTS = {"code": "PolicyMarker", "significance": "PolicySignificance"}
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("policy marker")
+        verbose_name_plural = _("policy markers")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(programme__isnull=True) & Q(project__isnull=False))
+                | (Q(programme__isnull=False) & Q(project__isnull=True)),
+                name="projects_policymarker_one_owner"),
+            models.UniqueConstraint(fields=["programme", "code"],
+                                    name="projects_policymarker_once_per_programme",
+                                    violation_error_message=_("Each objective only once.")),
+            models.UniqueConstraint(fields=["project", "code"],
+                                    name="projects_policymarker_once_per_project",
+                                    violation_error_message=_("Each objective only once.")),
+        ]
+
+    def __str__(self):
+        return f"{self.get_code_display()}: {self.get_significance_display()}"
+
+
+class Result(CodelistChecked):
+    """What a project set out to achieve, measured by its indicators."""
+
+    class Type(models.TextChoices):
+        # IATI ResultType codes.
+        OUTPUT = "1", _("output")
+        OUTCOME = "2", _("outcome")
+        IMPACT = "3", _("impact")
+        OTHER = "9", _("other")
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="results")
+    result_type = models.CharField(
+        _("type"), max_length=1, choices=Type.choices, default=Type.OUTCOME,
+        help_text=_("Output: what the project delivers (courses held). Outcome: the change "
+                    "it brings (members who negotiate). Impact: the long-term change."))
+    title = models.CharField(
+        _("title"), max_length=250,
+        help_text=_("The result in one sentence, e.g. Young women lead local union "
+                    "branches. Shown on the project page and in the IATI file."))
+    description = models.TextField(
+        _("description"), blank=True,
+        help_text=_("More about the result and how it is measured, in a few sentences."))
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    CODELISTS = {"result_type": "ResultType"}
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+    def __str__(self):
+        return self.title
+
+
+class Indicator(CodelistChecked):
+    """How a result is measured: a number with a baseline, and per period a target and what
+    was achieved."""
+
+    class Measure(models.TextChoices):
+        # IATI IndicatorMeasure codes: numbers only (qualitative indicators carry none).
+        UNIT = "1", _("number")
+        PERCENTAGE = "2", _("percentage")
+
+    result = models.ForeignKey(Result, verbose_name=_("result"), on_delete=models.CASCADE,
+                               related_name="indicators")
+    title = models.CharField(
+        _("title"), max_length=250,
+        help_text=_("What is counted, e.g. People reached by the courses, or Share of "
+                    "branch chairs who are women."))
+    measure = models.CharField(
+        _("measure"), max_length=1, choices=Measure.choices, default=Measure.UNIT,
+        help_text=_("A number (people, courses) or a percentage (0–100)."))
+    ascending = models.BooleanField(
+        _("higher is better"), default=True,
+        help_text=_("Untick when a lower value is the aim, e.g. reported threats."))
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"), null=True, blank=True,
+        help_text=_("The year the starting value was measured."))
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=15, decimal_places=2, null=True, blank=True,
+        help_text=_("The value before the project began, e.g. 0."))
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    CODELISTS = {"measure": "IndicatorMeasure"}
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_year__isnull=True, baseline_value__isnull=True)
+                | Q(baseline_year__isnull=False, baseline_value__isnull=False),
+                name="projects_indicator_baseline_year_and_value",
+                violation_error_message=_("Give the baseline's year and value, or "
+                                          "neither.")),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class IndicatorPeriod(models.Model):
+    """An indicator's target for a period and, once measured, the value achieved."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
+                                  on_delete=models.CASCADE, related_name="periods")
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    target = models.DecimalField(
+        _("target"), max_digits=15, decimal_places=2,
+        help_text=_("The value aimed for by the end of the period."))
+    actual = models.DecimalField(
+        _("achieved"), max_digits=15, decimal_places=2, null=True, blank=True,
+        help_text=_("The value measured at the end of the period. Leave empty until it "
+                    "is measured."))
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["period_start", "pk"]
+        verbose_name = _("indicator period")
+        verbose_name_plural = _("indicator periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="projects_indicatorperiod_end_not_before_start",
+                violation_error_message=_("The period cannot end before it starts.")),
+        ]
+
+    def __str__(self):
+        return f"{self.period_start}–{self.period_end}"
+
+
+class AnnualReport(models.Model):
+    """Palmecentret's annual report for a year, linked from the IATI organisation file and
+    the open-data page."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, help_text=_("The year the report covers."))
+    url = models.URLField(
+        _("address"),
+        help_text=_("The full address of the report (a PDF or a web page), starting with "
+                    "https://."))
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+
+    def __str__(self):
+        return str(self.year)

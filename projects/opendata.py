@@ -1,15 +1,12 @@
 """Open data: the published projects as an IATI 2.03 activity file, CSV and JSON, all
 streamed and all derived from one description of each project so they never disagree."""
 
-import csv
 import datetime
 import itertools
 import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -20,6 +17,7 @@ from members.models import MemberOrganisation
 # CSV whose cells no spreadsheet runs as formulas, shared with the admin's exports.
 from common import spreadsheets
 
+from . import codelists
 from .models import Country, Partner, Project, Theme
 
 # Projects read per query when streaming; each chunk also runs one query per relation,
@@ -61,18 +59,9 @@ LOCATION_REACH_ACTIVITY = "1"
 GEOGRAPHIC_VOCABULARY_ISO_COUNTRY = "A4"
 CURRENCY = "SEK"
 
-DAC_CODES_FILE = Path(__file__).resolve().parent / "data" / "dac_purpose_codes.csv"
-
 # Characters XML 1.0 cannot carry at all (control characters, lone surrogates): a title
 # pasted from a word processor must not make the whole file unreadable.
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-@lru_cache(maxsize=1)
-def dac_purpose_codes():
-    """{code: English name} of the OECD DAC purpose codes the themes use (shipped list)."""
-    with DAC_CODES_FILE.open(encoding="utf-8", newline="") as handle:
-        return {row["code"]: row["name"] for row in csv.DictReader(handle)}
 
 
 def export_queryset(projects):
@@ -388,7 +377,7 @@ def describe(project, today, related=None):
         if project.status == Project.Status.COMPLETED and project.end_date <= today:
             dates.append((ACTUAL_END, project.end_date))
 
-    names = dac_purpose_codes()
+    names = codelists.active_codes("Sector")
     codes = list(dict.fromkeys(t.dac_purpose_code for t in themes if t.dac_purpose_code))
     sectors = [(code, names.get(code, ""), share)
                for code, share in zip(codes, split_percentages(len(codes)))]

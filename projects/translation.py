@@ -2,7 +2,8 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Country, Funder, Programme, Project, Region, Theme
+from .models import (AnnualReport, Country, Funder, Indicator, Programme, Project, Region,
+                     Result, Theme)
 
 
 @register(Region)
@@ -34,3 +35,19 @@ class ProgrammeTranslationOptions(TranslationOptions):
 class ProjectTranslationOptions(TranslationOptions):
     fields = ("title", "summary", "body", "image_alt")
 
+
+
+@register(Result)
+class ResultTranslationOptions(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(Indicator)
+class IndicatorTranslationOptions(TranslationOptions):
+    fields = ("title",)
+
+
+@register(AnnualReport)
+class AnnualReportTranslationOptions(TranslationOptions):
+    # A report may exist in one language only: the English address may stay empty.
+    fields = ("url",)
