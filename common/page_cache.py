@@ -64,6 +64,9 @@ CONTENT_MODELS = (
     "members.MemberOrganisation", "members.Network",
     "projects.Region", "projects.Country", "projects.Theme", "projects.Funder",
     "projects.Programme", "projects.Partner", "projects.Project",
+    # A project's page and the IATI files show its money and results.
+    "projects.Transaction", "projects.PolicyMarker", "projects.Result", "projects.Indicator",
+    "projects.IndicatorPeriod", "projects.AnnualReport",
     # The footer form lists the public mailing lists; a seminar's page shows the places
     # left, which every registration and cancellation changes.
     "newsletter.MailingList", "newsletter.Seminar", "newsletter.Registration",
