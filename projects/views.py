@@ -5,7 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -46,7 +46,7 @@ def public_cards():
 
 
 def project_charts(chart_id, categories, projects, *, label_heading, titles, keep_empty=True,
-                   empty_text=_lazy("No projects have been published yet.")):
+                   empty_text=gettext_lazy("No projects have been published yet.")):
     """Two bar charts of `categories` (regions, countries or themes): the number of
     `projects` in each and their budget in total, from one query. `projects` are public
     projects filtered by an OuterRef to the category; one in several categories counts
@@ -348,17 +348,17 @@ def facets_for(filterset):
 # What the list says of a filter value in the address that it cannot use, and what it
 # shows instead: the other filters still apply.
 UNUSABLE = {
-    "region": _lazy("We found no region “%(value)s”; showing all regions."),
-    "country": _lazy("We found no country “%(value)s”; showing all countries."),
-    "theme": _lazy("We found no theme “%(value)s”; showing all themes."),
-    "member": _lazy("We found no member organisation “%(value)s”; showing all member "
+    "region": gettext_lazy("We found no region “%(value)s”; showing all regions."),
+    "country": gettext_lazy("We found no country “%(value)s”; showing all countries."),
+    "theme": gettext_lazy("We found no theme “%(value)s”; showing all themes."),
+    "member": gettext_lazy("We found no member organisation “%(value)s”; showing all member "
                     "organisations."),
-    "programme": _lazy("We found no programme “%(value)s”; showing all programmes."),
-    "funder": _lazy("We found no funder “%(value)s”; showing all funders."),
-    "status": _lazy("We know no status “%(value)s”; showing every status."),
-    "year": _lazy("We cannot show the year “%(value)s”; showing all years."),
-    "sort": _lazy("We cannot sort by “%(value)s”; showing the newest first."),
-    "q": _lazy("The words are too long to search for; showing projects with any words."),
+    "programme": gettext_lazy("We found no programme “%(value)s”; showing all programmes."),
+    "funder": gettext_lazy("We found no funder “%(value)s”; showing all funders."),
+    "status": gettext_lazy("We know no status “%(value)s”; showing every status."),
+    "year": gettext_lazy("We cannot show the year “%(value)s”; showing all years."),
+    "sort": gettext_lazy("We cannot sort by “%(value)s”; showing the newest first."),
+    "q": gettext_lazy("The words are too long to search for; showing projects with any words."),
 }
 # A value is shown only so far: it came from an address anyone can write.
 SHOWN_VALUE_LENGTH = 40

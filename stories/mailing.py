@@ -94,7 +94,9 @@ def story_markdown(story, language):
             parts.append("*" + _("This story is in Swedish only.") + "*")
         if lead:
             parts.append(plain(lead))
-        parts.append(f"[{pgettext('story mailing', 'Read more')}]({url})")
+        # Outside the f-string: makemessages does not look inside one.
+        read_more = pgettext("story mailing", "Read more")
+        parts.append(f"[{read_more}]({url})")
     return "\n\n".join(parts)
 
 

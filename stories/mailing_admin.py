@@ -44,7 +44,9 @@ class StoryChoiceField(forms.ModelMultipleChoiceField):
         date = story.published_on.strftime("%Y-%m-%d")
         if (story.title_en or "").strip():
             return f"{story.title_sv} ({date})"
-        return f"{story.title_sv} ({date}, {_('Swedish only')})"
+        # Outside the f-string: makemessages does not look inside one.
+        swedish_only = _("Swedish only")
+        return f"{story.title_sv} ({date}, {swedish_only})"
 
     def clean(self, value):
         ids = [int(pk) for pk in value or [] if str(pk).isdigit()]
