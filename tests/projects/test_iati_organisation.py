@@ -42,7 +42,7 @@ def iati_settings(settings):
 def world(iati_settings):
     world = build_world()
     # Awkward on purpose: a budget but no country, a report only in Swedish.
-    world.nowhere = ProjectFactory(slug="utan-land", iati_identifier=f"{ORGANISATION}-7",
+    world.nowhere = ProjectFactory(slug="utan-land", iati_identifier=f"{ORGANISATION}-90",
                                    countries=[], budget_sek=70_000,
                                    start_date=datetime.date(2017, 7, 1),
                                    end_date=datetime.date(2017, 12, 31))
@@ -306,10 +306,13 @@ def test_a_new_transaction_changes_the_activity_files_etag(client, world):
 
 
 @pytest.mark.parametrize("url", [URL, ACTIVITIES_URL])
-def test_the_site_address_in_the_links_is_part_of_the_etag(client, world, settings, url):
+@pytest.mark.parametrize(("name", "value"), [("SITE_URL", "https://palmecentret.se"),
+                                             ("IATI_ORGANISATION_IDENTIFIER", "SE-ON-1234")])
+def test_a_setting_the_file_prints_is_part_of_the_etag(client, world, settings, url, name,
+                                                       value):
     settings.PAGE_CACHE_SECONDS = 0  # no stored copy of the answer: the view decides
     etag = client.get(url)["ETag"]
-    settings.SITE_URL = "https://palmecentret.se"
+    setattr(settings, name, value)
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
