@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
 from common import page_cache
+from projects.iati_organisation import share_out
 from projects.models import AnnualReport, Project, Transaction
 from tests.factories import CountryFactory, ProjectFactory
 from tests.projects.opendata_world import ORGANISATION, XML_LANG, body, build_world, parse_xml
@@ -205,6 +206,22 @@ def test_country_budgets_add_up_to_the_totals_of_projects_with_countries(client,
     assert dict(by_year) == totals
     element = org.find("recipient-country-budget/recipient-country[@code='PH']")
     assert narratives(element) == {"sv": "Filippinerna", "en": "The Philippines"}
+
+
+def test_country_budgets_follow_the_activity_files_budgets_and_percentages(client, world):
+    # Each activity's yearly budgets shared by its recipient-country percentages, read
+    # from the activity file itself: the two files tell one story.
+    expected = defaultdict(lambda: defaultdict(int))
+    for activity in parse_xml(client.get(ACTIVITIES_URL)).iter("iati-activity"):
+        countries = sorted((c.get("code"), Decimal(c.get("percentage")))
+                           for c in activity.findall("recipient-country"))
+        for budget in activity.findall("budget"):
+            year = int(budget.find("period-start").get("iso-date")[:4])
+            shares = share_out(int(budget.findtext("value")), [p for _, p in countries])
+            for (code, _), value in zip(countries, shares):
+                expected[code][year] += value
+    found, _ = country_budgets(organisation(client))
+    assert found == {code: dict(years) for code, years in expected.items()}
 
 
 def test_hidden_partners_stay_hidden(client, world):
