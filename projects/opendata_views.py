@@ -17,7 +17,7 @@ from common.views import BreadcrumbsMixin
 
 from . import iati_organisation, opendata
 from .filters import ProjectFilter, with_list_filters
-from .models import Project, Region, Theme
+from .models import AnnualReport, Project, Region, Theme
 from .views import project_charts
 
 
@@ -119,6 +119,7 @@ class OpenDataView(BreadcrumbsMixin, TemplateView):
             project_count=Project.objects.public().count(),
             iati_url=site + reverse("iati-activities"),
             organisation_url=site + reverse("iati-organisation"),
+            annual_reports=AnnualReport.objects.all(),
             csv_url=site + reverse("projects:project-list-csv"),
             json_url=site + reverse("projects:project-list-json"),
             feed_url=site + reverse("projects:project-feed"),

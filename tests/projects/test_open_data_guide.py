@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from projects.models import AnnualReport
 from tests.projects.opendata_world import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,16 @@ def test_the_page_contents_lead_to_each_section(page):
                    "reading-organisation-title", "exports-title", "columns-title",
                    "feeds-title"):
         assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
+
+
+def test_the_annual_reports_are_linked_in_each_language_they_exist_in(page):
+    AnnualReport.objects.create(year=2023, url_sv="https://example.org/ab-2023.pdf")
+    AnnualReport.objects.create(year=2024, url_sv="https://example.org/ab-2024.pdf",
+                                url_en="https://example.org/ar-2024.pdf")
+    html = page("sv")
+    assert ('<li>Årsberättelse 2024: <a href="https://example.org/ab-2024.pdf" hreflang="sv" '
+            'lang="sv">svenska</a>, <a href="https://example.org/ar-2024.pdf" hreflang="en" '
+            'lang="en">English</a></li>') in html
+    assert ('<li>Årsberättelse 2023: <a href="https://example.org/ab-2023.pdf" hreflang="sv" '
+            'lang="sv">svenska</a></li>') in html
+    assert "Annual report 2024:" in page("en")
