@@ -1,5 +1,7 @@
 """System checks of our own: settings that would embarrass the portal in production."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.checks import Warning, register
 
@@ -66,4 +68,28 @@ def check_shared_cache(app_configs, **kwargs):
         "worker.",
         hint="Set CACHE_URL to a shared cache, e.g. redis://127.0.0.1:6379/0.",
         id="palmecentret.W005",
+    )]
+
+
+def _development_address(url):
+    """Plain http, or an address only this machine answers to."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return (parts.scheme != "https" or host in {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+            or host.endswith(".localhost") or host.startswith("127."))
+
+
+@register(deploy=True)
+def check_site_url(app_configs, **kwargs):
+    """Absolute links that leave the site (mails, the open-data files) are built on
+    SITE_URL: a development address there sends every reader to nowhere."""
+    if settings.DEBUG or not _development_address(settings.SITE_URL):
+        return []
+    return [Warning(
+        f"SITE_URL is {settings.SITE_URL}, a development address; it ends up in the IATI "
+        "files' links (/iati/activities.xml, /iati/organisation.xml), the CSV and JSON "
+        "exports, the feeds and the links in e-mails.",
+        hint="Set SITE_URL to the portal's public https:// address, e.g. "
+             "https://www.palmecenter.se.",
+        id="palmecentret.W006",
     )]

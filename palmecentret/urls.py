@@ -16,6 +16,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("iati/activities.xml", opendata_views.iati_activities, name="iati-activities"),
+    path("iati/organisation.xml", opendata_views.iati_organisation_file,
+         name="iati-organisation"),
     # An index of per-section sitemaps, each paged (palmecentret/sitemaps.py).
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS},

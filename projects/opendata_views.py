@@ -1,20 +1,23 @@
-"""Open-data views: the IATI file, the project list as CSV and JSON, a project as JSON,
+"""Open-data views: the IATI files, the project list as CSV and JSON, a project as JSON,
 and the page that explains them."""
+
+import hashlib
 
 from django.conf import settings
 from django.db.models import OuterRef
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
 from django.views.generic import TemplateView
 
+from common import page_cache
 from common.views import BreadcrumbsMixin
 
-from . import opendata
+from . import iati_organisation, opendata
 from .filters import ProjectFilter, with_list_filters
-from .models import Project, Region, Theme
+from .models import AnnualReport, Project, Region, Theme
 from .views import project_charts
 
 
@@ -30,12 +33,48 @@ def _filtered(request):
     return ProjectFilter.for_request(request).qs
 
 
+def _settings_in_the_files():
+    """The settings the IATI files print: the site's address in every link, and the
+    organisation's identifier, name, type and contact (every IATI_ setting)."""
+    names = sorted(name for name in dir(settings) if name.startswith("IATI_"))
+    return [settings.SITE_URL, settings.OPEN_DATA_LICENCE,
+            *((name, getattr(settings, name)) for name in names)]
+
+
+def iati_etag(file_name):
+    """An etag_func for condition(): the file's content follows from the public content
+    (whose every change, and every deployment's migrate, bumps the page cache's
+    generation), the settings it prints and the day (an actual start date appears once it
+    has passed). Weak: generated-datetime differs from one answer to the next. None, and
+    so no ETag, when the cache is down and the generation unknown."""
+    def etag(request, *args, **kwargs):
+        generation = page_cache.generation()
+        if generation is None:
+            return None
+        state = repr([file_name, generation, timezone.localdate().isoformat(),
+                      *_settings_in_the_files()])
+        return f'W/"{hashlib.sha256(state.encode()).hexdigest()[:32]}"'
+    return etag
+
+
 @require_safe
+@condition(etag_func=iati_etag("activities.xml"))
 def iati_activities(request):
     """/iati/activities.xml: every public project as an IATI 2.03 activity, streamed."""
     response = StreamingHttpResponse(opendata.IatiActivitiesFile(),
                                      content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="activities.xml"'
+    return _open(response)
+
+
+@require_safe
+@condition(etag_func=iati_etag("organisation.xml"))
+def iati_organisation_file(request):
+    """/iati/organisation.xml: Palmecentret as an IATI 2.03 organisation, with its budgets
+    per year and country and its annual reports."""
+    response = HttpResponse(iati_organisation.organisation_file(),
+                            content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="organisation.xml"'
     return _open(response)
 
 
@@ -79,6 +118,8 @@ class OpenDataView(BreadcrumbsMixin, TemplateView):
         return super().get_context_data(
             project_count=Project.objects.public().count(),
             iati_url=site + reverse("iati-activities"),
+            organisation_url=site + reverse("iati-organisation"),
+            annual_reports=AnnualReport.objects.all(),
             csv_url=site + reverse("projects:project-list-csv"),
             json_url=site + reverse("projects:project-list-json"),
             feed_url=site + reverse("projects:project-feed"),

@@ -1,4 +1,5 @@
-"""Home and about pages in both languages, as a browser, a keyboard and a small phone see them."""
+"""Home, about and open-data pages in both languages, as a browser, a keyboard and a small
+phone see them."""
 
 import io
 from urllib.parse import urlsplit
@@ -15,6 +16,9 @@ PAGES = [
     pytest.param("/om-oss/", "sv", "/en/about/", id="about-sv"),
     pytest.param("/en/", "en", "/", id="home-en"),
     pytest.param("/en/about/", "en", "/om-oss/", id="about-en"),
+    # The longest text page: a guide to the open-data files, element names in code.
+    pytest.param("/oppna-data/", "sv", "/en/open-data/", id="open-data-sv"),
+    pytest.param("/en/open-data/", "en", "/oppna-data/", id="open-data-en"),
 ]
 OTHER_LANGUAGE = {"sv": "en", "en": "sv"}
 

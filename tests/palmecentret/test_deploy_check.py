@@ -4,6 +4,9 @@ not start at all with the development secret."""
 import subprocess
 import sys
 
+import pytest
+from django.core.checks import run_checks
+
 from palmecentret.settings import DEVELOPMENT_SECRET_KEY
 from tests.palmecentret.production import ROOT, environment
 
@@ -47,3 +50,25 @@ def test_production_refuses_to_start_with_the_development_secret():
         assert result.stderr.strip().splitlines() == [
             "palmecentret: refusing to start with DEBUG off and no real SECRET_KEY; "
             "set SECRET_KEY to a random string of at least 32 characters."]
+
+
+def deploy_check_ids():
+    return {message.id for message in run_checks(include_deployment_checks=True)}
+
+
+@pytest.mark.parametrize("site_url", ["http://127.0.0.1:8000", "http://palmecenter.se",
+                                      "https://localhost:8443", "https://portal.localhost"])
+def test_a_development_site_url_is_a_deploy_warning(settings, site_url):
+    settings.DEBUG = False
+    settings.SITE_URL = site_url
+    messages = [m for m in run_checks(include_deployment_checks=True)
+                if m.id == "palmecentret.W006"]
+    assert len(messages) == 1
+    # Says where the address would end up.
+    assert "IATI" in messages[0].msg and "JSON" in messages[0].msg
+
+
+def test_the_public_https_address_passes(settings):
+    settings.DEBUG = False
+    settings.SITE_URL = "https://www.palmecenter.se"
+    assert "palmecentret.W006" not in deploy_check_ids()

@@ -202,11 +202,11 @@ def test_the_charts_are_read_only_when_their_fragment_is_missing(client, world):
         more_projects()
         assert (queries(path), queries(path)) == (cold, warm), path
     # The open-data page's charts: a query for each pair of them, on a miss only. Its
-    # other figures (the number of projects, the regions' feeds) it reads every time, and
-    # the footer's mailing lists are a fragment of their own.
+    # other figures (the number of projects, the regions' feeds, the annual reports) it
+    # reads every time, and the footer's mailing lists are a fragment of their own.
     more_projects()
     cold, warm = queries("/oppna-data/"), queries("/oppna-data/")
-    assert (cold, warm) == (5, 2)
+    assert (cold, warm) == (6, 3)
 
 
 def test_the_chart_geometry_fits_its_width():
