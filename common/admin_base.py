@@ -211,5 +211,11 @@ class LabelledTableInlineMixin:
                 for field in form.fields.values():
                     if field.label and not field.widget.is_hidden:
                         field.widget.attrs.setdefault("aria-label", str(field.label))
+                        # A chooser wrapped with its add and change links (a foreign
+                        # key's) renders its inner widget, whose attrs a form's copy no
+                        # longer shares with the wrapper's.
+                        inner = getattr(field.widget, "widget", None)
+                        if inner is not None:
+                            inner.attrs.setdefault("aria-label", str(field.label))
 
         return Labelled

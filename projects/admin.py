@@ -132,6 +132,16 @@ class TransactionInline(LabelledTableInlineMixin, admin.TabularInline):
     autocomplete_fields = ["provider", "receiver"]
     extra = 0
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Funders and partners are added on their own pages: without the add, change and
+        # view links beside each chooser the row fits the screen.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("provider", "receiver"):
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
+
 
 class ResultInline(LabelledTableInlineMixin, TranslationTabularInline):
     """A project's results, named here; each result's page holds its description and
