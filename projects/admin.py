@@ -90,10 +90,25 @@ class PartnerAdmin(HttpsUrlsMixin, HistoryAdmin):
     fields = ["name", "slug", "country", "place", "website"]
 
 
+class ProgrammeProjectForm(forms.ModelForm):
+    """A project published from its programme's page needs what its own form asks for
+    (check_publishable), from its saved countries and themes."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("published") and not self.instance.published:
+            try:
+                check_publishable(self.instance.countries.all(), self.instance.themes.all())
+            except ValidationError as error:
+                self.add_error("published", error)
+        return cleaned_data
+
+
 class ProgrammeProjectInline(LabelledTableInlineMixin, TranslationTabularInline):
     """A programme's projects, to check status and publishing at a glance."""
 
     model = Project
+    form = ProgrammeProjectForm
     fields = ["title_sv", "status", "start_date", "end_date", "published"]
     readonly_fields = ["title_sv", "start_date", "end_date"]
     extra = 0

@@ -14,7 +14,7 @@ from django.utils import timezone
 from projects.models import Project, Theme
 from tests.admin_forms import submit
 from tests.admin_personas import carl
-from tests.factories import CountryFactory, ProjectFactory, ThemeFactory
+from tests.factories import CountryFactory, ProgrammeFactory, ProjectFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,19 @@ def test_the_bulk_action_publishes_only_the_projects_that_may_be_and_says_why(
     assert "1 post publicerad." in shown
     assert Project.objects.get(pk=ready.pk).published
     assert not Project.objects.get(pk=unready.pk).published
+
+
+def test_a_project_ticked_published_on_its_programmes_page_needs_the_same(client, editor,
+                                                                         palestine):
+    draft = ProjectFactory(published=False, countries=[palestine])
+    draft.programme = ProgrammeFactory()
+    draft.programme.countries.set([palestine])
+    draft.save()
+    page = client.get(change_url(draft.programme))
+    response = submit(client, page, **{"projects-0-published": "on"})
+    assert response.status_code == 200
+    assert MISSING_THEME in response.content.decode()
+    assert not Project.objects.get(pk=draft.pk).published
 
 
 IMPORT = "admin:projects_project_import"
