@@ -145,17 +145,33 @@ class HistoryAdmin(VersionAdmin):
 
 
 class PublishingAdminMixin:
+    """Bulk publish and unpublish. A model with requirements for publishing names what
+    an object lacks in publishing_problems(obj); such objects are left as drafts and the
+    editor is told which and why."""
+
     actions = ["publish", "unpublish"]
 
+    def publishing_problems(self, obj):
+        """What `obj` lacks to be published, as sentences (empty: nothing)."""
+        return []
+
     def _set_published(self, request, queryset, published):
-        changed = 0
+        changed, skipped = 0, []
         with reversion.create_revision():
             reversion.set_user(request.user)
             reversion.set_comment(history.dumps([history.published(published)]))
             for obj in queryset.filter(published=not published):
+                problems = self.publishing_problems(obj) if published else []
+                if problems:
+                    skipped.append((obj, problems))
+                    continue
                 obj.published = published
                 obj.save()
                 changed += 1
+        for obj, problems in skipped:
+            self.message_user(request, _("%(name)s was not published: it needs %(missing)s.")
+                              % {"name": obj, "missing": "; ".join(map(str, problems))},
+                              messages.WARNING)
         return changed
 
     @admin.action(description=gettext_lazy("Publish the selected items"),
@@ -195,5 +211,11 @@ class LabelledTableInlineMixin:
                 for field in form.fields.values():
                     if field.label and not field.widget.is_hidden:
                         field.widget.attrs.setdefault("aria-label", str(field.label))
+                        # A chooser wrapped with its add and change links (a foreign
+                        # key's) renders its inner widget, whose attrs a form's copy no
+                        # longer shares with the wrapper's.
+                        inner = getattr(field.widget, "widget", None)
+                        if inner is not None:
+                            inner.attrs.setdefault("aria-label", str(field.label))
 
         return Labelled

@@ -22,6 +22,13 @@ ROLES = {
         "projects.programme": ALL,
         "projects.partner": ALL,
         "projects.project": ALL,
+        # What a project and a programme report to IATI, edited on their pages.
+        "projects.transaction": ALL,
+        "projects.policymarker": ALL,
+        "projects.result": ALL,
+        "projects.indicator": ALL,
+        "projects.indicatorperiod": ALL,
+        "projects.annualreport": ALL,
         "newsletter.seminar": ALL,
         "stories.story": ALL,
     },

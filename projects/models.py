@@ -43,16 +43,47 @@ def check_iati_prefix(value):
             params={"prefix": iati_prefix(), "example": f"{iati_prefix()}123"})
 
 
-def check_iati_identifier(value, saved=None):
+def check_iati_identifier(value, saved=None, published=False):
     """The rule for an IATI identifier staff write, in the project form and in the
     spreadsheet import alike: a new or changed one has the format
     (iati_identifier_validator, whose message says more, first) and the organisation's
     prefix (check_iati_prefix). The identifier a project was saved with (`saved`) may stay
-    as it is, whatever its prefix, so that its other fields can still be edited."""
+    as it is, whatever its prefix, so that its other fields can still be edited; once the
+    project has been published (`published`: it has a published_at), it may not change:
+    data users and the funders' systems know the activity by it."""
     if saved is not None and value == saved:
         return
+    if saved is not None and published:
+        raise ValidationError(
+            _("The IATI identifier cannot change once the project has been published: "
+              "data users and funders know the project by %(saved)s. Keep it."),
+            code="iati_identifier_published", params={"saved": saved})
     iati_identifier_validator(value)
     check_iati_prefix(value)
+
+
+def publishing_problems(countries, themes):
+    """What a project lacks to be published, as sentences for the editor (empty: nothing).
+    The IATI file needs a recipient country (IATI rule 3.7.1) and a sector (rule 6.2.2),
+    which a theme with an OECD DAC code gives. The admin form, the bulk publish action and
+    the spreadsheet import all ask this one function."""
+    problems = []
+    if not list(countries):
+        problems.append(_("at least one country (IATI rule 3.7.1)"))
+    if not any(theme.dac_purpose_code for theme in themes):
+        problems.append(_("at least one theme with an OECD DAC purpose code (IATI rule "
+                          "6.2.2)"))
+    return problems
+
+
+def check_publishable(countries, themes):
+    """ValidationError naming what publishing_problems() finds, if anything."""
+    problems = publishing_problems(countries, themes)
+    if problems:
+        raise ValidationError(
+            _("Before it can be published, the project needs %(missing)s. Save it "
+              "unpublished, or add what is missing."),
+            code="not_publishable", params={"missing": "; ".join(map(str, problems))})
 
 
 def propose_iati_identifier(programme=None):
@@ -498,6 +529,12 @@ class ProjectQuerySet(models.QuerySet):
         """Projects a visitor may see: published and not internal. The one visibility rule."""
         return self.filter(published=True).exclude(visibility=Project.Visibility.INTERNAL)
 
+    def past_their_end(self):
+        """Projects still marked ongoing whose end date has passed: staff should mark them
+        completed (or move the end date) rather than report them ongoing for years."""
+        return self.filter(status=Project.Status.ONGOING,
+                           end_date__lt=timezone.localdate())
+
     def in_region(self, region):
         return self.filter(
             Exists(Country.objects.filter(region=region, projects=OuterRef("pk")))
@@ -713,6 +750,27 @@ class Project(AidClassification, ImageMixin, Searchable):
 
     def get_absolute_url(self):
         return reverse("projects:project-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # A completed project has ended: the IATI file would otherwise call it finished
+        # with an end still to come (or none at all).
+        if self.status == self.Status.COMPLETED and (
+                self.end_date is None or self.end_date > timezone.localdate()):
+            errors.setdefault("end_date", []).append(ValidationError(
+                _("A completed project needs its actual end date, which cannot be in the "
+                  "future. Give the end date, or keep the status ongoing."),
+                code="completed_without_end"))
+        if errors:
+            raise ValidationError(errors)
+
+    def publishing_problems(self):
+        """publishing_problems() of the project as saved."""
+        return publishing_problems(self.countries.all(), self.themes.all())
 
     def save(self, *args, **kwargs):
         if self.published and self.published_at is None:

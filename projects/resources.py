@@ -10,7 +10,7 @@ from common.admin_spreadsheets import SpreadsheetResource
 from members.models import MemberOrganisation
 
 from .models import (Country, Funder, Partner, Programme, Project, Theme,
-                     check_iati_identifier, propose_iati_identifier)
+                     check_iati_identifier, check_publishable, propose_iati_identifier)
 
 
 class StrictManyToManyWidget(widgets.ManyToManyWidget):
@@ -88,6 +88,10 @@ class ProjectResource(SpreadsheetResource):
         # Rows are matched by their identifier, so a row for a saved project keeps it; a
         # new project's is checked as the project form checks it (check_iati_identifier).
         saved = instance.iati_identifier if instance.pk is not None else None
+        # A project published before the publishing rule, and still lacking what it asks
+        # for, may be updated; it cannot lose the last of what it has.
+        grandfathered = (instance.pk is not None and instance.published
+                         and bool(instance.publishing_problems()))
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
@@ -97,15 +101,39 @@ class ProjectResource(SpreadsheetResource):
                 check_iati_identifier(instance.iati_identifier, saved=saved)
             except ValidationError as error:
                 errors.setdefault("iati_identifier", []).extend(error.messages)
+        if instance.pk is None and instance.slug:
+            # A row can only match a project by its identifier: a published project's
+            # slug under another identifier is an attempt to change that identifier.
+            published = Project.objects.filter(slug=instance.slug,
+                                               published_at__isnull=False).first()
+            if published is not None:
+                errors.setdefault("iati_identifier", []).append(
+                    _("%(slug)s is a published project whose IATI identifier is "
+                      "%(saved)s. A published project's identifier cannot change: keep it "
+                      "in the row.")
+                    % {"slug": instance.slug, "saved": published.iati_identifier})
         # Many-to-many columns are only read when saving, after validation: check them
         # here so their errors show in the preview with the rest of the row's.
+        linked = {}
         for name in self.M2M_COLUMNS:
             if name not in row:
                 continue
             try:
-                self.fields[name].clean(row)
+                linked[name] = self.fields[name].clean(row)
             except ValueError as error:
                 errors.setdefault(name, []).append(str(error))
+        if (instance.published and not grandfathered
+                and not {"countries", "themes"} & errors.keys()):
+            # The same requirements as the project form's (publishing_problems); a column
+            # left out of the file keeps what the project has.
+            def current(name):
+                if name in linked:
+                    return linked[name]
+                return list(getattr(instance, name).all()) if instance.pk else []
+            try:
+                check_publishable(current("countries"), current("themes"))
+            except ValidationError as error:
+                errors.setdefault("published", []).extend(error.messages)
         if not str(row.get("countries") or "").strip():
             errors.setdefault("countries", []).append(
                 _("A project needs at least one country (ISO codes, e.g. PS,ZA)."))

@@ -44,3 +44,10 @@ def submit(client, response, url=None, form_id=None, **changes):
     for name, value in changes.items():
         data[name] = value if isinstance(value, list) else [value]
     return client.post(url or response.request["PATH_INFO"], data)
+
+
+# The project form's rows of money, results and policy markers, empty: what a browser
+# sends for them when a test posts the project form's fields by hand.
+PROJECT_INLINES = {f"{prefix}-{name}": "0"
+                   for prefix in ("transactions", "results", "policy_markers")
+                   for name in ("TOTAL_FORMS", "INITIAL_FORMS")}

@@ -24,6 +24,9 @@ def portal_dashboard(context):
         drafts = Project.objects.filter(published=False)
         data["draft_count"] = drafts.count()
         data["latest_drafts"] = drafts.order_by("-updated")[:5]
+        # Published as ongoing, though their end date has passed (projects' list filter
+        # past_end shows the same ones).
+        data["past_their_end"] = Project.objects.filter(published=True).past_their_end().count()
     if data["can_see_subscribers"]:
         now = timezone.localtime()
         month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)

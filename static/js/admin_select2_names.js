@@ -19,6 +19,12 @@
     return label.id;
   }
 
+  // A chooser in a table row (a tabular inline) has no <label>: its <select> is named by
+  // its column's heading in aria-label (LabelledTableInlineMixin), which is used instead.
+  function tableName(select) {
+    return select.getAttribute("aria-label") || "";
+  }
+
   function set(element, name, value) {
     if (element.getAttribute(name) !== value) {
       element.setAttribute(name, value);
@@ -32,6 +38,13 @@
     }
     const label = labelId(select);
     if (!label) {
+      const name = tableName(select);
+      if (name) {
+        container.querySelectorAll("[role=combobox], .select2-selection__rendered[role=textbox], " +
+                                   ".select2-search__field").forEach(function (element) {
+          set(element, "aria-label", name);
+        });
+      }
       return;
     }
     container.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach(
@@ -81,6 +94,8 @@
         const label = select && labelId(select);
         if (label) {
           set(search, "aria-labelledby", label);
+        } else if (select && tableName(select)) {
+          set(search, "aria-label", tableName(select));
         }
       });
   }

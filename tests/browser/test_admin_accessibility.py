@@ -10,13 +10,15 @@ admin's dark theme.
 Each test visits its pages in turn and fails once, naming every page and violation, so a
 run shows all there is to fix."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
 
 from newsletter.models import Seminar
-from projects.models import Project
+from projects.models import (Indicator, IndicatorPeriod, PolicyMarker, Programme, Project,
+                             Result, Transaction)
 from stories.models import Story
 from tests.admin_personas import carl, log_in, nina
 from tests.browser.accessibility import FAILING_IMPACTS, axe_violations, describe
@@ -189,6 +191,59 @@ def test_the_newsletter_managers_pages_pass_axe(wide, demo):
     wide.screenshot(path="/tmp/axe_mailing.png", full_page=True)
     audit.visit("subscribers", "/admin/newsletter/subscriber/")
     wide.screenshot(path="/tmp/axe_subscribers.png", full_page=True)
+    audit.assert_clean()
+
+
+def money_and_results(project):
+    """A transaction, a policy marker, and a result with an indicator and a period."""
+    Transaction.objects.create(project=project, transaction_type="4",
+                               date=datetime.date(2025, 3, 1), value=12000)
+    PolicyMarker.objects.create(project=project, code="1", significance="2")
+    result = Result.objects.create(project=project, title_sv="Fler kvinnor leder",
+                                   title_en="More women lead")
+    indicator = Indicator.objects.create(result=result, title_sv="Kvinnliga ordförande",
+                                         title_en="Women chairs", baseline_year=2024,
+                                         baseline_value=2)
+    IndicatorPeriod.objects.create(indicator=indicator, period_start=datetime.date(2025, 1, 1),
+                                   period_end=datetime.date(2025, 12, 31), target=10, actual=6)
+    return indicator
+
+
+def test_the_money_and_results_pages_pass_axe(wide, demo):
+    project = Project.objects.order_by("pk").first()
+    indicator = money_and_results(project)
+    programme = Programme.objects.order_by("pk").first()
+    audit = Audit(wide)
+    log_in(wide, carl())
+    audit.visit("project with money and results",
+                f"/admin/projects/project/{project.pk}/change/")
+    wide.locator("#transactions-group").scroll_into_view_if_needed()
+    # The transactions' eight columns scroll in their own box: the page does not.
+    assert wide.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    # The classifications, opened.
+    wide.locator("fieldset.collapse summary, fieldset.collapse h2 a").first.click()
+    audit.check("project with money and results, classifications open")
+    wide.screenshot(path="/tmp/axe_project_money.png", full_page=True)
+    audit.visit("result", f"/admin/projects/result/{indicator.result.pk}/change/")
+    wide.screenshot(path="/tmp/axe_result.png", full_page=True)
+    audit.visit("indicator", f"/admin/projects/indicator/{indicator.pk}/change/")
+    wide.screenshot(path="/tmp/axe_indicator.png", full_page=True)
+    audit.visit("programme", f"/admin/projects/programme/{programme.pk}/change/")
+    audit.visit("new annual report", "/admin/projects/annualreport/add/")
+    audit.assert_clean()
+
+
+def test_the_money_and_results_pages_pass_axe_on_a_phone(page, demo):
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    project = Project.objects.order_by("pk").first()
+    indicator = money_and_results(project)
+    audit = Audit(page)
+    log_in(page, carl())
+    audit.visit("project with money and results at 390 px",
+                f"/admin/projects/project/{project.pk}/change/")
+    page.screenshot(path="/tmp/axe_project_money_phone.png", full_page=True)
+    audit.visit("indicator at 390 px", f"/admin/projects/indicator/{indicator.pk}/change/")
+    page.screenshot(path="/tmp/axe_indicator_phone.png", full_page=True)
     audit.assert_clean()
 
 

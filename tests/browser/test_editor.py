@@ -50,6 +50,13 @@ def test_an_editor_publishes_a_new_project(page):
 
     page.check("#id_published")
     page.click("input[name=_save]")
+    # The IATI file needs a sector: the form says what is missing and keeps the draft.
+    page.wait_for_selector(".errorlist")
+    assert "minst ett tema med en OECD DAC-ändamålskod" in page.locator(
+        ".errorlist").first.inner_text()
+    assert not Project.objects.get(slug="webblasartest").published
+    pick(page, "themes", "Demokrati")
+    page.click("input[name=_save]")
     page.wait_for_selector(".messagelist .success")
 
     visitor = page.context.browser.new_page(base_url=page.url.split("/admin/")[0])

@@ -78,3 +78,15 @@ def test_a_content_editor_reads_how_to_write_a_story_and_the_safety_rule(client)
 def test_a_newsletter_manager_gets_no_story_section(client):
     client.force_login(nina())
     assert 'id="berattelse"' not in client.get(GUIDE).content.decode()
+
+
+def test_a_content_editor_reads_how_to_record_money_and_results_and_what_publishing_needs(
+        client):
+    client.force_login(carl())
+    html = client.get(GUIDE).content.decode()
+    assert 'href="#pengar"' in html and '<h2 id="pengar">Föra in pengar och resultat</h2>' in html
+    assert "minst ett tema med en OECD DAC-kod" in html
+    assert "Datum kan inte ligga i framtiden" in html
+    english = client.get("/en" + GUIDE).content.decode()
+    assert "<h2 id=\"pengar\">Recording money and results</h2>" in english
+    assert "at least one theme with an OECD DAC code" in english

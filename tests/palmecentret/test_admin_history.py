@@ -25,6 +25,7 @@ from tests.factories import (
     ProgrammeFactory,
     ProjectFactory,
     SeminarFactory,
+    ThemeFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +172,8 @@ def test_restoring_a_programme_never_touches_its_projects(client):
 
 def test_restoring_a_project_from_a_bulk_action_leaves_the_others_alone(client):
     client.force_login(carl())
-    first, second = ProjectFactory(published=False), ProjectFactory(published=False)
+    first, second = (ProjectFactory(published=False, themes=[ThemeFactory()])
+                     for _ in range(2))
     # One revision holds both: the bulk action saved them together.
     client.post(reverse("admin:projects_project_changelist"),
                 {"action": "publish", "_selected_action": [first.pk, second.pk]})
@@ -224,7 +226,8 @@ def test_a_restore_needs_the_permission_to_edit(client):
 
 def test_recovering_a_deleted_project_leaves_the_others_alone(client):
     client.force_login(carl())
-    first, second = ProjectFactory(published=False), ProjectFactory(published=False)
+    first, second = (ProjectFactory(published=False, themes=[ThemeFactory()])
+                     for _ in range(2))
     client.post(reverse("admin:projects_project_changelist"),
                 {"action": "publish", "_selected_action": [first.pk, second.pk]})
     edit(client, Project, second, title_sv="Nytt namn")

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lxml import html as lxml_html
 
 from django_tasks_db.models import DBTaskResult
-from projects.models import Project
+from projects.models import AnnualReport, Indicator, Project, Result
 from tests.admin_forms import submit
 from tests.admin_personas import root
 from tests.factories import (
@@ -159,6 +159,15 @@ def content(settings, tmp_path):
     ConsentRecordFactory(subscriber=subscriber)
     RegistrationFactory()
     DeliveryFactory(subscriber=subscriber)
+    # A project's results and the annual reports, if the demo has none.
+    if not Indicator.objects.exists():
+        result = Result.objects.create(project=Project.objects.order_by("pk").first(),
+                                       title_sv="Fler kvinnor leder fackklubbar",
+                                       title_en="More women lead union branches")
+        Indicator.objects.create(result=result, title_sv="Kvinnliga ordförande",
+                                 title_en="Women chairs")
+    if not AnnualReport.objects.exists():
+        AnnualReport.objects.create(year=2025, url_sv="https://palmecentret.example/ar.pdf")
     return user
 
 

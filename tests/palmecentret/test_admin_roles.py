@@ -110,3 +110,13 @@ def test_every_admin_list_opens_for_a_superuser(client, personal_data):
         assert client.get(f"/admin/{model}/").status_code == 200, model
         if model != "newsletter/consentrecord":
             assert client.get(f"/admin/{model}/add/").status_code == 200, model
+
+
+def test_content_editors_may_edit_what_a_project_reports_and_newsletter_managers_may_not():
+    models = ["transaction", "policymarker", "result", "indicator", "indicatorperiod",
+              "annualreport"]
+    editor, manager = carl(), nina()
+    for model in models:
+        for action in ("add", "change", "delete", "view"):
+            assert editor.has_perm(f"projects.{action}_{model}"), (action, model)
+            assert not manager.has_perm(f"projects.{action}_{model}"), (action, model)

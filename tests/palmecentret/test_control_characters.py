@@ -14,6 +14,7 @@ from django.utils import translation
 from members.models import MemberOrganisation
 from newsletter.models import Registration, Subscriber
 from projects.models import Project
+from tests.admin_forms import PROJECT_INLINES
 from tests.admin_personas import carl
 from tests.factories import (
     CountryFactory,
@@ -40,7 +41,7 @@ def test_an_editor_saves_a_project_without_control_characters(client, palestine)
         "title_sv": "Projekt\x02 ett", "title_en": "", "slug": "projekt-ett",
         "iati_identifier": "SE-ON-DEMO-1", "visibility": "public", "status": "planned",
         "start_date": "2027-01-01", "countries": [palestine.pk], "summary_sv": "",
-        "summary_en": "", "body_sv": BODY, "body_en": ""})
+        "summary_en": "", "body_sv": BODY, "body_en": "", **PROJECT_INLINES})
     assert response.status_code == 302
     project = Project.objects.get(slug="projekt-ett")
     assert project.title_sv == "Projekt ett"

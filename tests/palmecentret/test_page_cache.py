@@ -18,6 +18,7 @@ from django.utils.autoreload import file_changed
 
 from common import page_cache
 from newsletter.models import Subscriber
+from tests.admin_forms import PROJECT_INLINES
 from tests.admin_personas import carl
 from tests.conftest import local_cache
 from tests.factories import (
@@ -26,6 +27,7 @@ from tests.factories import (
     ProjectFactory,
     RegionFactory,
     SeminarFactory,
+    ThemeFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +86,7 @@ def project_change_data(project, **changes):
         "end_date": project.end_date.isoformat(), "budget_sek": str(project.budget_sek),
         "countries": [c.pk for c in project.countries.all()],
         "summary_sv": project.summary_sv, "summary_en": project.summary_en,
-        "body_sv": "", "body_en": "", "published": "on",
+        "body_sv": "", "body_en": "", "published": "on", **PROJECT_INLINES,
     }
     data.update(changes)
     return data
@@ -285,7 +287,8 @@ def test_any_successful_admin_post_makes_cached_pages_stale(client, editor, proj
                                                             signals_off):
     """Bulk actions, imports and restores may change rows without a signal (update(),
     bulk_create): the editor's POST itself is what the cache listens to."""
-    drafts = [ProjectFactory(title_sv=f"Nytt projekt {n}", published=False)
+    theme = ThemeFactory()  # publishing needs a sector (projects.models.publishing_problems)
+    drafts = [ProjectFactory(title_sv=f"Nytt projekt {n}", published=False, themes=[theme])
               for n in range(2)]
     visit(client, "/projekt/")
     assert visit(client, "/projekt/")["X-Cache"] == "hit"

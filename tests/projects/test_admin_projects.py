@@ -10,8 +10,9 @@ from django.urls import reverse
 from reversion.models import Version
 
 from projects.models import Partner, Project
+from tests.admin_forms import PROJECT_INLINES
 from tests.admin_personas import carl
-from tests.factories import CountryFactory, PartnerFactory, ProjectFactory
+from tests.factories import CountryFactory, PartnerFactory, ProjectFactory, ThemeFactory
 from tests.spreadsheets import content_of
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def form_data(country_list, **changes):
         "iati_identifier": "SE-ON-TEST-NEW", "visibility": "public", "status": "planned",
         "start_date": "2027-01-01", "end_date": "2027-12-31", "budget_sek": "100000",
         "countries": [c.pk for c in country_list], "summary_sv": "", "summary_en": "",
-        "body_sv": "", "body_en": "",
+        "body_sv": "", "body_en": "", **PROJECT_INLINES,
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -90,7 +91,8 @@ def test_validation_in_english_for_an_english_editor(client, editor, countries):
 
 
 def test_bulk_publish_and_unpublish(client, editor):
-    drafts = [ProjectFactory(published=False) for _ in range(3)]
+    theme = ThemeFactory(dac_purpose_code="15150")
+    drafts = [ProjectFactory(published=False, themes=[theme]) for _ in range(3)]
     changelist = reverse("admin:projects_project_changelist")
     client.post(changelist, {"action": "publish", "_selected_action": [p.pk for p in drafts]})
     for project in drafts:
@@ -105,7 +107,7 @@ def test_bulk_publish_and_unpublish(client, editor):
 
 def test_save_as_copy_makes_a_draft_with_its_own_identifiers(client, editor, countries):
     original = ProjectFactory(slug="original", iati_identifier="SE-ON-TEST-ORIG",
-                              countries=countries)
+                              countries=countries, themes=[ThemeFactory()])
     url = reverse("admin:projects_project_change", args=[original.pk])
     data = form_data(countries, slug="original", iati_identifier="SE-ON-TEST-ORIG",
                      published="on", _saveasnew="Spara som ny")

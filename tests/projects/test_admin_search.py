@@ -137,6 +137,7 @@ def test_the_project_form_offers_search_boxes_not_long_lists(client, editor):
     for name in ("countries", "themes", "partners", "member_organisations"):
         assert isinstance(fields[name].widget.widget, AutocompleteSelectMultiple)
     html = response.text
-    assert html.count('class="admin-autocomplete') == 6
+    # The six, and the funder and partner choosers of a new transaction's row.
+    assert html.count('class="admin-autocomplete') == 8
     # None of the 30 countries is written into the page: the chooser asks as one types.
     assert "Land " not in html

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from projects.models import Project
+from tests.admin_forms import PROJECT_INLINES
 from tests.admin_personas import root
 from tests.factories import CountryFactory, ProgrammeFactory, ProjectFactory
 
@@ -28,7 +29,7 @@ def post_new_project(client, iati_identifier):
     return client.post(ADD, {
         "title_sv": "Nytt projekt", "slug": "nytt-projekt", "iati_identifier": iati_identifier,
         "visibility": "public", "status": "planned", "start_date": "2027-01-01",
-        "countries": [country.pk],
+        "countries": [country.pk], **PROJECT_INLINES,
     })
 
 
@@ -107,7 +108,8 @@ def test_a_saved_identifier_under_another_prefix_does_not_block_other_edits(clie
     data = {"title_sv": "Nytt namn", "slug": project.slug, "iati_identifier": "SE-ON-OLD-1",
             "visibility": "public", "status": "planned",
             "start_date": project.start_date.isoformat(),
-            "countries": [c.pk for c in project.countries.all()] or [CountryFactory().pk]}
+            "countries": [c.pk for c in project.countries.all()] or [CountryFactory().pk],
+            **PROJECT_INLINES}
     response = client.post(f"/admin/projects/project/{project.pk}/change/", data)
     assert response.status_code == 302
     project.refresh_from_db()
