@@ -107,6 +107,19 @@ def test_disbursements_go_to_the_projects_own_partners_hidden_ones_too(loaded):
         assert transaction.project.partners.filter(pk=transaction.receiver_id).exists()
 
 
+def test_a_hidden_partners_payments_show_on_the_page_without_its_name(loaded, client):
+    project = Project.objects.get(slug="kvinnors-organisering-vastbanken-gaza")
+    partners = list(project.partners.all())
+    for path in (project.get_absolute_url(), "/en/projects/" + project.slug + "/"):
+        html = client.get(path).content.decode()
+        assert 'aria-labelledby="money-title"' in html
+        assert "lokala partner" in html or "local partners" in html
+        for partner in partners:
+            assert partner.name not in html, path
+        # The places too, but for Gaza: the project's own title names it.
+        assert "Hebron" not in html, path
+
+
 def test_results_have_targets_every_year_and_achievements_only_once_a_year_ended(loaded):
     today = timezone.localdate()
     periods = IndicatorPeriod.objects.select_related("indicator__result__project")
