@@ -884,7 +884,8 @@ class Command(BaseCommand):
     help = (
         "Load the demo content built from the organisation's facts (regions, countries, "
         "themes, funders, member organisations, networks, mailing lists, programmes, "
-        "partners, demo projects, seminars, stories), in Swedish and English. Safe to run "
+        "partners, demo projects with their money and results, annual reports, seminars, "
+        "stories), in Swedish and English. Safe to run "
         "again. "
         "--projects N and --subscribers N add generated projects and subscribers in bulk. "
         "Refuses to run with DEBUG off unless --allow-production is given."
