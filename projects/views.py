@@ -1,9 +1,13 @@
 """Public pages on where Palmecentret works: regions, countries, programmes, projects."""
 
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
@@ -17,11 +21,14 @@ from .filters import ProjectFilter, with_list_filters
 from .models import (
     NEWEST_FIRST,
     Country,
+    Indicator,
     Partner,
     Programme,
     Project,
     Region,
+    Result,
     Theme,
+    Transaction,
     count_of,
     sum_of,
 )
@@ -270,6 +277,8 @@ class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
             with_relations=self.with_relations,
             trail=self.trail,
             related_projects=self.related_projects,
+            money=self.money,
+            results=self.results,
             **kwargs,
         )
 
@@ -285,6 +294,54 @@ class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
             Prefetch("partners", queryset=Partner.objects.order_by("name")),
         )
         return self.object
+
+    def money(self):
+        """The "money in and out" summary: one {% cache %} fragment, one query whatever
+        the number of transactions. Received by funder, paid by local partner (one line
+        for them all, and no name read, when the project hides its partners) and spent by
+        the project itself, each as a total per currency. None without transactions."""
+        project = self.object
+        hides_partners = project.hides_partners
+        rows = Transaction.objects.filter(project=project).select_related("provider")
+        if not hides_partners:
+            rows = rows.select_related("receiver")
+        received, paid, spent = defaultdict(Totals), defaultdict(Totals), Totals()
+        first = last = None
+        for row in rows:
+            if row.transaction_type == Transaction.Type.INCOMING_FUNDS:
+                received[str(row.provider) if row.provider else ""].add(row)
+            elif row.transaction_type == Transaction.Type.DISBURSEMENT:
+                named = row.receiver if not hides_partners and row.receiver else None
+                paid[named.name if named else ""].add(row)
+            else:
+                spent.add(row)
+            first = min(first or row.date, row.date)
+            last = max(last or row.date, row.date)
+        if last is None:
+            return None
+        lines = [(_("Received from %(funder)s") % {"funder": name} if name
+                  else _("Received from funders"), totals.shown())
+                 for name, totals in sorted(received.items())]
+        lines += [(_("Paid to the local partner %(partner)s") % {"partner": name} if name
+                   else _("Paid to local partners"), totals.shown())
+                  for name, totals in sorted(paid.items(),
+                                             key=lambda item: (item[0] == "", item[0]))]
+        if spent:
+            lines.append((_("Spent by the project itself"), spent.shown()))
+        return {"lines": lines, "first": first, "last": last,
+                "hides_partners": hides_partners and bool(paid)}
+
+    def results(self):
+        """The project's results with their indicators and each one's periods: one
+        {% cache %} fragment, three queries whatever their number (one without results)."""
+        results = list(Result.objects.filter(project=self.object).prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("periods"))))
+        return [
+            {"title": result.title, "description": result.description,
+             "indicators": [shown_indicator(indicator)
+                            for indicator in result.indicators.all()]}
+            for result in results
+        ]
 
     def trail(self):
         """The links above the project: Home › Regions › region › country, through its
@@ -314,6 +371,75 @@ class ProjectDetailView(PreviewMixin, BreadcrumbsMixin, DetailView):
             public_cards().exclude(pk=project.pk)
             .annotate(shares_country=shares_country).filter(shares_country | shares_theme)
             .order_by("-shares_country", *NEWEST_FIRST)[:self.related_count])
+
+
+class Totals:
+    """Sums of transactions per currency, shown as the page shows the budget."""
+
+    def __init__(self):
+        self.by_currency = defaultdict(Decimal)
+
+    def add(self, transaction):
+        self.by_currency[transaction.currency] += transaction.value
+
+    def __bool__(self):
+        return bool(self.by_currency)
+
+    def shown(self):
+        """["1 200 000 kr", "3 400 EUR"]: kronor first, to the whole unit (the open data
+        has every öre)."""
+        return [money_shown(total, currency) for currency, total in
+                sorted(self.by_currency.items(),
+                       key=lambda item: (item[0] != "SEK", item[0]))]
+
+
+def money_shown(amount, currency):
+    """An amount in the visitor's words and number format: 1 200 kr, SEK 1,200."""
+    whole = number_format(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP),
+                          decimal_pos=0, force_grouping=True)
+    if currency == "SEK":
+        return _("SEK %(amount)s") % {"amount": whole}
+    return _("%(currency)s %(amount)s") % {"currency": currency, "amount": whole}
+
+
+def number_shown(value, measure):
+    """An indicator's value as the visitor reads it: 1 200, 12,5 or 40 % in the visitor's
+    locale; decimals only where there are some."""
+    places = next(n for n in (0, 1, 2) if value == round(value, n))
+    shown = number_format(value, decimal_pos=places, force_grouping=True)
+    if measure == Indicator.Measure.PERCENTAGE:
+        return _("%(value)s%%") % {"value": shown}
+    return shown
+
+
+def period_shown(start, end):
+    """A calendar year as its number; any other period from month to month."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and (
+            start.year == end.year):
+        return str(start.year)
+    if start.year == end.year and start.month == end.month:
+        return date_format(start, "F Y")
+    return f"{date_format(start, 'F Y')} – {date_format(end, 'F Y')}"
+
+
+def shown_indicator(indicator):
+    """An indicator as its table shows it: title, baseline and each period's figures."""
+    measure = indicator.measure
+    baseline = None
+    if indicator.baseline_value is not None:
+        baseline = {"year": indicator.baseline_year,
+                    "value": number_shown(indicator.baseline_value, measure)}
+    return {
+        "title": indicator.title,
+        "percentage": measure == Indicator.Measure.PERCENTAGE,
+        "baseline": baseline,
+        "periods": [{"label": period_shown(period.period_start, period.period_end),
+                     "start": period.period_start, "end": period.period_end,
+                     "target": number_shown(period.target, measure),
+                     "actual": None if period.actual is None
+                     else number_shown(period.actual, measure)}
+                    for period in indicator.periods.all()],
+    }
 
 
 def facets_for(filterset):

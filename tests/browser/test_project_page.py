@@ -1,7 +1,8 @@
 """A project page in Chromium, on a phone and a desktop: the trail leads to its country,
 the locator map is an image named after its countries, the body's Markdown is formatted,
-related projects lead on, axe finds nothing and nothing scrolls sideways. The project
-list's cards show the budget the list sorts by, and an unknown filter is named."""
+related projects lead on, its money and results read as tables, axe finds nothing and
+nothing scrolls sideways. The project list's cards show the budget the list sorts by, and
+an unknown filter is named."""
 
 import io
 
@@ -62,5 +63,32 @@ def test_the_list_sorted_by_budget_shows_budgets_and_names_an_unknown_country(pa
     assert notice.inner_text().startswith("We found no country “atlantisatlantis")
     first_card = page.locator(".project-card").first
     assert "SEK " in first_card.inner_text()
+    assert_accessible(page)
+    assert_no_sideways_scroll(page, width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_projects_money_and_results_read_as_tables_in_both_languages(page, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    # Under way: some years measured, the rest not yet; partners hidden.
+    page.goto("/en/projects/unga-kvinnor-burma/")
+    money = page.get_by_role("region", name="Money in and out")
+    assert money.get_by_role("rowheader", name="Received from The Olof Palme "
+                             "International Center's solidarity fund").is_visible()
+    assert money.get_by_role("rowheader", name="Paid to local partners").is_visible()
+    assert "Demo-" not in page.content()
+    results = page.get_by_role("region", name="Results")
+    people = results.get_by_role("table", name="People who took part in the training")
+    assert people.get_by_role("columnheader").all_inner_texts() == ["Period", "Target",
+                                                                    "Achieved"]
+    assert people.get_by_role("cell", name="not yet measured").count() >= 1
+    assert_accessible(page)
+    assert_no_sideways_scroll(page, width)
+
+    page.goto("/projekt/starkare-fackforbund-serbien/")
+    money = page.get_by_role("region", name="Pengar in och ut")
+    assert money.get_by_role("rowheader", name="Utbetalt till den lokala partnern "
+                             "Demo-fackförbund Belgrad").is_visible()
+    assert page.get_by_role("region", name="Resultat").get_by_role("table").count() >= 1
     assert_accessible(page)
     assert_no_sideways_scroll(page, width)

@@ -147,14 +147,15 @@ def test_a_project_page_reads_its_links_in_a_fixed_number_of_queries(client, lin
     StoryFactory(projects=[linked_project], countries=[austria])
     # The project with its programme and funder; its countries, themes, member
     # organisations and partners (the facts and the locator map); its first country with
-    # the region (the trail); its latest stories and their cards' countries; the related
-    # projects and their cards' countries; and the footer's mailing lists.
-    with django_assert_num_queries(11):
+    # the region (the trail); its transactions (money in and out) and results (none:
+    # their indicators are not read); its latest stories and their cards' countries; the
+    # related projects and their cards' countries; and the footer's mailing lists.
+    with django_assert_num_queries(13):
         page(client, "/projekt/fackliga-rattigheter/")
     linked_project.partners.add(*PartnerFactory.create_batch(5))
     ProjectFactory.create_batch(5, countries=[austria])
     StoryFactory.create_batch(5, projects=[linked_project], countries=[austria])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         html = page(client, "/projekt/fackliga-rattigheter/")
     assert html.count("Partnerorganisation") == 5
     # With its fragments kept, the page reads only the project itself.

@@ -17,8 +17,25 @@ from common.db import lift_statement_timeout
 from common.search_documents import update_search_documents
 from members.models import MemberOrganisation, Network
 from newsletter.models import MailingList, Seminar, Subscriber, Subscription
-from palmecentret import demo_images
-from projects.models import Country, Funder, Partner, Programme, Project, Region, Theme
+from palmecentret import demo_images, demo_money
+from projects.models import (
+    AidType,
+    AnnualReport,
+    CollaborationType,
+    Country,
+    FinanceType,
+    FlowType,
+    Funder,
+    Partner,
+    PolicyMarker,
+    Programme,
+    Project,
+    Region,
+    Result,
+    Theme,
+    TiedStatus,
+    Transaction,
+)
 from stories.models import Story
 
 # Seminars happen in Stockholm, so their times are Stockholm times whatever the server's
@@ -37,6 +54,9 @@ SUBSCRIBER_EMAIL = "demo-subscriber-{}@example.org"
 # Each generated project draws from its own generator seeded with its number, so project
 # 17 is the same whether it was made by --projects 20 or --projects 10000.
 GENERATED_SEED = "palmecentret-demo"
+# A generated project's money and results come from a generator of their own, so the
+# project itself is drawn as before they existed.
+GENERATED_MONEY_SEED = "palmecentret-demo-money"
 # Rows per INSERT; also how often the progress display moves.
 BATCH_SIZE = 1000
 
@@ -797,6 +817,38 @@ STORIES = [
 ]
 
 
+# The IATI classifications of Sida's money (set on the programmes; a Sida-funded project
+# outside a programme sets its own) and of the solidarity fund's, which is collected
+# privately rather than official aid.
+SIDA_CLASSIFICATIONS = {
+    "default_aid_type": AidType.PROJECT, "default_flow_type": FlowType.ODA,
+    "default_finance_type": FinanceType.GRANT,
+    "default_collaboration_type": CollaborationType.BILATERAL,
+    "default_tied_status": TiedStatus.UNTIED,
+}
+FUND_CLASSIFICATIONS = {
+    "default_aid_type": AidType.PROJECT, "default_flow_type": FlowType.PRIVATE,
+    "default_finance_type": FinanceType.GRANT, "default_collaboration_type": "",
+    "default_tied_status": TiedStatus.UNTIED,
+}
+# The programmes' policy markers: every programme aims at gender equality and good
+# governance, principally where its name says so.
+Marker = PolicyMarker.Code
+Significance = PolicyMarker.Significance
+# A project with markers of its own reports those instead of its programme's.
+PROJECT_MARKERS = {
+    "unga-kvinnor-burma": {Marker.GENDER_EQUALITY: Significance.PRINCIPAL,
+                           Marker.GOOD_GOVERNANCE: Significance.SIGNIFICANT},
+    "kvinnor-i-politiken-albanien": {Marker.GENDER_EQUALITY: Significance.PRINCIPAL,
+                                     Marker.GOOD_GOVERNANCE: Significance.PRINCIPAL},
+}
+# Annual reports at addresses that are plainly examples (example.org is reserved for that);
+# the newest has no English edition, as a real one may not.
+ANNUAL_REPORT_SV = "https://example.org/demo/palmecentret-arsberattelse-{}-exempel.pdf"
+ANNUAL_REPORT_EN = "https://example.org/demo/palmecentret-annual-report-{}-example.pdf"
+ANNUAL_REPORT_YEARS = (2021, 2022, 2023, 2024, 2025)
+
+
 @dataclass
 class Pools:
     """What generated projects are spread over, read once before the bulk work."""
@@ -832,7 +884,8 @@ class Command(BaseCommand):
     help = (
         "Load the demo content built from the organisation's facts (regions, countries, "
         "themes, funders, member organisations, networks, mailing lists, programmes, "
-        "partners, demo projects, seminars, stories), in Swedish and English. Safe to run "
+        "partners, demo projects with their money and results, annual reports, seminars, "
+        "stories), in Swedish and English. Safe to run "
         "again. "
         "--projects N and --subscribers N add generated projects and subscribers in bulk. "
         "Refuses to run with DEBUG off unless --allow-production is given."
@@ -920,6 +973,7 @@ class Command(BaseCommand):
         partners = self._load_partners(countries)
         self._load_projects(programmes, funders, countries, themes, partners, members)
         self._mark_old_demo_projects()
+        self._load_annual_reports()
         self._load_seminars()
         self._load_images(countries, members, programmes)
         self._load_stories(countries, themes, members)
@@ -1036,10 +1090,20 @@ class Command(BaseCommand):
                     "body_sv": f"{body_sv}\n\n{_DEMO_PROGRAMME_SV}".strip(),
                     "body_en": f"{body_en}\n\n{_DEMO_PROGRAMME_EN}".strip(),
                     "published": True,
+                    **SIDA_CLASSIFICATIONS,
                 },
             )
             programme.countries.set([countries[c] for c in country_codes])
             programme.themes.set([themes[t] for t in theme_slugs])
+            markers = {
+                Marker.GENDER_EQUALITY: Significance.PRINCIPAL
+                if "jamstalldhet" in theme_slugs else Significance.SIGNIFICANT,
+                Marker.GOOD_GOVERNANCE: Significance.PRINCIPAL
+                if framework == Framework.SIDA_PAO else Significance.SIGNIFICANT,
+            }
+            for code, significance in markers.items():
+                PolicyMarker.objects.update_or_create(
+                    programme=programme, code=code, defaults={"significance": significance})
             programmes[slug] = programme
         return programmes
 
@@ -1053,6 +1117,7 @@ class Command(BaseCommand):
         return partners
 
     def _load_projects(self, programmes, funders, countries, themes, partners, members):
+        loaded = []
         for data in PROJECTS:
             data = dict(data)
             slug = data.pop("slug")
@@ -1072,12 +1137,62 @@ class Command(BaseCommand):
                     "funder": funders[funder],
                     "is_demo": True,
                     "iati_identifier": f"SE-ON-DEMO-{slug}",
+                    # Inside a programme it reports the programme's classifications.
+                    **(dict.fromkeys(SIDA_CLASSIFICATIONS, "") if programme
+                       else SIDA_CLASSIFICATIONS if funder == "sida"
+                       else FUND_CLASSIFICATIONS),
                 },
             )
             for name, objects in relations.items():
                 getattr(project, name).set(objects)
+            for code, significance in PROJECT_MARKERS.get(slug, {}).items():
+                PolicyMarker.objects.update_or_create(
+                    project=project, code=code, defaults={"significance": significance})
             countries_here = relations["countries"]
             self._give_map(project, countries_here, countries_here[0].region.slug)
+            loaded.append((project, relations))
+        self._load_money_and_results(loaded)
+
+    def _load_money_and_results(self, loaded):
+        """The written projects' transactions and results, drawn again on each run: what
+        has been paid and achieved depends on the day of the run."""
+        today = timezone.localdate(self.now)
+        projects = [project for project, _ in loaded]
+        Transaction.objects.filter(project__in=projects).delete()
+        Result.objects.filter(project__in=projects).delete()
+        transactions, results = [], []
+        for project, relations in loaded:
+            rng = random.Random(f"{GENERATED_MONEY_SEED}:{project.slug}")
+            transactions += self._money(rng, project, today,
+                                        [p.pk for p in relations["partners"]])
+            themes = [t.slug for t in relations["themes"]]
+            results.append(demo_money.demo_result(
+                rng, project, today, theme_slug=themes[0],
+                women_leaders="jamstalldhet" in themes or rng.random() < 0.3))
+        Transaction.objects.bulk_create(transactions, batch_size=BATCH_SIZE)
+        demo_money.save_results(results)
+
+    @staticmethod
+    def _money(rng, project, today, partner_ids, half_yearly=True):
+        """A demo project's transactions: incoming funds from its funder, for money
+        within a programme from the funder's contribution to the programme."""
+        programme = project.programme
+        provider = programme.funder if programme and programme.funder else project.funder
+        if provider is None:
+            return []
+        return demo_money.demo_transactions(
+            rng, project, today, provider=provider,
+            provider_activity_id=programme.funder_contribution_identifier if programme else "",
+            partner_ids=partner_ids, half_yearly=half_yearly)
+
+    def _load_annual_reports(self):
+        # A report staff have entered for a year is never replaced by an example.
+        for year in ANNUAL_REPORT_YEARS:
+            AnnualReport.objects.get_or_create(year=year, defaults={
+                "url_sv": ANNUAL_REPORT_SV.format(year),
+                "url_en": ANNUAL_REPORT_EN.format(year) if year != ANNUAL_REPORT_YEARS[-1]
+                else "",
+            })
 
     def _load_seminars(self):
         # Dates move with each run so the upcoming seminar stays upcoming.
@@ -1205,7 +1320,8 @@ class Command(BaseCommand):
         countries_by_region = {}
         for country in countries:
             countries_by_region.setdefault(country.region_id, []).append(country)
-        programmes = {p.pk: p for p in Programme.objects.order_by("slug")}
+        programmes = {p.pk: p for p in Programme.objects.select_related("funder")
+                      .order_by("slug")}
         programmes_by_country = {}
         for programme_id, country_id in (
             Programme.countries.through.objects.order_by("programme__slug", "country_id")
@@ -1294,6 +1410,8 @@ class Command(BaseCommand):
             people_reached=rng.randint(1, 50) * 100 if status == Status.COMPLETED else None,
             visibility=visibility,
             published=published,
+            **(SIDA_CLASSIFICATIONS if programme is None and funder == pools.sida
+               else FUND_CLASSIFICATIONS if programme is None else {}),
             # bulk_create skips Project.save(), which would set this.
             published_at=min(datetime.datetime.combine(start, datetime.time(9, 0),
                                                        tzinfo=STOCKHOLM), self.now)
@@ -1355,12 +1473,31 @@ class Command(BaseCommand):
                     project.pk = ids[project.slug]
             for name in ("countries", "themes", "partners", "member_organisations"):
                 self._bulk_link(name, [(p.pk, relations[name]) for p, relations in batch])
+            self._generated_money_and_results(batch)
             # bulk_create skips Project.save() and the links' signals, which would write
             # them (with the names of what they are linked to: after the links).
             update_search_documents(Project.objects.filter(pk__in=[p.pk for p in projects]))
             done += len(batch)
             self._progress("Generated projects", done, len(missing))
         self.created_projects = done
+
+    def _generated_money_and_results(self, batch):
+        """Transactions for every generated project that has started, and a result for
+        some, in a few bulk inserts per batch."""
+        today = timezone.localdate(self.now)
+        transactions, results = [], []
+        for project, relations in batch:
+            rng = random.Random(f"{GENERATED_MONEY_SEED}:{project.slug}")
+            # Yearly payments: fewer rows to insert for thousands of projects.
+            transactions += self._money(rng, project, today,
+                                        [p.pk for p in relations["partners"]],
+                                        half_yearly=False)
+            if rng.random() < 0.25:
+                results.append(demo_money.demo_result(
+                    rng, project, today, theme_slug=relations["themes"][0].slug,
+                    women_leaders=rng.random() < 0.5))
+        Transaction.objects.bulk_create(transactions, batch_size=BATCH_SIZE)
+        demo_money.save_results(results)
 
     def _bulk_link(self, name, rows):
         """Insert many-to-many rows for Project.<name> straight into its through table."""
@@ -1459,6 +1596,7 @@ class Command(BaseCommand):
             (Funder, "funders"), (MemberOrganisation, "member organisations"),
             (Network, "networks"), (MailingList, "mailing lists"),
             (Programme, "programmes"), (Partner, "partners"), (Project, "projects"),
+            (Transaction, "transactions"), (Result, "results"),
             (Seminar, "seminars"), (Story, "stories"), (Subscriber, "subscribers"),
         ]
         lines = ["Demo content loaded. The database now holds: " + ", ".join(
