@@ -553,7 +553,12 @@ def describe(project, today, related=None):
     """The Activity for a project, with its relations from iterate() or, if not given,
     from its managers (see export_queryset())."""
     related = related or Related.of(project)
-    countries, themes = related.countries, related.themes
+    # A fixed order whatever the language: the models order by name, which
+    # modeltranslation reads in the active language, and the first country and sector
+    # get the hundredth left over when 100 does not divide evenly (IATI rule 3.1.2).
+    countries = sorted(related.countries, key=lambda country: country.iso_code)
+    themes = sorted(related.themes, key=lambda theme: (theme.name_sv, theme.pk))
+    members = sorted(related.members, key=lambda member: (member.name_sv, member.pk))
     programme = project.programme
     partners = [] if project.hides_partners else related.partners
 
@@ -567,7 +572,7 @@ def describe(project, today, related=None):
             dates.append((ACTUAL_END, project.end_date))
 
     names = codelists.active_codes("Sector")
-    codes = list(dict.fromkeys(t.dac_purpose_code for t in themes if t.dac_purpose_code))
+    codes = sorted({t.dac_purpose_code for t in themes if t.dac_purpose_code})
     sectors = [(code, names.get(code, ""), share)
                for code, share in zip(codes, split_percentages(len(codes)))]
 
@@ -590,7 +595,7 @@ def describe(project, today, related=None):
                                       kind="palmecentret"))
     organisations.extend(
         Organisation(role=IMPLEMENTING, names=translations(member, "name"), kind="member")
-        for member in related.members
+        for member in members
     )
     # Partners have no types or identifiers in the portal; their names are proper names.
     organisations.extend(Organisation(role=IMPLEMENTING, names={"sv": partner.name},

@@ -457,3 +457,34 @@ def test_pages_feeds_and_small_exports_run_the_same_queries_at_any_size(client, 
     add(60)  # still one chunk for the exports; the feeds stop at their limit anyway
     assert count_queries(client, urls) == small
     assert max(small.values()) <= 25, small
+
+
+# --- The same numbers in every language --------------------------------------------------
+
+def test_percentages_split_the_same_way_in_swedish_and_english(client, world):
+    # Alphabetically the first country is Elfenbenskusten in Swedish but Germany in
+    # English: the extra hundredth goes by code instead, so both files agree.
+    from tests.factories import CountryFactory, ProjectFactory
+
+    countries = [CountryFactory(slug=slug, iso_code=code, name_sv=sv, name_en=en,
+                                region=world.balkans)
+                 for slug, code, sv, en in [("tyskland", "DE", "Tyskland", "Germany"),
+                                            ("grekland", "GR", "Grekland", "Greece"),
+                                            ("elfenbenskusten", "CI", "Elfenbenskusten",
+                                             "Ivory Coast")]]
+    project = ProjectFactory(slug="tre-lander", countries=countries, themes=[world.youth])
+    shares = {}
+    for language in ("sv", "en"):
+        with translation.override(language):
+            rows = {row["iati_identifier"]: row
+                    for row in csv_rows(client.get(url("project-list-csv")))}
+            records = {record["iati_identifier"]: record
+                       for record in json_list(client.get(url("project-list-json")))["projects"]}
+        row = rows[project.iati_identifier]
+        shares[language, "csv"] = list(zip(row["recipient_countries"].split("; "),
+                                           row["recipient_country_percentages"].split("; ")))
+        shares[language, "json"] = [(c["code"], c["percentage"])
+                                    for c in records[project.iati_identifier]
+                                    ["recipient_countries"]]
+    expected = [("CI", "33.34"), ("DE", "33.33"), ("GR", "33.33")]
+    assert shares == {key: expected for key in shares}
