@@ -1,8 +1,9 @@
 """Signal receivers that keep a project's (or programme's) `updated` stamp moving when a
-row it reports in the IATI file changes or is deleted: a deleted transaction or a policy
-marker leaves no stamp of its own for last-updated-datetime to read."""
+row it reports in the IATI file changes, is deleted or is linked or unlinked: a deleted
+transaction, a policy marker or a removed country leaves no stamp of its own for
+last-updated-datetime to read."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from .models import (
@@ -37,9 +38,23 @@ def _touch_owner(sender, instance, raw=False, **kwargs):
             _touch(Programme.objects.filter(pk=instance.programme_id))
 
 
+def _touch_linked(sender, instance, action, reverse, pk_set, **kwargs):
+    """A country, theme, member organisation or partner added to or removed from a
+    project (the admin saves the project too; code and imports may not)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        _touch(Project.objects.filter(pk=instance.pk))
+    elif pk_set:
+        _touch(Project.objects.filter(pk__in=pk_set))
+
+
 def connect():
     """Called from ProjectsConfig.ready()."""
     for model in (Transaction, Result, Indicator, IndicatorPeriod, PolicyMarker):
         post_save.connect(_touch_owner, sender=model, dispatch_uid=f"touch-{model.__name__}")
         post_delete.connect(_touch_owner, sender=model,
                             dispatch_uid=f"touch-deleted-{model.__name__}")
+    for name in ("countries", "themes", "member_organisations", "partners"):
+        m2m_changed.connect(_touch_linked, sender=getattr(Project, name).through,
+                            dispatch_uid=f"touch-linked-{name}")

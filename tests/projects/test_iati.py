@@ -568,6 +568,9 @@ CHANGES = {
     "a new policy marker": lambda w: w.public.policy_markers.create(code="2",
                                                                     significance="1"),
     "a deleted policy marker": lambda w: w.public.policy_markers.get().delete(),
+    "a country removed": lambda w: w.public.countries.remove(w.serbia),
+    "a theme removed from the theme's side": lambda w: w.women.projects.remove(w.public),
+    "partners cleared": lambda w: w.public.partners.clear(),
 }
 
 
