@@ -607,7 +607,10 @@ def describe(project, today, related=None):
     if project.budget_sek is not None and project.end_date:
         budgets = budget_periods(project.start_date, project.end_date, project.budget_sek)
 
-    flows = [_money(row, project, funder) for row in related.transactions]
+    # The admin refuses a future date (Transaction.clean); one stored some other way
+    # stays out of every format rather than break IATI rules 11.2.1 and 11.2.2.
+    flows = [_money(row, project, funder) for row in related.transactions
+             if max(row.date, row.value_date or row.date) <= today]
 
     descriptions = {}
     for code in LANGUAGES:

@@ -430,6 +430,16 @@ def test_a_transactions_own_funder_activity_wins_over_the_programmes(client, wor
         "SE-0-SE-6-OTHER")
 
 
+def test_a_transaction_dated_in_the_future_stays_out_of_the_file(client, world):
+    # The admin refuses it; a spreadsheet or the shell might not.
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    world.public.transactions.create(transaction_type="4", date=tomorrow, value=1)
+    world.public.transactions.create(transaction_type="4", date=datetime.date(2020, 1, 1),
+                                     value_date=tomorrow, value=1)
+    public = activities(parse_xml(client.get(URL)))[world.public.iati_identifier]
+    assert len(public.findall("transaction")) == 3
+
+
 def test_a_disbursement_to_a_hidden_partner_names_no_one(file, world):
     hidden = file[world.hidden.iati_identifier]
     incoming, disbursement = hidden.findall("transaction")
