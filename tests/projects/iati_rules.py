@@ -135,7 +135,8 @@ def check_codes(root):
             why = "withdrawn from" if value in withdrawn else "not in"
             findings.append(Finding("error", f"codelist {name}",
                                     f"{value!r} is {why} the {name} codelist",
-                                    _where(value.getparent(), value.attrname)))
+                                    _where(value.getparent(),
+                                           value.attrname.replace(f"{{{XML_NS}}}", "xml:"))))
     return findings
 
 
