@@ -183,7 +183,7 @@ def _matches(element, case):
 
 
 def _text(match):
-    if isinstance(match, etree._Element):
+    if etree.iselement(match):
         return "".join(match.itertext())
     return str(match)
 
