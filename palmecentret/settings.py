@@ -476,6 +476,16 @@ if not re.fullmatch(r"[A-Z]{2}-[A-Z0-9]+-[A-Za-z0-9._-]+", IATI_ORGANISATION_IDE
 IATI_ORGANISATION_TYPE = "22"
 IATI_ORGANISATION_NAME = {"sv": "Olof Palmes Internationella Center",
                           "en": "Olof Palme International Center"}
+# Who answers questions about the open data: contact-info on every IATI activity
+# (ContactType 1, general enquiries). The defaults are generic placeholders for
+# development (example.org is reserved for examples); set the real ones in production.
+IATI_CONTACT = {
+    "organisation": IATI_ORGANISATION_NAME,
+    "email": env.str("IATI_CONTACT_EMAIL", default="open-data@example.org"),
+    "website": env.str("IATI_CONTACT_WEBSITE", default=SITE_URL),
+    "mailing_address": env.str("IATI_CONTACT_ADDRESS",
+                               default="Example Street 1, 111 11 Stockholm, Sweden"),
+}
 # The licence of everything under open data, named on the open-data page and in the files.
 OPEN_DATA_LICENCE = {
     "name": "CC BY 4.0",

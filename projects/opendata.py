@@ -10,7 +10,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 
 from members.models import MemberOrganisation
@@ -18,7 +18,18 @@ from members.models import MemberOrganisation
 from common import spreadsheets
 
 from . import codelists
-from .models import Country, Partner, Project, Theme
+from .models import (
+    AID_CLASSIFICATIONS,
+    Country,
+    Indicator,
+    IndicatorPeriod,
+    Partner,
+    PolicyMarker,
+    Project,
+    Result,
+    Theme,
+    Transaction,
+)
 
 # Projects read per query when streaming; each chunk also runs one query per relation,
 # so memory holds at most this many projects whatever the total.
@@ -58,6 +69,24 @@ BUDGET_INDICATIVE, BUDGET_COMMITTED = "1", "2"  # BudgetStatus
 LOCATION_REACH_ACTIVITY = "1"
 GEOGRAPHIC_VOCABULARY_ISO_COUNTRY = "A4"
 CURRENCY = "SEK"
+CONTACT_GENERAL = "1"  # ContactType "General Enquiries"
+POLICY_VOCABULARY_DAC = "1"  # PolicyMarkerVocabulary OECD DAC CRS
+AID_TYPE_VOCABULARY_DAC = "1"  # AidTypeVocabulary OECD DAC
+TRANSACTION_NAMES = {Transaction.Type.INCOMING_FUNDS: "incoming_funds",
+                     Transaction.Type.DISBURSEMENT: "disbursement",
+                     Transaction.Type.EXPENDITURE: "expenditure"}
+MEASURE_NAMES = {Indicator.Measure.UNIT: "unit", Indicator.Measure.PERCENTAGE: "percentage"}
+RESULT_TYPE_NAMES = {"1": "output", "2": "outcome", "3": "impact", "9": "other"}
+# The receiver of a disbursement when the project hides its partners: no name, no ref.
+LOCAL_PARTNER = {"sv": "en lokal partner", "en": "a local partner"}
+# The classifications as the XML names them, in the schema's order, with the JSON's keys.
+CLASSIFICATION_ELEMENTS = [
+    ("default_collaboration_type", "collaboration-type", "collaboration_type"),
+    ("default_flow_type", "default-flow-type", "flow_type"),
+    ("default_finance_type", "default-finance-type", "finance_type"),
+    ("default_aid_type", "default-aid-type", "aid_type"),
+    ("default_tied_status", "default-tied-status", "tied_status"),
+]
 
 # Characters XML 1.0 cannot carry at all (control characters, lone surrogates): a title
 # pasted from a word processor must not make the whole file unreadable.
@@ -70,6 +99,9 @@ def export_queryset(projects):
     return projects.select_related("programme__funder", "funder").prefetch_related(
         "countries", "themes", "member_organisations",
         Prefetch("partners", queryset=Partner.objects.select_related("country")),
+        Prefetch("transactions",
+                 queryset=Transaction.objects.select_related("provider", "receiver")),
+        "results__indicators__periods", "policy_markers", "programme__policy_markers",
     )
 
 
@@ -81,12 +113,25 @@ class Related:
     themes: list
     members: list
     partners: list
+    transactions: list = field(default_factory=list)
+    # (Result, [(Indicator, [IndicatorPeriod])]) in the models' order.
+    results: list = field(default_factory=list)
+    # The markers the activity reports: the project's own, else its programme's.
+    policy_markers: list = field(default_factory=list)
 
     @classmethod
     def of(cls, project):
         """From the project's (prefetched) managers."""
+        markers = list(project.policy_markers.all())
+        if not markers and project.programme is not None:
+            markers = list(project.programme.policy_markers.all())
+        results = [(result, [(indicator, list(indicator.periods.all()))
+                             for indicator in result.indicators.all()])
+                   for result in project.results.all()]
         return cls(list(project.countries.all()), list(project.themes.all()),
-                   list(project.member_organisations.all()), list(project.partners.all()))
+                   list(project.member_organisations.all()), list(project.partners.all()),
+                   transactions=list(project.transactions.all()), results=results,
+                   policy_markers=markers)
 
 
 def _links(name, ids):
@@ -140,6 +185,28 @@ def _with_relations(batch, tables):
              .select_related("partner__country"))
     for link in links:
         partners.setdefault(link.project_id, []).append(link.partner)
+    transactions = {}
+    for row in Transaction.objects.filter(project_id__in=ids).select_related("provider",
+                                                                             "receiver"):
+        transactions.setdefault(row.project_id, []).append(row)
+    # Results, their indicators and the indicators' periods: one query each, joined here.
+    periods = {}
+    for row in IndicatorPeriod.objects.filter(indicator__result__project_id__in=ids):
+        periods.setdefault(row.indicator_id, []).append(row)
+    indicators = {}
+    for row in Indicator.objects.filter(result__project_id__in=ids):
+        indicators.setdefault(row.result_id, []).append((row, periods.get(row.pk, [])))
+    results = {}
+    for row in Result.objects.filter(project_id__in=ids):
+        results.setdefault(row.project_id, []).append((row, indicators.get(row.pk, [])))
+    programme_ids = {project.programme_id for project in batch if project.programme_id}
+    own_markers, programme_markers = {}, {}
+    for row in PolicyMarker.objects.filter(Q(project_id__in=ids)
+                                           | Q(programme_id__in=programme_ids)):
+        if row.project_id:
+            own_markers.setdefault(row.project_id, []).append(row)
+        else:
+            programme_markers.setdefault(row.programme_id, []).append(row)
 
     def in_order(pairs):
         return [obj for _, obj in sorted(pairs, key=lambda pair: pair[0])]
@@ -150,6 +217,10 @@ def _with_relations(batch, tables):
             themes=in_order(found["themes"].get(project.pk, [])),
             members=in_order(found["member_organisations"].get(project.pk, [])),
             partners=sorted(partners.get(project.pk, []), key=lambda p: (p.name, p.pk)),
+            transactions=transactions.get(project.pk, []),
+            results=results.get(project.pk, []),
+            policy_markers=(own_markers.get(project.pk)
+                            or programme_markers.get(project.programme_id, [])),
         )
 
 
@@ -216,6 +287,68 @@ class Organisation:
 
 
 @dataclass
+class Party:
+    """The provider or receiver of a transaction."""
+
+    names: dict
+    ref: str = ""
+    activity_id: str = ""
+    # A partner the project does not name: "a local partner", no name and no ref.
+    hidden: bool = False
+
+
+@dataclass
+class Money:
+    """A transaction as the files report it."""
+
+    type_code: str
+    date: datetime.date
+    value: Decimal
+    currency: str
+    value_date: datetime.date
+    provider: Party = None
+    receiver: Party = None
+
+    def as_json(self):
+        return {
+            "type": TRANSACTION_NAMES[self.type_code], "type_code": self.type_code,
+            "date": self.date.isoformat(), "value": money(self.value),
+            "currency": self.currency, "value_date": self.value_date.isoformat(),
+            "provider": {"name": self.provider.names, "ref": self.provider.ref or None,
+                         "activity_id": self.provider.activity_id or None}
+            if self.provider else None,
+            # JSON is language-neutral: a hidden partner is "a local partner" in English.
+            "receiver": None if self.receiver is None else {
+                "name": LOCAL_PARTNER["en"] if self.receiver.hidden
+                else self.receiver.names["sv"]},
+        }
+
+
+def money(value):
+    """An amount with two decimals, as a string: "1200.50"."""
+    return f"{value:.2f}"
+
+
+def totals(transactions):
+    """{type name: {currency: "sum"}} of the transactions, only the types present."""
+    sums = {}
+    for flow in transactions:
+        by_currency = sums.setdefault(TRANSACTION_NAMES[flow.type_code], {})
+        by_currency[flow.currency] = by_currency.get(flow.currency, Decimal(0)) + flow.value
+    return {name: {currency: money(total) for currency, total in sorted(by_currency.items())}
+            for name, by_currency in sums.items()}
+
+
+def code_names(choices, code):
+    """{"sv": ..., "en": ...} of a TextChoices label."""
+    names = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            names[language] = str(choices(code).label)
+    return names
+
+
+@dataclass
 class Activity:
     """One public project as every open-data format describes it."""
 
@@ -235,6 +368,12 @@ class Activity:
     parent: str  # the funder's contribution this project's programme belongs to
     last_updated: datetime.datetime
     themes: list = field(default_factory=list)
+    transactions: list = field(default_factory=list)  # Money
+    classifications: dict = field(default_factory=dict)  # AID_CLASSIFICATIONS name: code
+    policy_markers: list = field(default_factory=list)  # PolicyMarker
+    results: list = field(default_factory=list)  # see Related.results
+    humanitarian: bool = False
+    budget_not_provided: str = ""  # BudgetNotProvided code, only without budgets
 
     @property
     def dates_by_name(self):
@@ -284,6 +423,43 @@ class Activity:
             "related_activities": [{"type": RELATED_PARENT, "type_name": "parent",
                                     "ref": self.parent}] if self.parent else [],
             "people_reached": project.people_reached,
+            "classifications": {key: self.classifications.get(name) or None
+                                for name, _, key in CLASSIFICATION_ELEMENTS},
+            "policy_markers": [
+                {"code": marker.code,
+                 "name": code_names(PolicyMarker.Code, marker.code),
+                 "significance": marker.significance,
+                 "significance_name": code_names(PolicyMarker.Significance,
+                                                 marker.significance)}
+                for marker in self.policy_markers
+            ],
+            "humanitarian": self.humanitarian,
+            "transactions": [flow.as_json() for flow in self.transactions],
+            "transaction_totals": totals(self.transactions),
+            "results": [
+                {"type": result.result_type,
+                 "type_name": RESULT_TYPE_NAMES.get(result.result_type),
+                 "title": translations(result, "title"),
+                 "description": translations(result, "description"),
+                 "indicators": [
+                     {"title": translations(indicator, "title"),
+                      "measure": MEASURE_NAMES.get(indicator.measure),
+                      "ascending": indicator.ascending,
+                      "baseline": {"year": indicator.baseline_year,
+                                   "value": format_decimal(indicator.baseline_value)}
+                      if indicator.baseline_year is not None else None,
+                      "periods": [
+                          {"start": period.period_start.isoformat(),
+                           "end": period.period_end.isoformat(),
+                           "target": format_decimal(period.target),
+                           "actual": None if period.actual is None
+                           else format_decimal(period.actual)}
+                          for period in periods
+                      ]}
+                     for indicator, periods in indicators
+                 ]}
+                for result, indicators in self.results
+            ],
             "first_published": _timestamp(project.published_at) or None,
             "last_updated": _timestamp(self.last_updated),
         }
@@ -294,6 +470,7 @@ class Activity:
         funder = next((o for o in self.organisations if o.role == FUNDING), None)
         dates = self.dates_by_name
         programme = project.programme
+        sums = totals(self.transactions)
         return [
             self.identifier,
             self.titles.get("sv", ""), self.titles.get("en", ""),
@@ -319,6 +496,15 @@ class Activity:
             "" if project.people_reached is None else project.people_reached,
             _timestamp(project.published_at),
             _timestamp(self.last_updated),
+            *(sums.get(name, {}).get(CURRENCY, "") for name in TRANSACTION_NAMES.values()),
+            _join(f"{currency} {total} {name}" for name, by_currency in sums.items()
+                  for currency, total in by_currency.items() if currency != CURRENCY),
+            *(self.classifications.get(name) or "" for name in (
+                "default_aid_type", "default_flow_type", "default_finance_type",
+                "default_collaboration_type", "default_tied_status")),
+            _join(f"{marker.code}:{marker.significance}" for marker in self.policy_markers),
+            int(self.humanitarian),
+            len(self.results),
         ]
 
 
@@ -331,6 +517,9 @@ CSV_COLUMNS = [
     "budget", "currency", "funder", "funder_iati_identifier", "programme",
     "parent_activity", "member_organisations", "local_partners", "local_partner_places",
     "people_reached", "first_published", "last_updated",
+    "incoming_funds_sek", "disbursements_sek", "expenditure_sek", "other_currency_totals",
+    "aid_type", "flow_type", "finance_type", "collaboration_type", "tied_status",
+    "policy_markers", "humanitarian", "result_count",
 ]
 
 
@@ -364,7 +553,12 @@ def describe(project, today, related=None):
     """The Activity for a project, with its relations from iterate() or, if not given,
     from its managers (see export_queryset())."""
     related = related or Related.of(project)
-    countries, themes = related.countries, related.themes
+    # A fixed order whatever the language: the models order by name, which
+    # modeltranslation reads in the active language, and the first country and sector
+    # get the hundredth left over when 100 does not divide evenly (IATI rule 3.1.2).
+    countries = sorted(related.countries, key=lambda country: country.iso_code)
+    themes = sorted(related.themes, key=lambda theme: (theme.name_sv, theme.pk))
+    members = sorted(related.members, key=lambda member: (member.name_sv, member.pk))
     programme = project.programme
     partners = [] if project.hides_partners else related.partners
 
@@ -378,7 +572,7 @@ def describe(project, today, related=None):
             dates.append((ACTUAL_END, project.end_date))
 
     names = codelists.active_codes("Sector")
-    codes = list(dict.fromkeys(t.dac_purpose_code for t in themes if t.dac_purpose_code))
+    codes = sorted({t.dac_purpose_code for t in themes if t.dac_purpose_code})
     sectors = [(code, names.get(code, ""), share)
                for code, share in zip(codes, split_percentages(len(codes)))]
 
@@ -401,7 +595,7 @@ def describe(project, today, related=None):
                                       kind="palmecentret"))
     organisations.extend(
         Organisation(role=IMPLEMENTING, names=translations(member, "name"), kind="member")
-        for member in related.members
+        for member in members
     )
     # Partners have no types or identifiers in the portal; their names are proper names.
     organisations.extend(Organisation(role=IMPLEMENTING, names={"sv": partner.name},
@@ -412,6 +606,11 @@ def describe(project, today, related=None):
     budgets = []
     if project.budget_sek is not None and project.end_date:
         budgets = budget_periods(project.start_date, project.end_date, project.budget_sek)
+
+    # The admin refuses a future date (Transaction.clean); one stored some other way
+    # stays out of every format rather than break IATI rules 11.2.1 and 11.2.2.
+    flows = [_money(row, project, funder) for row in related.transactions
+             if max(row.date, row.value_date or row.date) <= today]
 
     descriptions = {}
     for code in LANGUAGES:
@@ -438,9 +637,55 @@ def describe(project, today, related=None):
         budgets=budgets,
         urls=absolute_urls(project),
         parent=contribution,
-        last_updated=project.updated,
+        last_updated=_last_updated(project, funder, related, partners),
         themes=themes,
+        transactions=flows,
+        classifications={name: project.classification(name) for name in AID_CLASSIFICATIONS},
+        policy_markers=related.policy_markers,
+        results=related.results,
+        humanitarian=project.humanitarian,
+        budget_not_provided="" if budgets else project.budget_not_provided,
     )
+
+
+def _money(row, project, funder):
+    """A Transaction as Money: incoming funds name their funder (the activity's if the
+    row names none) and the funder's activity the money comes from; a disbursement names
+    its partner unless the project hides its partners."""
+    programme = project.programme
+    provider = receiver = None
+    if row.transaction_type == Transaction.Type.INCOMING_FUNDS:
+        source = row.provider or funder
+        if source is not None:
+            # The programme's contribution identifier is that funder's activity only.
+            contribution = (programme.funder_contribution_identifier
+                            if programme and programme.funder_id == source.pk else "")
+            provider = Party(names=translations(source, "name") or {"sv": str(source)},
+                             ref=source.iati_identifier,
+                             activity_id=row.provider_activity_id or contribution)
+    elif row.transaction_type == Transaction.Type.DISBURSEMENT and row.receiver is not None:
+        receiver = (Party(names=dict(LOCAL_PARTNER), hidden=True) if project.hides_partners
+                    else Party(names={"sv": row.receiver.name}))
+    return Money(type_code=row.transaction_type, date=row.date, value=row.value,
+                 currency=row.currency, value_date=row.value_date or row.date,
+                 provider=provider, receiver=receiver)
+
+
+def _last_updated(project, funder, related, partners):
+    """The latest change to anything the activity reports: the project, its programme,
+    funders, themes, member organisations, named partners, transactions, results,
+    indicators and periods. (Deleted rows and policy markers leave no stamp of their
+    own: projects/receivers.py touches the project or programme for them.)"""
+    rows = [project, project.programme, funder, *related.themes, *related.members,
+            *partners, *related.transactions]
+    rows += [row.provider for row in related.transactions]
+    rows += [row.receiver for row in related.transactions if not project.hides_partners]
+    for result, indicators in related.results:
+        rows.append(result)
+        for indicator, periods in indicators:
+            rows.append(indicator)
+            rows.extend(periods)
+    return max(stamp for stamp in (getattr(row, "updated", None) for row in rows) if stamp)
 
 
 # --- IATI XML ----------------------------------------------------------------------------
@@ -504,6 +749,7 @@ def activity_element(activity):
         ("activity-status", {"code": activity.status_code}, None),
         *(("activity-date", {"type": code, "iso-date": day.isoformat()}, None)
           for code, day in activity.dates),
+        contact_element(),
     ]
     if activity.countries:
         children.append(("activity-scope", {"code": SCOPE_NATIONAL if len(activity.countries)
@@ -528,6 +774,18 @@ def activity_element(activity):
          _narratives({"en": name}) if name else None)
         for code, name, share in activity.sectors
     ]
+    children += [
+        ("policy-marker", {"vocabulary": POLICY_VOCABULARY_DAC, "code": marker.code,
+                           "significance": marker.significance}, None)
+        for marker in activity.policy_markers
+    ]
+    for name, element, _ in CLASSIFICATION_ELEMENTS:
+        code = activity.classifications.get(name)
+        if code:
+            attrs = {"code": code}
+            if element == "default-aid-type":
+                attrs["vocabulary"] = AID_TYPE_VOCABULARY_DAC
+            children.append((element, attrs, None))
     budget_status = (BUDGET_INDICATIVE if activity.project.status == Project.Status.PLANNED
                      else BUDGET_COMMITTED)
     children += [
@@ -538,6 +796,7 @@ def activity_element(activity):
         ])
         for first, last, value in activity.budgets
     ]
+    children += [transaction_element(flow) for flow in activity.transactions]
     for code in LANGUAGES:
         # The English page shows the Swedish title where there is no English one.
         title = activity.titles.get(code) or activity.titles.get("sv", "")
@@ -549,11 +808,75 @@ def activity_element(activity):
     if activity.parent:
         children.append(("related-activity", {"ref": activity.parent,
                                               "type": RELATED_PARENT}, None))
+    children += [result_element(result, indicators)
+                 for result, indicators in activity.results]
     return ("iati-activity", {
         "last-updated-datetime": _timestamp(activity.last_updated),
         "xml:lang": "sv",
         "default-currency": CURRENCY,
+        "humanitarian": "1" if activity.humanitarian else None,
+        "budget-not-provided": activity.budget_not_provided,
     }, children)
+
+
+def contact_element():
+    """Who answers questions about the data (settings.IATI_CONTACT), on every activity."""
+    contact = settings.IATI_CONTACT
+    children = [("organisation", {}, _narratives(contact["organisation"]))]
+    children += [(name, {}, contact[key]) for key, name in (("email", "email"),
+                                                            ("website", "website"))
+                 if contact.get(key)]
+    if contact.get("mailing_address"):
+        children.append(("mailing-address", {},
+                         _narratives({"sv": contact["mailing_address"]})))
+    return ("contact-info", {"type": CONTACT_GENERAL}, children)
+
+
+def transaction_element(flow):
+    children = [
+        ("transaction-type", {"code": flow.type_code}, None),
+        ("transaction-date", {"iso-date": flow.date.isoformat()}, None),
+        ("value", {"currency": flow.currency, "value-date": flow.value_date.isoformat()},
+         money(flow.value)),
+    ]
+    if flow.provider:
+        children.append(("provider-org", {"ref": flow.provider.ref,
+                                          "provider-activity-id": flow.provider.activity_id},
+                         _narratives(flow.provider.names)))
+    if flow.receiver:
+        children.append(("receiver-org", {"ref": flow.receiver.ref},
+                         _narratives(flow.receiver.names)))
+    return ("transaction", {}, children)
+
+
+def result_element(result, indicators):
+    """A result with its indicators: baseline, and per period the target and, once
+    measured, the actual value (IATI rules 8.8-8.10: values are numbers)."""
+    children = [("title", {}, _narratives(translations(result, "title")
+                                          or {"sv": str(result)}))]
+    description = translations(result, "description")
+    if description:
+        children.append(("description", {}, _narratives(description)))
+    for indicator, periods in indicators:
+        parts = [("title", {}, _narratives(translations(indicator, "title")
+                                           or {"sv": str(indicator)}))]
+        if indicator.baseline_year is not None and indicator.baseline_value is not None:
+            parts.append(("baseline", {"year": str(indicator.baseline_year),
+                                       "value": format_decimal(indicator.baseline_value)},
+                          None))
+        for period in periods:
+            measured = [("target", {"value": format_decimal(period.target)}, None)]
+            if period.actual is not None:
+                measured.append(("actual", {"value": format_decimal(period.actual)}, None))
+            parts.append(("period", {}, [
+                ("period-start", {"iso-date": period.period_start.isoformat()}, None),
+                ("period-end", {"iso-date": period.period_end.isoformat()}, None),
+                *measured,
+            ]))
+        children.append(("indicator", {"measure": indicator.measure,
+                                       "ascending": "1" if indicator.ascending else "0"},
+                         parts))
+    return ("result", {"type": result.result_type}, children)
 
 
 class IatiActivitiesFile:

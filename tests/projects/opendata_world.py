@@ -1,12 +1,23 @@
 """A small world of projects for the open-data tests: one of each kind that the files
-must treat differently (public, hidden partners, draft, internal, a hostile title)."""
+must treat differently (public, hidden partners, draft, internal, a hostile title), with
+the money, results and classifications IATI data users read, including the awkward cases
+(disbursements to hidden partners, euros, unmeasured periods, markers from the
+programme, humanitarian work without a budget)."""
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 from lxml import etree
 
-from projects.models import Project
+from projects.models import (
+    Indicator,
+    IndicatorPeriod,
+    PolicyMarker,
+    Project,
+    Result,
+    Transaction,
+)
 from tests.factories import (
     CountryFactory,
     FunderFactory,
@@ -42,7 +53,12 @@ def build_world():
     fund = FunderFactory(name_sv="Solidaritetsfonden", iati_identifier="")
     programme = ProgrammeFactory(slug="asienprogrammet", name_sv="Asienprogrammet",
                                  region=asia, funder=sida,
-                                 funder_contribution_identifier=CONTRIBUTION)
+                                 funder_contribution_identifier=CONTRIBUTION,
+                                 default_aid_type="C01", default_flow_type="10",
+                                 default_finance_type="110", default_collaboration_type="1",
+                                 default_tied_status="5")
+    PolicyMarker.objects.create(programme=programme, code="1", significance="1")
+    PolicyMarker.objects.create(programme=programme, code="3", significance="2")
     abf = MemberOrganisationFactory(slug="abf", name_sv="Arbetarnas bildningsförbund",
                                     name_en="Workers' Educational Association")
     visible_partner = PartnerFactory(name="Synlig partner i Manila", place="Manila",
@@ -50,7 +66,7 @@ def build_world():
     secret_partner = PartnerFactory(name="Hemlig partnerorganisation", place="Hemlig ort",
                                     country=burma)
     world = SimpleNamespace(asia=asia, balkans=balkans, philippines=philippines, burma=burma,
-                            serbia=serbia, youth=youth, women=women, sida=sida,
+                            serbia=serbia, youth=youth, women=women, sida=sida, fund=fund,
                             programme=programme, abf=abf)
     world.public = ProjectFactory(
         slug="unga-i-tre-lander", iati_identifier=f"{ORGANISATION}-1",
@@ -91,7 +107,77 @@ def build_world():
     world.internal = ProjectFactory(slug="internt", iati_identifier=f"{ORGANISATION}-6",
                                     title_sv="Internt projekt", countries=[philippines],
                                     visibility=Project.Visibility.INTERNAL)
+    add_money_and_results(world, visible_partner, secret_partner, fund)
     return world
+
+
+def add_money_and_results(world, visible_partner, secret_partner, fund):
+    """Transactions, results and the awkward projects the rules must still pass."""
+    public, hidden = world.public, world.hidden
+    # Incoming funds from Sida without an activity identifier of their own (the
+    # programme's contribution is used), a disbursement to a named partner, and an
+    # expenditure in euros.
+    world.incoming = Transaction.objects.create(
+        project=public, transaction_type="1", date=datetime.date(2016, 3, 15),
+        value=Decimal("600000.00"), provider=world.sida)
+    Transaction.objects.create(
+        project=public, transaction_type="3", date=datetime.date(2016, 4, 1),
+        value=Decimal("250000.50"), receiver=visible_partner,
+        value_date=datetime.date(2016, 3, 31))
+    Transaction.objects.create(
+        project=public, transaction_type="4", date=datetime.date(2017, 5, 2),
+        value=Decimal("1200.00"), currency="EUR")
+    # The project's own markers replace the programme's; its own flow type overrides.
+    PolicyMarker.objects.create(project=public, code="11", significance="2")
+    Project.objects.filter(pk=public.pk).update(default_flow_type="30")
+    world.result = Result.objects.create(
+        project=public, result_type="2", title_sv="Unga kvinnor leder fackklubbar",
+        title_en="Young women lead union branches",
+        description_sv="Andelen kvinnliga ordförande.")
+    world.indicator = Indicator.objects.create(
+        result=world.result, title_sv="Andel kvinnliga ordförande",
+        title_en="Share of women chairs", measure="2", baseline_year=2016,
+        baseline_value=Decimal("12.50"))
+    world.period = IndicatorPeriod.objects.create(
+        indicator=world.indicator, period_start=datetime.date(2016, 3, 1),
+        period_end=datetime.date(2016, 12, 31), target=Decimal("20"), actual=Decimal("18"))
+    IndicatorPeriod.objects.create(
+        indicator=world.indicator, period_start=datetime.date(2017, 1, 1),
+        period_end=datetime.date(2017, 12, 31), target=Decimal("30"))
+    # A lower count is the aim; no baseline, no description, no English title.
+    threats = Result.objects.create(project=public, result_type="1",
+                                    title_sv="Färre hot mot fackligt aktiva")
+    Indicator.objects.create(result=threats, title_sv="Anmälda hot", ascending=False)
+
+    # The hidden project paid its secret partner: the files say "a local partner".
+    Transaction.objects.create(
+        project=hidden, transaction_type="1", date=datetime.date(2024, 1, 10),
+        value=Decimal("100000"), provider=fund, provider_activity_id="")
+    Transaction.objects.create(
+        project=hidden, transaction_type="3", date=datetime.date(2024, 2, 1),
+        value=Decimal("90000"), receiver=secret_partner)
+
+    # Humanitarian work in two countries, no English at all, no end date, no budget for a
+    # stated reason, the programme's markers and classifications, an unmeasured period.
+    world.relief = ProjectFactory(
+        slug="akut-stod", iati_identifier=f"{ORGANISATION}-7", title_sv="Akut stöd",
+        title_en="", summary_sv="Stöd efter jordbävningen.", summary_en="", body_sv="",
+        body_en="", countries=[world.serbia, world.philippines], themes=[world.women],
+        programme=world.programme, funder=None, status=Project.Status.ONGOING,
+        start_date=datetime.date(2023, 2, 6), end_date=None, budget_sek=None,
+        humanitarian=True, budget_not_provided="3")
+    Transaction.objects.create(
+        project=world.relief, transaction_type="4", date=datetime.date(2023, 3, 1),
+        value=Decimal("4500.75"), currency="EUR", value_date=datetime.date(2023, 2, 28))
+    shelter = Result.objects.create(project=world.relief, result_type="1",
+                                    title_sv="Familjer får tak över huvudet")
+    counted = Indicator.objects.create(result=shelter, title_sv="Familjer", measure="1",
+                                       baseline_year=2023, baseline_value=0)
+    IndicatorPeriod.objects.create(
+        indicator=counted, period_start=datetime.date(2023, 2, 6),
+        period_end=datetime.date(2023, 12, 31), target=Decimal("500"))
+    for project in (public, hidden, world.relief):
+        project.refresh_from_db()
 
 
 def body(response):

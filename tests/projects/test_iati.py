@@ -302,14 +302,25 @@ def test_queries_are_per_chunk_not_per_project(client, iati_settings):
     from tests.factories import PartnerFactory, ProjectFactory, ThemeFactory
 
     theme = ThemeFactory()
-    for _ in range(5):
-        ProjectFactory(themes=[theme], partners=[PartnerFactory()])
+
+    def add(count):
+        # Each with money, a result measured over a period and a policy marker.
+        for _ in range(count):
+            project = ProjectFactory(themes=[theme], partners=[PartnerFactory()])
+            project.transactions.create(transaction_type="4", date=datetime.date(2020, 1, 1),
+                                        value=5)
+            indicator = project.results.create(title_sv="R").indicators.create(title_sv="I")
+            indicator.periods.create(period_start=datetime.date(2020, 1, 1),
+                                     period_end=datetime.date(2020, 12, 31), target=1)
+            project.policy_markers.create(code="1", significance="1")
+
+    add(5)
     few = iati_queries(client)
-    for _ in range(40):
-        ProjectFactory(themes=[theme], partners=[PartnerFactory()])
+    add(40)
     # Once: countries, themes, member organisations. Per chunk of projects: the projects,
-    # then the links to countries, themes, member organisations and partners.
-    assert iati_queries(client) == few <= 8
+    # then the links to countries, themes, member organisations and partners, the
+    # transactions, results, indicators, periods and policy markers.
+    assert iati_queries(client) == few <= 13
 
 
 def peak_memory(client):
@@ -348,7 +359,7 @@ def test_write_iati_writes_the_same_valid_file(client, world, schema, tmp_path):
     assert_valid(schema, written)
     served = parse_xml(client.get(URL))
     assert set(activities(written.getroot())) == set(activities(served))
-    assert f"Wrote 4 activities ({target.stat().st_size:,} bytes)" in out.getvalue()
+    assert f"Wrote 5 activities ({target.stat().st_size:,} bytes)" in out.getvalue()
     # No temporary file left behind; the organisation file beside it (test_iati_organisation).
     assert sorted(tmp_path.iterdir()) == [target, tmp_path / "organisation.xml"]
     assert target.stat().st_mode & 0o044  # readable by the web server
@@ -378,3 +389,215 @@ def test_staff_text_cannot_break_the_xml():
     parsed = etree.fromstring("".join(out))
     assert parsed.get("ref") == 'SE-0 "x" & <y>\nz'
     assert parsed.findtext("narrative") == "A & B <script> Västbanken"
+
+
+# --- Money, classifications, results (issue 28) ------------------------------------------
+
+@pytest.fixture
+def file(client, world):
+    return activities(parse_xml(client.get(URL)))
+
+
+def test_transactions_show_money_coming_in_and_going_out(file, world):
+    rows = [(t.find("transaction-type").get("code"),
+             t.find("transaction-date").get("iso-date"),
+             t.find("value").text, t.find("value").get("currency"),
+             t.find("value").get("value-date"))
+            for t in file[world.public.iati_identifier].findall("transaction")]
+    assert rows == [
+        ("1", "2016-03-15", "600000.00", "SEK", "2016-03-15"),
+        ("3", "2016-04-01", "250000.50", "SEK", "2016-03-31"),
+        ("4", "2017-05-02", "1200.00", "EUR", "2017-05-02"),
+    ]
+
+
+def test_incoming_funds_name_the_funder_and_its_contribution(file, world):
+    incoming, disbursement, expenditure = file[world.public.iati_identifier].findall(
+        "transaction")
+    provider = incoming.find("provider-org")
+    assert (provider.get("ref"), provider.get("provider-activity-id")) == ("SE-0",
+                                                                           CONTRIBUTION)
+    assert narratives(provider)["sv"] == "Sida"
+    assert narratives(disbursement.find("receiver-org")) == {"sv": "Synlig partner i Manila"}
+    assert expenditure.find("provider-org") is None is expenditure.find("receiver-org")
+
+
+def test_a_transactions_own_funder_activity_wins_over_the_programmes(client, world):
+    world.incoming.provider_activity_id = "SE-0-SE-6-OTHER"
+    world.incoming.save()
+    public = activities(parse_xml(client.get(URL)))[world.public.iati_identifier]
+    assert public.find("transaction/provider-org").get("provider-activity-id") == (
+        "SE-0-SE-6-OTHER")
+
+
+def test_a_transaction_dated_in_the_future_stays_out_of_the_file(client, world):
+    # The admin refuses it; a spreadsheet or the shell might not.
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    world.public.transactions.create(transaction_type="4", date=tomorrow, value=1)
+    world.public.transactions.create(transaction_type="4", date=datetime.date(2020, 1, 1),
+                                     value_date=tomorrow, value=1)
+    public = activities(parse_xml(client.get(URL)))[world.public.iati_identifier]
+    assert len(public.findall("transaction")) == 3
+
+
+def test_a_disbursement_to_a_hidden_partner_names_no_one(file, world):
+    hidden = file[world.hidden.iati_identifier]
+    incoming, disbursement = hidden.findall("transaction")
+    receiver = disbursement.find("receiver-org")
+    assert receiver.get("ref") is None
+    assert narratives(receiver) == {"sv": "en lokal partner", "en": "a local partner"}
+    # A funder without an IATI identifier, outside any programme: a name only.
+    provider = incoming.find("provider-org")
+    assert provider.attrib == {} and narratives(provider) == {"sv": "Solidaritetsfonden"}
+
+
+def test_classifications_are_the_projects_own_else_the_programmes(file, world):
+    def classifications(activity):
+        return [(e.tag, e.get("code"), e.get("vocabulary")) for e in activity
+                if e.tag in ("collaboration-type", "default-flow-type",
+                             "default-finance-type", "default-aid-type",
+                             "default-tied-status")]
+    programme = [("collaboration-type", "1", None), ("default-flow-type", "10", None),
+                 ("default-finance-type", "110", None), ("default-aid-type", "C01", "1"),
+                 ("default-tied-status", "5", None)]
+    assert classifications(file[world.relief.iati_identifier]) == programme
+    own = [("default-flow-type", "30", None) if tag == "default-flow-type" else
+           (tag, code, vocabulary) for tag, code, vocabulary in programme]
+    assert classifications(file[world.public.iati_identifier]) == own
+    # Outside a programme and without values of its own: no element at all.
+    assert classifications(file[world.hidden.iati_identifier]) == []
+
+
+def test_policy_markers_are_the_projects_own_else_the_programmes(file, world):
+    def markers(activity):
+        return [(m.get("vocabulary"), m.get("code"), m.get("significance"))
+                for m in activity.findall("policy-marker")]
+    assert markers(file[world.public.iati_identifier]) == [("1", "11", "2")]
+    assert markers(file[world.relief.iati_identifier]) == [("1", "1", "1"), ("1", "3", "2")]
+    assert markers(file[world.hidden.iati_identifier]) == []
+
+
+def test_results_with_indicators_baselines_targets_and_what_was_achieved(file, world):
+    outcome, output = file[world.public.iati_identifier].findall("result")
+    assert (outcome.get("type"), output.get("type")) == ("2", "1")
+    assert narratives(outcome.find("title")) == {"sv": "Unga kvinnor leder fackklubbar",
+                                                 "en": "Young women lead union branches"}
+    assert narratives(outcome.find("description")) == {"sv": "Andelen kvinnliga ordförande."}
+    indicator = outcome.find("indicator")
+    assert (indicator.get("measure"), indicator.get("ascending")) == ("2", "1")
+    assert indicator.find("baseline").attrib == {"year": "2016", "value": "12.5"}
+    periods = [(p.find("period-start").get("iso-date"), p.find("period-end").get("iso-date"),
+                p.find("target").get("value"),
+                None if p.find("actual") is None else p.find("actual").get("value"))
+               for p in indicator.findall("period")]
+    # The second period is not measured yet: a target, no actual.
+    assert periods == [("2016-03-01", "2016-12-31", "20", "18"),
+                       ("2017-01-01", "2017-12-31", "30", None)]
+    # No description, no baseline, no periods: nothing empty is written.
+    assert output.find("description") is None
+    assert output.find("indicator").get("ascending") == "0"
+    assert output.find("indicator/baseline") is None
+
+
+def test_every_activity_has_contact_info_and_the_reporting_organisations_type(file):
+    for activity in file.values():
+        assert activity.find("reporting-org").get("type") == "22"
+        contact = activity.find("contact-info")
+        assert contact.get("type") == "1"
+        assert narratives(contact.find("organisation"))["en"] == (
+            "Olof Palme International Center")
+        assert contact.findtext("email") and contact.findtext("website")
+        assert narratives(contact.find("mailing-address"))["sv"]
+
+
+def test_humanitarian_and_why_no_budget_are_stated_where_they_apply(file, world):
+    relief = file[world.relief.iati_identifier]
+    assert relief.get("humanitarian") == "1"
+    assert relief.get("budget-not-provided") == "3"
+    assert relief.findall("budget") == []
+    for project in (world.public, world.planned):  # the planned one has no reason given
+        assert file[project.iati_identifier].get("humanitarian") is None
+        assert file[project.iati_identifier].get("budget-not-provided") is None
+
+
+def test_a_reason_for_no_budget_is_not_stated_beside_a_budget(client, world):
+    world.public.budget_not_provided = "1"
+    world.public.save()
+    public = activities(parse_xml(client.get(URL)))[world.public.iati_identifier]
+    assert public.findall("budget") and public.get("budget-not-provided") is None
+
+
+# --- last-updated-datetime follows what the activity reports ------------------------------
+
+LONG_AGO = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def age_everything():
+    from members.models import MemberOrganisation
+    from projects import models
+
+    for model in (models.Project, models.Programme, models.Theme, models.Funder,
+                  models.Partner, MemberOrganisation, models.Transaction, models.Result,
+                  models.Indicator, models.IndicatorPeriod):
+        model.objects.update(updated=LONG_AGO)
+
+
+def last_updated(client, project):
+    """The activity's stamp in the file and in the project's JSON (which read their
+    relations in different ways)."""
+    in_file = activities(parse_xml(client.get(URL)))[project.iati_identifier].get(
+        "last-updated-datetime")
+    in_json = client.get(f"/projekt/{project.slug}.json").json()["last_updated"]
+    assert in_file == in_json
+    return datetime.datetime.fromisoformat(in_file)
+
+
+def _save(obj, **values):
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save()
+
+
+CHANGES = {
+    "programme's contribution": lambda w: _save(w.programme,
+                                                funder_contribution_identifier="SE-0-NEW"),
+    "a theme's code": lambda w: _save(w.women, dac_purpose_code="15160"),
+    "the funder": lambda w: _save(w.sida, name_en="Swedish Sida"),
+    "a partner": lambda w: _save(w.public.partners.get(), place="Cebu"),
+    "a member organisation": lambda w: _save(w.abf, name_en="ABF"),
+    "a new transaction": lambda w: w.public.transactions.create(
+        transaction_type="4", date=datetime.date(2018, 1, 5), value=10),
+    "a changed transaction": lambda w: _save(w.incoming, value=1),
+    "a deleted transaction": lambda w: w.incoming.delete(),
+    "a result": lambda w: _save(w.result, title_en="Changed"),
+    "a deleted result": lambda w: w.result.delete(),
+    "an indicator": lambda w: _save(w.indicator, ascending=False),
+    "a deleted indicator": lambda w: w.indicator.delete(),
+    "a period": lambda w: _save(w.period, actual=19),
+    "a deleted period": lambda w: w.period.delete(),
+    "a new policy marker": lambda w: w.public.policy_markers.create(code="2",
+                                                                    significance="1"),
+    "a deleted policy marker": lambda w: w.public.policy_markers.get().delete(),
+    "a country removed": lambda w: w.public.countries.remove(w.serbia),
+    "a theme removed from the theme's side": lambda w: w.women.projects.remove(w.public),
+    "partners cleared": lambda w: w.public.partners.clear(),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_last_updated_moves_when_anything_the_activity_reports_changes(client, world, change):
+    age_everything()
+    assert last_updated(client, world.public) == LONG_AGO
+    CHANGES[change](world)
+    assert last_updated(client, world.public) > LONG_AGO
+
+
+def test_a_programmes_policy_marker_moves_its_projects_last_update(client, world):
+    age_everything()
+    marker = world.programme.policy_markers.get(code="1")
+    marker.significance = "2"
+    marker.save()
+    assert last_updated(client, world.relief) > LONG_AGO
+    age_everything()
+    marker.delete()
+    assert last_updated(client, world.relief) > LONG_AGO

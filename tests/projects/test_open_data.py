@@ -2,6 +2,7 @@
 project, Atom feeds, the open-data page, and the rule that only public data gets out."""
 
 import csv
+import datetime
 import io
 import json
 import os
@@ -82,7 +83,7 @@ def test_the_region_feed_shows_the_regions_public_projects(client, world):
     # (The control character in the hostile title is dropped: XML cannot carry it.)
     assert set(feed_entries(client.get(url("region-feed", slug="asien")))) == {
         "Unga i tre länder på Västbanken", "Skyddat projekt",
-        '=HYPERLINK("http://evil.example","Klicka")',
+        '=HYPERLINK("http://evil.example","Klicka")', "Akut stöd",
     }
 
 
@@ -448,12 +449,115 @@ def test_pages_feeds_and_small_exports_run_the_same_queries_at_any_size(client, 
 
     def add(count):
         for _ in range(count):
-            ProjectFactory(countries=[world.philippines, world.burma], themes=[world.youth],
-                           partners=[PartnerFactory(country=world.burma)],
-                           member_organisations=[world.abf])
+            project = ProjectFactory(
+                countries=[world.philippines, world.burma], themes=[world.youth],
+                partners=[PartnerFactory(country=world.burma)],
+                member_organisations=[world.abf], programme=world.programme)
+            project.transactions.create(transaction_type="1", date=datetime.date(2020, 1, 1),
+                                        value=5, provider=world.sida)
+            indicator = project.results.create(title_sv="R").indicators.create(title_sv="I")
+            indicator.periods.create(period_start=datetime.date(2020, 1, 1),
+                                     period_end=datetime.date(2020, 12, 31), target=1)
+            project.policy_markers.create(code="1", significance="1")
 
     add(5)
     small = count_queries(client, urls)
     add(60)  # still one chunk for the exports; the feeds stop at their limit anyway
     assert count_queries(client, urls) == small
     assert max(small.values()) <= 25, small
+
+
+# --- The same numbers in every language --------------------------------------------------
+
+def test_percentages_split_the_same_way_in_swedish_and_english(client, world):
+    # Alphabetically the first country is Elfenbenskusten in Swedish but Germany in
+    # English: the extra hundredth goes by code instead, so both files agree.
+    from tests.factories import CountryFactory, ProjectFactory
+
+    countries = [CountryFactory(slug=slug, iso_code=code, name_sv=sv, name_en=en,
+                                region=world.balkans)
+                 for slug, code, sv, en in [("tyskland", "DE", "Tyskland", "Germany"),
+                                            ("grekland", "GR", "Grekland", "Greece"),
+                                            ("elfenbenskusten", "CI", "Elfenbenskusten",
+                                             "Ivory Coast")]]
+    project = ProjectFactory(slug="tre-lander", countries=countries, themes=[world.youth])
+    shares = {}
+    for language in ("sv", "en"):
+        with translation.override(language):
+            rows = {row["iati_identifier"]: row
+                    for row in csv_rows(client.get(url("project-list-csv")))}
+            records = {record["iati_identifier"]: record
+                       for record in json_list(client.get(url("project-list-json")))["projects"]}
+        row = rows[project.iati_identifier]
+        shares[language, "csv"] = list(zip(row["recipient_countries"].split("; "),
+                                           row["recipient_country_percentages"].split("; ")))
+        shares[language, "json"] = [(c["code"], c["percentage"])
+                                    for c in records[project.iati_identifier]
+                                    ["recipient_countries"]]
+    expected = [("CI", "33.34"), ("DE", "33.33"), ("GR", "33.33")]
+    assert shares == {key: expected for key in shares}
+
+
+# --- Money, classifications and results in CSV and JSON ----------------------------------
+
+def test_csv_carries_money_totals_classifications_markers_and_results(client, world):
+    rows = {row["iati_identifier"]: row for row in csv_rows(client.get(url("project-list-csv")))}
+    public, relief, planned = (rows[p.iati_identifier]
+                               for p in (world.public, world.relief, world.planned))
+    assert (public["incoming_funds_sek"], public["disbursements_sek"],
+            public["expenditure_sek"]) == ("600000.00", "250000.50", "")
+    assert public["other_currency_totals"] == "EUR 1200.00 expenditure"
+    assert [public[name] for name in ("aid_type", "flow_type", "finance_type",
+                                      "collaboration_type", "tied_status")] == [
+        "C01", "30", "110", "1", "5"]
+    assert public["policy_markers"] == "11:2"
+    assert relief["policy_markers"] == "1:1; 3:2"  # the programme's
+    assert (public["humanitarian"], relief["humanitarian"]) == ("0", "1")
+    assert (public["result_count"], relief["result_count"], planned["result_count"]) == (
+        "2", "1", "0")
+    assert planned["incoming_funds_sek"] == planned["other_currency_totals"] == ""
+
+
+def test_json_carries_transactions_with_totals_per_currency(client, world):
+    data = client.get(url("project-detail-json", slug=world.public.slug)).json()
+    incoming, disbursement, expenditure = data["transactions"]
+    assert incoming == {
+        "type": "incoming_funds", "type_code": "1", "date": "2016-03-15",
+        "value": "600000.00", "currency": "SEK", "value_date": "2016-03-15",
+        "provider": {"name": {"sv": "Sida", "en": "Sida"}, "ref": "SE-0",
+                     "activity_id": "SE-0-SE-6-TEST-CSO"},
+        "receiver": None,
+    }
+    assert disbursement["receiver"] == {"name": "Synlig partner i Manila"}
+    assert (expenditure["type"], expenditure["currency"]) == ("expenditure", "EUR")
+    assert data["transaction_totals"] == {"incoming_funds": {"SEK": "600000.00"},
+                                          "disbursement": {"SEK": "250000.50"},
+                                          "expenditure": {"EUR": "1200.00"}}
+    hidden = client.get(url("project-detail-json", slug=world.hidden.slug)).json()
+    assert hidden["transactions"][1]["receiver"] == {"name": "a local partner"}
+
+
+def test_json_carries_classifications_markers_and_results(client, world):
+    data = client.get(url("project-detail-json", slug=world.public.slug)).json()
+    assert data["classifications"] == {"collaboration_type": "1", "flow_type": "30",
+                                       "finance_type": "110", "aid_type": "C01",
+                                       "tied_status": "5"}
+    assert data["policy_markers"] == [{
+        "code": "11", "name": {"sv": "funktionsnedsättning", "en": "disability"},
+        "significance": "2",
+        "significance_name": {"sv": "huvudmål", "en": "principal objective"}}]
+    assert data["humanitarian"] is False
+    outcome = data["results"][0]
+    assert (outcome["type"], outcome["type_name"]) == ("2", "outcome")
+    assert outcome["title"]["en"] == "Young women lead union branches"
+    indicator = outcome["indicators"][0]
+    assert {key: indicator[key] for key in ("measure", "ascending", "baseline")} == {
+        "measure": "percentage", "ascending": True,
+        "baseline": {"year": 2016, "value": "12.5"}}
+    assert indicator["periods"] == [
+        {"start": "2016-03-01", "end": "2016-12-31", "target": "20", "actual": "18"},
+        {"start": "2017-01-01", "end": "2017-12-31", "target": "30", "actual": None}]
+    relief = client.get(url("project-detail-json", slug=world.relief.slug)).json()
+    assert relief["humanitarian"] is True
+    assert [m["code"] for m in relief["policy_markers"]] == ["1", "3"]
+    assert relief["classifications"]["flow_type"] == "10"
