@@ -93,3 +93,17 @@ def check_site_url(app_configs, **kwargs):
              "https://www.palmecenter.se.",
         id="palmecentret.W006",
     )]
+
+
+@register(deploy=True)
+def check_iati_contact(app_configs, **kwargs):
+    """Every IATI activity names a contact: data users write to it."""
+    if settings.DEBUG or settings.IATI_CONTACT["email"] != settings.DEMO_IATI_CONTACT_EMAIL:
+        return []
+    return [Warning(
+        f"IATI_CONTACT_EMAIL is the placeholder {settings.DEMO_IATI_CONTACT_EMAIL}; every "
+        "activity in the IATI file names it as the contact for questions about the data.",
+        hint="Set IATI_CONTACT_EMAIL (and IATI_CONTACT_ADDRESS) to Palmecentret's own, "
+             "e.g. the communications unit's address.",
+        id="palmecentret.W007",
+    )]

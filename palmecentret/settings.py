@@ -479,9 +479,10 @@ IATI_ORGANISATION_NAME = {"sv": "Olof Palmes Internationella Center",
 # Who answers questions about the open data: contact-info on every IATI activity
 # (ContactType 1, general enquiries). The defaults are generic placeholders for
 # development (example.org is reserved for examples); set the real ones in production.
+DEMO_IATI_CONTACT_EMAIL = "open-data@example.org"
 IATI_CONTACT = {
     "organisation": IATI_ORGANISATION_NAME,
-    "email": env.str("IATI_CONTACT_EMAIL", default="open-data@example.org"),
+    "email": env.str("IATI_CONTACT_EMAIL", default=DEMO_IATI_CONTACT_EMAIL),
     "website": env.str("IATI_CONTACT_WEBSITE", default=SITE_URL),
     "mailing_address": env.str("IATI_CONTACT_ADDRESS",
                                default="Example Street 1, 111 11 Stockholm, Sweden"),

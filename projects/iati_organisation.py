@@ -126,9 +126,11 @@ def annual_report_links():
 
 def last_updated(now):
     """When anything the file reports last changed: the latest change to any project
-    (publishing, hiding or deleting one moves the totals too), never after `now`."""
-    latest = Project.objects.aggregate(latest=Max("updated"))["latest"]
-    return min(latest or now, now)
+    (publishing or hiding one moves the totals too) or annual report, never after
+    `now`."""
+    stamps = [Project.objects.aggregate(latest=Max("updated"))["latest"],
+              AnnualReport.objects.aggregate(latest=Max("updated"))["latest"]]
+    return min(max((stamp for stamp in stamps if stamp), default=now), now)
 
 
 def _narratives(texts):

@@ -210,6 +210,7 @@ class Country(ImageMixin, Searchable):
         help_text=_("What Palmecentret and its partners work on in the country, a "
                     "paragraph or two. Shown at the top of the country page and found "
                     "by search."))
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SearchableManager()
 
@@ -1072,6 +1073,7 @@ class AnnualReport(models.Model):
         _("address"),
         help_text=_("The full address of the report (a PDF or a web page), starting with "
                     "https://."))
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-year"]

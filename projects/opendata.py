@@ -673,11 +673,11 @@ def _money(row, project, funder):
 
 def _last_updated(project, funder, related, partners):
     """The latest change to anything the activity reports: the project, its programme,
-    funders, themes, member organisations, named partners, transactions, results,
-    indicators and periods. (Deleted rows and policy markers leave no stamp of their
-    own: projects/receivers.py touches the project or programme for them.)"""
-    rows = [project, project.programme, funder, *related.themes, *related.members,
-            *partners, *related.transactions]
+    funders, countries, themes, member organisations, named partners, transactions,
+    results, indicators and periods. (Deleted rows and policy markers leave no stamp of
+    their own: projects/receivers.py touches the project or programme for them.)"""
+    rows = [project, project.programme, funder, *related.countries, *related.themes,
+            *related.members, *partners, *related.transactions]
     rows += [row.provider for row in related.transactions]
     rows += [row.receiver for row in related.transactions if not project.hides_partners]
     for result, indicators in related.results:

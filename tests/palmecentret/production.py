@@ -32,6 +32,7 @@ PRODUCTION_ENV = {
     "SWISH_NUMBER": "9001234567",
     "BANKGIRO": "900-1234",
     "IATI_ORGANISATION_IDENTIFIER": "SE-ON-802000-0000",
+    "IATI_CONTACT_EMAIL": "oppna-data@palmecenter.example",
 }
 
 

@@ -72,3 +72,11 @@ def test_the_public_https_address_passes(settings):
     settings.DEBUG = False
     settings.SITE_URL = "https://www.palmecenter.se"
     assert "palmecentret.W006" not in deploy_check_ids()
+
+
+def test_the_placeholder_iati_contact_is_a_deploy_warning(settings):
+    settings.DEBUG = False
+    settings.IATI_CONTACT = {**settings.IATI_CONTACT, "email": "open-data@example.org"}
+    assert "palmecentret.W007" in deploy_check_ids()
+    settings.IATI_CONTACT = {**settings.IATI_CONTACT, "email": "info@palmecenter.se"}
+    assert "palmecentret.W007" not in deploy_check_ids()

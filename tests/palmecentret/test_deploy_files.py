@@ -110,7 +110,8 @@ def test_the_example_filled_in_is_a_clean_production_configuration():
     assert values["DEBUG"] == "false" and values["SECRET_KEY"] == ""  # the operator's own
     values.update(SECRET_KEY="filled-in-by-the-operator-0123456789-abcdefghijklmnopqrstuv",
                   SWISH_NUMBER="9001234567", BANKGIRO="900-1234",
-                  IATI_ORGANISATION_IDENTIFIER="SE-ON-802000-0000")
+                  IATI_ORGANISATION_IDENTIFIER="SE-ON-802000-0000",
+                  IATI_CONTACT_EMAIL="oppna-data@palmecenter.example")
     env = {k: v for k, v in os.environ.items() if k not in CLEARED and k not in PRODUCTION_ENV}
     env.update(values)
     result = subprocess.run(

@@ -536,8 +536,8 @@ def age_everything():
     from members.models import MemberOrganisation
     from projects import models
 
-    for model in (models.Project, models.Programme, models.Theme, models.Funder,
-                  models.Partner, MemberOrganisation, models.Transaction, models.Result,
+    for model in (models.Project, models.Programme, models.Country, models.Theme,
+                  models.Funder, models.Partner, MemberOrganisation, models.Transaction, models.Result,
                   models.Indicator, models.IndicatorPeriod):
         model.objects.update(updated=LONG_AGO)
 
@@ -562,6 +562,7 @@ CHANGES = {
     "programme's contribution": lambda w: _save(w.programme,
                                                 funder_contribution_identifier="SE-0-NEW"),
     "a theme's code": lambda w: _save(w.women, dac_purpose_code="15160"),
+    "a country's code": lambda w: _save(w.burma, iso_code="MN"),
     "the funder": lambda w: _save(w.sida, name_en="Swedish Sida"),
     "a partner": lambda w: _save(w.public.partners.get(), place="Cebu"),
     "a member organisation": lambda w: _save(w.abf, name_en="ABF"),

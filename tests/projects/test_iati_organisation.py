@@ -18,6 +18,7 @@ from common import page_cache
 from projects.iati_organisation import share_out
 from projects.models import AnnualReport, Project, Transaction
 from tests.factories import CountryFactory, ProjectFactory
+from tests.projects import iati_rules
 from tests.projects.opendata_world import ORGANISATION, XML_LANG, body, build_world, parse_xml
 
 pytestmark = pytest.mark.django_db
@@ -133,20 +134,13 @@ def test_no_projects_and_no_reports_still_validate(client, iati_settings, schema
     assert org.find("total-budget") is None and org.find("document-link") is None
 
 
-def iati_rules():
-    # The Standard Ruleset and codelist checker (tests/projects/iati_rules.py) comes with
-    # the activity file's rules (issue 28, item 13); until that is merged, skipped.
-    return pytest.importorskip("tests.projects.iati_rules")
-
-
 def test_iatis_rules_find_nothing_in_awkward_data(client, world):
-    assert iati_rules().check(parse_xml(client.get(URL))) == []
+    assert iati_rules.check(parse_xml(client.get(URL))) == []
 
 
 def test_iatis_rules_find_nothing_in_the_demo_content(client, settings):
-    rules = iati_rules()
     load_demo(settings, projects=30)
-    assert rules.check(parse_xml(client.get(URL))) == []
+    assert iati_rules.check(parse_xml(client.get(URL))) == []
 
 
 # --- Who -----------------------------------------------------------------------------------
@@ -166,6 +160,16 @@ def test_last_updated_is_the_latest_change_to_a_project(client, world):
     world.public.refresh_from_db()
     stamp = datetime.datetime.fromisoformat(organisation(client).get("last-updated-datetime"))
     assert stamp == world.public.updated.replace(microsecond=0)
+
+
+def test_last_updated_moves_with_a_new_annual_report(client, world):
+    long_ago = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    Project.objects.update(updated=long_ago)
+    AnnualReport.objects.update(updated=long_ago)
+    assert organisation(client).get("last-updated-datetime").startswith("2020-01-01")
+    AnnualReport.objects.create(year=2019, url_sv="https://example.org/ar-2019.pdf")
+    stamp = datetime.datetime.fromisoformat(organisation(client).get("last-updated-datetime"))
+    assert stamp > long_ago
 
 
 # --- Money ---------------------------------------------------------------------------------
@@ -280,8 +284,8 @@ def test_queries_do_not_grow_with_the_projects(client, iati_settings):
                        start_date=datetime.date(2019, 5, 1))
     page_cache.bump()
     # Totals per year (grouped in the database), the country links with their projects'
-    # budgets, the annual reports, the latest change.
-    assert organisation_queries(client) == few == 4
+    # budgets, the annual reports, the latest change to a project and to a report.
+    assert organisation_queries(client) == few == 5
 
 
 # --- write_iati ----------------------------------------------------------------------------

@@ -18,8 +18,16 @@ from tests.factories import CountryFactory, ProgrammeFactory, ProjectFactory, Th
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-TOMORROW = TODAY + datetime.timedelta(days=1)
+
+
+def today():
+    # Read when the test runs, not when it is collected: a run that crosses midnight in
+    # Stockholm would otherwise test yesterday's "tomorrow".
+    return timezone.localdate()
+
+
+def tomorrow():
+    return today() + datetime.timedelta(days=1)
 MISSING_THEME = "minst ett tema med en OECD DAC-ändamålskod (IATI-regel 6.2.2)"
 
 
@@ -194,10 +202,11 @@ def test_the_import_refuses_a_published_project_under_a_new_identifier(client, e
 COMPLETED_NEEDS_END = "Ett avslutat projekt behöver sitt faktiska slutdatum"
 
 
-@pytest.mark.parametrize("end_date", [TOMORROW.isoformat(), ""])
+@pytest.mark.parametrize("end", ["tomorrow", "none"])
 def test_a_completed_project_needs_an_end_date_not_in_the_future(client, editor,
-                                                                 palestine, end_date):
+                                                                 palestine, end):
     project = ProjectFactory(countries=[palestine], themes=[ThemeFactory()])
+    end_date = tomorrow().isoformat() if end == "tomorrow" else ""
     response = submit(client, client.get(change_url(project)), status="completed",
                       end_date=end_date)
     assert COMPLETED_NEEDS_END in errors(response, "end_date")
@@ -207,24 +216,24 @@ def test_a_completed_project_needs_an_end_date_not_in_the_future(client, editor,
 def test_a_completed_project_that_has_ended_is_saved(client, editor, palestine):
     project = ProjectFactory(countries=[palestine], themes=[ThemeFactory()])
     response = submit(client, client.get(change_url(project)), status="completed",
-                      end_date=TODAY.isoformat())
+                      end_date=today().isoformat())
     assert response.status_code == 302
 
 
 def test_the_import_refuses_a_completed_project_without_its_end(client, editor, palestine):
     response = preview(client, "iati_identifier,slug,title_sv,countries,status,start_date,"
                                "end_date\nSE-ON-TEST-K1,k-1,K 1,PS,completed,2025-01-01,"
-                               f"{TOMORROW.isoformat()}\n")
+                               f"{tomorrow().isoformat()}\n")
     assert COMPLETED_NEEDS_END in row_errors(response)
 
 
 def test_the_dashboard_flags_ongoing_projects_past_their_end_and_lists_them(client,
                                                                            editor):
-    yesterday = TODAY - datetime.timedelta(days=1)
+    yesterday = today() - datetime.timedelta(days=1)
     late = ProjectFactory(title_sv="Försenat", end_date=yesterday)
     ProjectFactory(title_sv="Utkast försenat", end_date=yesterday, published=False)
     ProjectFactory(title_sv="Klart", end_date=yesterday, status="completed")
-    ProjectFactory(title_sv="Pågår", end_date=TOMORROW)
+    ProjectFactory(title_sv="Pågår", end_date=tomorrow())
     html = client.get(reverse("admin:index")).content.decode()
     assert "1 pågående projekt har passerat sitt slutdatum" in html
     link = reverse("admin:projects_project_changelist") + "?published__exact=1&amp;past_end=1"
@@ -234,5 +243,5 @@ def test_the_dashboard_flags_ongoing_projects_past_their_end_and_lists_them(clie
 
 
 def test_the_dashboard_says_nothing_when_no_project_is_past_its_end(client, editor):
-    ProjectFactory(end_date=TOMORROW)
+    ProjectFactory(end_date=tomorrow())
     assert "passerat sitt slutdatum" not in client.get(reverse("admin:index")).content.decode()
