@@ -11,16 +11,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 # The activity file's writer and rules, so that both files are written and split alike.
-# (Underscored there because nothing outside the open-data files should use them.)
 from .opendata import (
     CURRENCY,
     IATI_VERSION,
-    _text,
-    _timestamp,
-    _write,
     budget_periods,
     reporting_organisation,
+    share_whole,
     split_percentages,
+    timestamp,
+    write_element,
+    xml_text,
 )
 from .models import AnnualReport, Project
 
@@ -54,13 +54,7 @@ def share_out(value, percentages):
     """`value` whole kronor shared by `percentages` (two decimals, adding up to 100), in
     whole kronor that add up to `value`: the largest remainders get the kronor left over,
     the first in order where they tie."""
-    hundredths = [int(share * 100) for share in percentages]
-    shares = [divmod(value * part, 10000) for part in hundredths]
-    values = [whole for whole, _rest in shares]
-    leftover = value - sum(values)
-    for index in sorted(range(len(shares)), key=lambda i: -shares[i][1])[:leftover]:
-        values[index] += 1
-    return values
+    return share_whole(value, [int(share * 100) for share in percentages])
 
 
 @dataclass
@@ -175,7 +169,7 @@ def organisation_element(now):
         for url, language, title in annual_report_links()
     ]
     return ("iati-organisation", {
-        "last-updated-datetime": _timestamp(last_updated(now)),
+        "last-updated-datetime": timestamp(last_updated(now)),
         "xml:lang": "sv",
         "default-currency": CURRENCY,
     }, children)
@@ -188,10 +182,10 @@ def organisation_file(now=None):
     now = timezone.localtime(now or timezone.now()).replace(microsecond=0)
     licence = settings.OPEN_DATA_LICENCE
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n'
-           f"<!-- {_text(settings.IATI_ORGANISATION_NAME['en'])}. "
-           f"Licence: {_text(licence['name'])} {_text(licence['url'])} -->\n"
+           f"<!-- {xml_text(settings.IATI_ORGANISATION_NAME['en'])}. "
+           f"Licence: {xml_text(licence['name'])} {xml_text(licence['url'])} -->\n"
            f'<iati-organisations version="{IATI_VERSION}" '
            f'generated-datetime="{now.isoformat()}">\n']
-    _write(out, organisation_element(now), 1)
+    write_element(out, organisation_element(now), 1)
     out.append("</iati-organisations>\n")
     return "".join(out).encode("utf-8")

@@ -249,14 +249,21 @@ def budget_periods(start, end, total):
         first = max(start, datetime.date(year, 1, 1))
         last = min(end, datetime.date(year, 12, 31))
         periods.append((first, last, (last - first).days + 1))
-    days = sum(length for _, _, length in periods)
-    shares = [divmod(total * length, days) for _, _, length in periods]
-    values = [whole for whole, _ in shares]
-    # Largest remainders first get the kronor left over by rounding down.
+    values = share_whole(total, [length for _, _, length in periods])
+    return [(first, last, value) for (first, last, _), value in zip(periods, values)]
+
+
+def share_whole(total, weights):
+    """`total` whole kronor shared in proportion to `weights`, in whole kronor that add up
+    to `total`: rounded down, and the largest remainders (the first where they tie) get
+    the kronor left over."""
+    whole = sum(weights)
+    shares = [divmod(total * weight, whole) for weight in weights]
+    values = [value for value, _rest in shares]
     leftover = total - sum(values)
     for index in sorted(range(len(shares)), key=lambda i: -shares[i][1])[:leftover]:
         values[index] += 1
-    return [(first, last, value) for (first, last, _), value in zip(periods, values)]
+    return values
 
 
 def translations(obj, name):
@@ -460,8 +467,8 @@ class Activity:
                  ]}
                 for result, indicators in self.results
             ],
-            "first_published": _timestamp(project.published_at) or None,
-            "last_updated": _timestamp(self.last_updated),
+            "first_published": timestamp(project.published_at) or None,
+            "last_updated": timestamp(self.last_updated),
         }
 
     def as_row(self):
@@ -494,8 +501,8 @@ class Activity:
             _join(partner.name for partner in self.partners),
             _join(place for place, _ in self.places),
             "" if project.people_reached is None else project.people_reached,
-            _timestamp(project.published_at),
-            _timestamp(self.last_updated),
+            timestamp(project.published_at),
+            timestamp(self.last_updated),
             *(sums.get(name, {}).get(CURRENCY, "") for name in TRANSACTION_NAMES.values()),
             _join(f"{currency} {total} {name}" for name, by_currency in sums.items()
                   for currency, total in by_currency.items() if currency != CURRENCY),
@@ -523,7 +530,7 @@ CSV_COLUMNS = [
 ]
 
 
-def _timestamp(moment):
+def timestamp(moment):
     """Local (Stockholm) time to the second, with its offset: 2025-03-01T09:00:00+01:00."""
     if moment is None:
         return ""
@@ -703,7 +710,7 @@ def xml_safe(value):
     return text if text.isprintable() else _NOT_XML.sub("", text)
 
 
-def _text(value):
+def xml_text(value):
     return escape(xml_safe(value))
 
 
@@ -712,7 +719,7 @@ def _attrs(attrs):
                    for name, value in attrs.items() if value not in (None, ""))
 
 
-def _write(out, node, depth):
+def write_element(out, node, depth):
     """Serialise (tag, attrs, children or text) with two-space indentation."""
     tag, attrs, content = node
     indent = "  " * depth
@@ -721,10 +728,10 @@ def _write(out, node, depth):
     elif isinstance(content, list):
         out.append(f"{indent}<{tag}{_attrs(attrs)}>\n")
         for child in content:
-            _write(out, child, depth + 1)
+            write_element(out, child, depth + 1)
         out.append(f"{indent}</{tag}>\n")
     else:
-        out.append(f"{indent}<{tag}{_attrs(attrs)}>{_text(content)}</{tag}>\n")
+        out.append(f"{indent}<{tag}{_attrs(attrs)}>{xml_text(content)}</{tag}>\n")
 
 
 def _narratives(texts):
@@ -811,7 +818,7 @@ def activity_element(activity):
     children += [result_element(result, indicators)
                  for result, indicators in activity.results]
     return ("iati-activity", {
-        "last-updated-datetime": _timestamp(activity.last_updated),
+        "last-updated-datetime": timestamp(activity.last_updated),
         "xml:lang": "sv",
         "default-currency": CURRENCY,
         "humanitarian": "1" if activity.humanitarian else None,
@@ -896,14 +903,14 @@ class IatiActivitiesFile:
         today = now.date()
         licence = settings.OPEN_DATA_LICENCE
         yield ('<?xml version="1.0" encoding="UTF-8"?>\n'
-               f"<!-- {_text(settings.IATI_ORGANISATION_NAME['en'])}: published projects. "
-               f"Licence: {_text(licence['name'])} {_text(licence['url'])} -->\n"
+               f"<!-- {xml_text(settings.IATI_ORGANISATION_NAME['en'])}: published projects. "
+               f"Licence: {xml_text(licence['name'])} {xml_text(licence['url'])} -->\n"
                f'<iati-activities version="{IATI_VERSION}" '
                f'generated-datetime="{now.isoformat()}">\n')
         pending, pending_size = [], 0
         for project, related in iterate(self.projects.order_by("pk")):
             out = []
-            _write(out, activity_element(describe(project, today, related)), 1)
+            write_element(out, activity_element(describe(project, today, related)), 1)
             activity = "".join(out)
             pending.append(activity)
             pending_size += len(activity)

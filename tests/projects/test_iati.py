@@ -37,13 +37,6 @@ def schema():
 
 
 @pytest.fixture
-def iati_settings(settings):
-    settings.IATI_ORGANISATION_IDENTIFIER = ORGANISATION
-    settings.SITE_URL = "https://palmecentret.example"
-    return settings
-
-
-@pytest.fixture
 def world(iati_settings):
     return build_world()
 
@@ -385,7 +378,7 @@ def test_staff_text_cannot_break_the_xml():
     node = ("participating-org", {"ref": 'SE-0 "x" & <y>\nz', "role": "1"},
             [("narrative", {}, "A & B <script>\x00\x1f\ud800 Västbanken")])
     out = []
-    opendata._write(out, node, 0)
+    opendata.write_element(out, node, 0)
     parsed = etree.fromstring("".join(out))
     assert parsed.get("ref") == 'SE-0 "x" & <y>\nz'
     assert parsed.findtext("narrative") == "A & B <script> Västbanken"

@@ -34,13 +34,6 @@ def schema():
 
 
 @pytest.fixture
-def iati_settings(settings):
-    settings.IATI_ORGANISATION_IDENTIFIER = ORGANISATION
-    settings.SITE_URL = "https://palmecentret.example"
-    return settings
-
-
-@pytest.fixture
 def world(iati_settings):
     world = build_world()
     # Awkward on purpose: a budget but no country, a report only in Swedish.
